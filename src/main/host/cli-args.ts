@@ -1,0 +1,33 @@
+export interface ServeArgs {
+  dataDir: string
+  port: number
+}
+
+export const SERVE_USAGE = 'usage: npm run serve -- --data-dir DIR [--port N]'
+
+/** Parses `--data-dir DIR [--port N]`; throws an Error whose message names the problem. */
+export function parseServeArgs(argv: readonly string[], defaultDataDir: string): ServeArgs {
+  let dataDir = defaultDataDir
+  let port = 0
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]
+    const value = argv[i + 1]
+    switch (flag) {
+      case '--data-dir':
+        if (!value) throw new Error(`--data-dir needs a directory\n${SERVE_USAGE}`)
+        dataDir = value
+        i++
+        break
+      case '--port':
+        if (!value || !/^\d+$/.test(value) || Number(value) > 65535) {
+          throw new Error(`--port needs a number from 0 to 65535\n${SERVE_USAGE}`)
+        }
+        port = Number(value)
+        i++
+        break
+      default:
+        throw new Error(`unknown argument ${flag}\n${SERVE_USAGE}`)
+    }
+  }
+  return { dataDir, port }
+}

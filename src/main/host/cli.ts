@@ -1,0 +1,55 @@
+import { resolve, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createCore } from '../core/core'
+import { defaultDataDir } from '../core/data-dir'
+import { createFileLog } from '../core/log'
+import { createKeytarBackend } from '../core/secrets/keytar-backend'
+import { Secrets } from '../core/secrets/secrets'
+import { parseServeArgs } from './cli-args'
+import { startHost } from './server'
+
+async function main(): Promise<void> {
+  let args
+  try {
+    args = parseServeArgs(process.argv.slice(2), defaultDataDir())
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`)
+    process.exit(2)
+  }
+  const dataDir = resolve(args.dataDir)
+  const log = createFileLog(join(dataDir, 'logs', 'musicsketch.log'))
+  const core = createCore({
+    dataDir,
+    secrets: new Secrets(createKeytarBackend(), process.env),
+    fetch: globalThis.fetch,
+    clock: Date.now,
+    log,
+    mode: 'browser',
+  })
+  const host = await startHost({
+    core,
+    rendererDir: fileURLToPath(new URL('../renderer', import.meta.url)),
+    log,
+    port: args.port,
+  })
+  process.stdout.write(`MusicSketch listening on ${host.url}\n`)
+
+  const stop = () => {
+    host
+      .close()
+      .finally(() => {
+        core.close()
+        process.exit(0)
+      })
+      .catch(() => process.exit(1))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `MusicSketch could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  )
+  process.exit(1)
+})

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { Core } from '../core/core'
+import type { Log } from '../core/log'
+import { checkAccess, TOKEN_COOKIE } from './access'
+import { handleRpcFrame, notification } from './json-rpc'
+import { readStaticFile } from './static-files'
+
+export interface HostOptions {
+  core: Core
+  rendererDir: string
+  log: Log
+  port?: number
+  token?: string
+}
+
+export interface Host {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+const MAX_FRAME_BYTES = 256 * 1024 * 1024
+
+/** Browser mode: the built renderer and the contract (JSON-RPC over WebSocket) on 127.0.0.1 only. */
+export async function startHost(options: HostOptions): Promise<Host> {
+  const { core, rendererDir, log } = options
+  const token = options.token ?? randomBytes(24).toString('base64url')
+  let port = options.port ?? 0
+  const sockets = new Set<WebSocket>()
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
+
+  const refuse = (response: ServerResponse, status: number, reason: string) => {
+    response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' })
+    response.end(`${status === 401 ? 'Unauthorized' : 'Forbidden'}: ${reason}\n`)
+  }
+
+  const serveFile = async (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end()
+      return
+    }
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const file = await readStaticFile(rendererDir, url.pathname)
+    if (!file) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n')
+      return
+    }
+    response.writeHead(200, {
+      'content-type': file.contentType,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+      // The page's own requests (scripts, styles) carry the token as a cookie for this port only.
+      'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+    })
+    response.end(request.method === 'HEAD' ? undefined : file.body)
+  }
+
+  const server = createServer((request, response) => {
+    const verdict = checkAccess(request, port, token)
+    if (!verdict.allowed) return refuse(response, verdict.status, verdict.reason)
+    serveFile(request, response).catch((error: unknown) => {
+      log.error('static file failed', { error: String(error) })
+      if (!response.headersSent) response.writeHead(500).end()
+    })
+  })
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const verdict = checkAccess(request, port, token)
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname
+    if (!verdict.allowed || path !== '/rpc') {
+      const status = verdict.allowed ? 404 : verdict.status
+      socket.end(
+        `HTTP/1.1 ${status} ${verdict.allowed ? 'Not Found' : 'Refused'}\r\nConnection: close\r\n\r\n`,
+      )
+      return
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws)
+      ws.on('close', () => sockets.delete(ws))
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) return ws.close(1003, 'text frames only')
+        const frame = Buffer.isBuffer(data)
+          ? data.toString('utf8')
+          : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8')
+        handleRpcFrame(frame, core.dispatch)
+          .then((response) => {
+            if (response && ws.readyState === ws.OPEN) ws.send(JSON.stringify(response))
+          })
+          .catch((error: unknown) => log.error('rpc frame failed', { error: String(error) }))
+      })
+    })
+  })
+
+  const unsubscribe = core.events.onAny((event, payload) => {
+    const frame = notification(event, payload)
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame)
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => resolve())
+  })
+  port = (server.address() as AddressInfo).port
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      unsubscribe()
+      for (const ws of sockets) ws.terminate()
+      wss.close()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}

@@ -1,0 +1,48 @@
+import { join } from 'node:path'
+import { app } from 'electron'
+import { createCore, type Core } from './core/core'
+import { createFileLog } from './core/log'
+import { createKeytarBackend } from './core/secrets/keytar-backend'
+import { Secrets } from './core/secrets/secrets'
+import { bindIpc } from './ipc'
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol'
+import { hardenSession } from './security'
+import { createMainWindow } from './window'
+
+// Wiring only: everything that matters lives in ./core and is tested under plain Node.
+const isDev = !app.isPackaged && Boolean(process.env.ELECTRON_RENDERER_URL)
+registerMediaScheme()
+if (!app.requestSingleInstanceLock()) app.quit()
+
+let core: Core | undefined
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  const dataDir = app.getPath('userData')
+  const log = createFileLog(join(dataDir, 'logs', 'musicsketch.log'))
+  core = createCore({
+    dataDir,
+    secrets: new Secrets(createKeytarBackend(), process.env),
+    fetch: globalThis.fetch,
+    clock: Date.now,
+    log,
+    mode: 'electron',
+  })
+  hardenSession()
+  handleMediaProtocol(core)
+  const window = createMainWindow(isDev)
+  const unbind = bindIpc(core, window)
+  window.on('closed', unbind)
+}
+
+app.on('window-all-closed', () => {
+  core?.close()
+  app.quit()
+})
+
+start().catch((error: unknown) => {
+  console.error(
+    `MusicSketch could not start: ${error instanceof Error ? error.message : String(error)}`,
+  )
+  app.exit(1)
+})

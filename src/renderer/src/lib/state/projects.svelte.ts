@@ -1,0 +1,36 @@
+import type { SketchApi } from '../../../../shared/api'
+import type { Project } from '../../../../shared/domain'
+import type { Notices } from './notices.svelte'
+
+export class ProjectsState {
+  list = $state<Project[]>([])
+  loaded = $state(false)
+
+  constructor(
+    private readonly api: SketchApi,
+    private readonly notices: Notices,
+  ) {}
+
+  async load(): Promise<void> {
+    const projects = this.notices.take(await this.api.call('projects.list', {}))
+    if (projects) this.list = projects
+    this.loaded = true
+  }
+
+  async create(name: string): Promise<Project | undefined> {
+    const project = this.notices.take(await this.api.call('projects.create', { name }))
+    if (project) await this.load()
+    return project
+  }
+
+  async rename(projectId: string, name: string): Promise<boolean> {
+    const project = this.notices.take(await this.api.call('projects.rename', { projectId, name }))
+    if (project) await this.load()
+    return project !== undefined
+  }
+
+  async remove(projectId: string): Promise<void> {
+    const done = this.notices.take(await this.api.call('projects.delete', { projectId }))
+    if (done !== undefined) await this.load()
+  }
+}

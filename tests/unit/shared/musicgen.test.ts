@@ -1,0 +1,728 @@
+import { describe, it, expect } from 'vitest'
+import {
+  CURRENT_MODEL_VERSIONS,
+  InvalidParamsError,
+  MODEL_CAPABILITIES,
+  MODEL_VERSIONS,
+  MUSICGEN_DEFAULTS,
+  PARAM_KEYS,
+  PARAM_SPECS,
+  PROVIDERS,
+  PROVIDER_CAPABILITIES,
+  SEED_MAX,
+  outputChannels,
+  paramSpecsFor,
+  parseSeedFromLogs,
+  parseTokenProgress,
+  providerTakes,
+  randomSeed,
+  resolveSeed,
+  toCogInput,
+  toReplicateInput,
+  toScenarioInput,
+  validate,
+  withDefaults,
+} from '../../../src/shared/musicgen'
+import type {
+  MusicgenParams,
+  Problem,
+  Provider,
+  ResolvedMusicgenParams,
+} from '../../../src/shared/musicgen'
+
+const audio = (seconds: number) => ({ assetId: 'asset-1', seconds })
+
+// Lets a case put a wrongly typed value where a parameter goes, as IPC or an old row might.
+function params(overrides: Record<string, unknown>): MusicgenParams {
+  return { ...MUSICGEN_DEFAULTS, prompt: 'lofi piano', ...overrides }
+}
+
+function resolved(overrides: Record<string, unknown>): ResolvedMusicgenParams {
+  return { ...params(overrides), seed: 42 }
+}
+
+function codes(problems: Problem[]): string[] {
+  return problems.map((p) => `${p.field}:${p.code}`).sort()
+}
+
+describe('defaults and tables', () => {
+  it('defaults match providers.md', () => {
+    expect(MUSICGEN_DEFAULTS).toEqual({
+      prompt: '',
+      model_version: 'stereo-melody-large',
+      input_audio: null,
+      duration: 8,
+      continuation: false,
+      continuation_start: 0,
+      continuation_end: null,
+      multi_band_diffusion: false,
+      normalization_strategy: 'loudness',
+      top_k: 250,
+      top_p: 0,
+      temperature: 1,
+      classifier_free_guidance: 3,
+      output_format: 'wav',
+      seed: null,
+    })
+  })
+
+  it('withDefaults fills missing parameters', () => {
+    expect(withDefaults({ prompt: 'x', duration: 12 })).toEqual({
+      ...MUSICGEN_DEFAULTS,
+      prompt: 'x',
+      duration: 12,
+    })
+  })
+
+  it('describes every parameter once, with its default', () => {
+    expect(PARAM_SPECS.map((s) => s.key).sort()).toEqual([...PARAM_KEYS].sort())
+    for (const spec of PARAM_SPECS) {
+      expect(spec.default).toEqual(MUSICGEN_DEFAULTS[spec.key])
+      expect(spec.label).not.toBe('')
+      expect(spec.help).not.toBe('')
+    }
+  })
+
+  it.each([
+    ['stereo-melody-large', 2, true, false],
+    ['stereo-large', 2, false, false],
+    ['melody-large', 1, true, false],
+    ['large', 1, false, false],
+    ['melody', 1, true, true],
+    ['medium', 1, false, true],
+    ['small', 1, false, true],
+  ] as const)('model %s: %i channels, melody %s, legacy %s', (model, channels, melody, legacy) => {
+    expect(MODEL_CAPABILITIES[model]).toMatchObject({ channels, melody, legacy })
+    expect(MODEL_CAPABILITIES[model].stereo).toBe(channels === 2)
+    expect(outputChannels(model)).toBe(channels)
+  })
+
+  it('covers every model version', () => {
+    expect(Object.keys(MODEL_CAPABILITIES).sort()).toEqual([...MODEL_VERSIONS].sort())
+  })
+
+  it.each(PROVIDERS)('%s offers the four current models and durations 1..30', (provider) => {
+    const caps = PROVIDER_CAPABILITIES[provider]
+    expect(caps.modelVersions).toEqual(CURRENT_MODEL_VERSIONS)
+    expect(caps.duration).toMatchObject({ min: 1, max: 30, integer: true })
+  })
+
+  it.each([
+    ['replicate', true, true],
+    ['cog', true, true],
+    ['scenario', false, false],
+  ] as const)('%s: takes top_k/top_p/output_format %s, integer guidance %s', (p, takes, int) => {
+    for (const key of ['top_k', 'top_p', 'output_format'] as const) {
+      expect(providerTakes(p, key)).toBe(takes)
+    }
+    expect(PROVIDER_CAPABILITIES[p].classifierFreeGuidance).toMatchObject({
+      min: 0,
+      max: 10,
+      integer: int,
+    })
+  })
+
+  it('adapts the description table to a provider', () => {
+    const scenario = paramSpecsFor('scenario')
+    const replicate = paramSpecsFor('replicate')
+    const byKey = (specs: typeof scenario, key: string) => specs.find((s) => s.key === key)
+    expect(byKey(scenario, 'top_k')?.supported).toBe(false)
+    expect(byKey(scenario, 'output_format')?.supported).toBe(false)
+    expect(byKey(scenario, 'temperature')?.supported).toBe(true)
+    expect(byKey(scenario, 'classifier_free_guidance')).toMatchObject({ kind: 'number', max: 10 })
+    expect(byKey(replicate, 'classifier_free_guidance')).toMatchObject({ kind: 'integer', step: 1 })
+    expect(byKey(replicate, 'top_k')?.supported).toBe(true)
+    expect(byKey(replicate, 'model_version')?.options?.map((o) => o.value)).toEqual(
+      CURRENT_MODEL_VERSIONS,
+    )
+  })
+})
+
+interface Case {
+  name: string
+  provider?: Provider
+  overrides: Record<string, unknown>
+  expected: string[]
+}
+
+const CASES: Case[] = [
+  // valid
+  { name: 'defaults with a prompt', overrides: {}, expected: [] },
+  { name: 'melody mode on a melody model', overrides: { input_audio: audio(10) }, expected: [] },
+  {
+    name: 'audio without a prompt',
+    overrides: { prompt: '', input_audio: audio(10), model_version: 'melody-large' },
+    expected: [],
+  },
+  {
+    name: 'continuation on a non-melody model',
+    overrides: { input_audio: audio(4), continuation: true, model_version: 'large' },
+    expected: [],
+  },
+  {
+    name: 'mono model with multi-band diffusion',
+    overrides: { model_version: 'melody-large', multi_band_diffusion: true },
+    expected: [],
+  },
+  {
+    name: 'boundary values',
+    overrides: { duration: 30, top_k: 0, top_p: 1, seed: 1 },
+    expected: [],
+  },
+  { name: 'greedy and hot', overrides: { temperature: 0, top_k: 2048 }, expected: [] },
+  { name: 'largest seed', overrides: { seed: SEED_MAX }, expected: [] },
+  {
+    name: 'start/end ignored without audio',
+    overrides: { continuation_start: 9, continuation_end: 2 },
+    expected: [],
+  },
+
+  // prompt and audio
+  {
+    name: 'no prompt, no audio',
+    overrides: { prompt: '' },
+    expected: ['prompt:prompt_or_audio_required'],
+  },
+  {
+    name: 'blank prompt',
+    overrides: { prompt: '  \n' },
+    expected: ['prompt:prompt_or_audio_required'],
+  },
+  { name: 'prompt not text', overrides: { prompt: 5 }, expected: ['prompt:wrong_type'] },
+  {
+    name: 'input audio without length',
+    overrides: { input_audio: { assetId: 'a', seconds: 0 } },
+    expected: ['input_audio:wrong_type'],
+  },
+  {
+    name: 'input audio without asset id',
+    overrides: { input_audio: { assetId: '', seconds: 3 }, continuation: true },
+    expected: ['input_audio:wrong_type'],
+  },
+
+  // continuation and melody
+  {
+    name: 'continuation without audio',
+    overrides: { continuation: true },
+    expected: ['continuation:continuation_without_audio'],
+  },
+  {
+    name: 'continuation without audio or prompt',
+    overrides: { continuation: true, prompt: '' },
+    expected: ['continuation:continuation_without_audio', 'prompt:prompt_or_audio_required'],
+  },
+  {
+    name: 'melody on large',
+    overrides: { input_audio: audio(10), model_version: 'large' },
+    expected: ['model_version:melody_unsupported'],
+  },
+  {
+    name: 'melody on stereo-large',
+    overrides: { input_audio: audio(10), model_version: 'stereo-large' },
+    expected: ['model_version:melody_unsupported'],
+  },
+  {
+    name: 'continuation not boolean',
+    overrides: { continuation: 'yes' },
+    expected: ['continuation:wrong_type'],
+  },
+
+  // multi-band diffusion
+  {
+    name: 'mbd on stereo-melody-large',
+    overrides: { multi_band_diffusion: true },
+    expected: ['multi_band_diffusion:mbd_stereo'],
+  },
+  {
+    name: 'mbd on stereo-large',
+    overrides: { multi_band_diffusion: true, model_version: 'stereo-large' },
+    expected: ['multi_band_diffusion:mbd_stereo'],
+  },
+  {
+    name: 'mbd not boolean',
+    overrides: { multi_band_diffusion: 1 },
+    expected: ['multi_band_diffusion:wrong_type'],
+  },
+
+  // the slice
+  {
+    name: 'start after end',
+    overrides: { input_audio: audio(10), continuation_start: 5, continuation_end: 3 },
+    expected: ['continuation_start:start_after_end'],
+  },
+  {
+    name: 'empty slice (start at end)',
+    overrides: { input_audio: audio(10), continuation_start: 3, continuation_end: 3 },
+    expected: ['continuation_start:slice_empty'],
+  },
+  {
+    name: 'empty slice (start past audio)',
+    overrides: { input_audio: audio(10), continuation_start: 10, continuation: true },
+    expected: ['continuation_start:slice_empty'],
+  },
+  {
+    name: 'whole clip longer than duration',
+    overrides: { input_audio: audio(10), continuation: true, duration: 8 },
+    expected: ['duration:slice_too_long'],
+  },
+  {
+    name: 'slice as long as duration',
+    overrides: { input_audio: audio(10), continuation: true, duration: 10 },
+    expected: ['duration:slice_too_long'],
+  },
+  {
+    name: 'end past the audio is clipped to it',
+    overrides: { input_audio: audio(10), continuation: true, duration: 10, continuation_end: 20 },
+    expected: ['duration:slice_too_long'],
+  },
+  {
+    name: 'slice shorter than duration',
+    overrides: { input_audio: audio(10), continuation: true, duration: 11 },
+    expected: [],
+  },
+  {
+    name: 'slice cut by start',
+    overrides: { input_audio: audio(10), continuation: true, continuation_start: 4 },
+    expected: [],
+  },
+  {
+    name: 'slice cut by end',
+    overrides: { input_audio: audio(10), continuation: true, continuation_end: 7 },
+    expected: [],
+  },
+  {
+    name: 'slice against the 30 s window',
+    overrides: { input_audio: audio(40), continuation: true, duration: 30, continuation_start: 10 },
+    expected: ['duration:slice_too_long'],
+  },
+  {
+    name: 'slice under the 30 s window',
+    overrides: { input_audio: audio(40), continuation: true, duration: 30, continuation_start: 12 },
+    expected: [],
+  },
+  {
+    name: 'long melody reference is fine',
+    overrides: { input_audio: audio(40), duration: 8 },
+    expected: [],
+  },
+
+  // ranges and types
+  { name: 'duration 0', overrides: { duration: 0 }, expected: ['duration:out_of_range'] },
+  { name: 'duration 31', overrides: { duration: 31 }, expected: ['duration:out_of_range'] },
+  { name: 'duration 8.5', overrides: { duration: 8.5 }, expected: ['duration:not_integer'] },
+  { name: 'duration NaN', overrides: { duration: Number.NaN }, expected: ['duration:wrong_type'] },
+  { name: 'duration text', overrides: { duration: '8' }, expected: ['duration:wrong_type'] },
+  {
+    name: 'start negative',
+    overrides: { input_audio: audio(10), continuation_start: -1 },
+    expected: ['continuation_start:out_of_range'],
+  },
+  {
+    name: 'start fractional',
+    overrides: { input_audio: audio(10), continuation_start: 1.5 },
+    expected: ['continuation_start:not_integer'],
+  },
+  {
+    name: 'end -1 is rejected, not sent',
+    overrides: { input_audio: audio(10), continuation_end: -1 },
+    expected: ['continuation_end:out_of_range'],
+  },
+  {
+    name: 'end fractional',
+    overrides: { input_audio: audio(10), continuation_end: 2.5 },
+    expected: ['continuation_end:not_integer'],
+  },
+  { name: 'top_k negative', overrides: { top_k: -1 }, expected: ['top_k:out_of_range'] },
+  { name: 'top_k too large', overrides: { top_k: 2049 }, expected: ['top_k:out_of_range'] },
+  { name: 'top_k fractional', overrides: { top_k: 1.5 }, expected: ['top_k:not_integer'] },
+  { name: 'top_p above 1', overrides: { top_p: 1.1 }, expected: ['top_p:out_of_range'] },
+  { name: 'top_p negative', overrides: { top_p: -0.1 }, expected: ['top_p:out_of_range'] },
+  {
+    name: 'temperature negative',
+    overrides: { temperature: -0.1 },
+    expected: ['temperature:out_of_range'],
+  },
+  {
+    name: 'temperature infinite',
+    overrides: { temperature: Infinity },
+    expected: ['temperature:wrong_type'],
+  },
+  {
+    name: 'fractional cfg on Replicate',
+    provider: 'replicate',
+    overrides: { classifier_free_guidance: 3.5 },
+    expected: ['classifier_free_guidance:not_integer'],
+  },
+  {
+    name: 'fractional cfg on Cog',
+    provider: 'cog',
+    overrides: { classifier_free_guidance: 2.5 },
+    expected: ['classifier_free_guidance:not_integer'],
+  },
+  {
+    name: 'fractional cfg on Scenario',
+    provider: 'scenario',
+    overrides: { classifier_free_guidance: 3.5 },
+    expected: [],
+  },
+  {
+    name: 'cfg above 10 on Scenario',
+    provider: 'scenario',
+    overrides: { classifier_free_guidance: 10.5 },
+    expected: ['classifier_free_guidance:out_of_range'],
+  },
+  {
+    name: 'cfg above 10 on Replicate',
+    overrides: { classifier_free_guidance: 11 },
+    expected: ['classifier_free_guidance:out_of_range'],
+  },
+  {
+    name: 'cfg negative',
+    overrides: { classifier_free_guidance: -1 },
+    expected: ['classifier_free_guidance:out_of_range'],
+  },
+  { name: 'seed 0 (means random)', overrides: { seed: 0 }, expected: ['seed:out_of_range'] },
+  { name: 'seed -1 (means random)', overrides: { seed: -1 }, expected: ['seed:out_of_range'] },
+  { name: 'seed too large', overrides: { seed: SEED_MAX + 1 }, expected: ['seed:out_of_range'] },
+  { name: 'seed fractional', overrides: { seed: 1.5 }, expected: ['seed:not_integer'] },
+  { name: 'seed text', overrides: { seed: '7' }, expected: ['seed:wrong_type'] },
+  {
+    name: 'unknown normalization',
+    overrides: { normalization_strategy: 'loud' },
+    expected: ['normalization_strategy:not_allowed'],
+  },
+  {
+    name: 'unknown format',
+    overrides: { output_format: 'flac' },
+    expected: ['output_format:not_allowed'],
+  },
+  {
+    name: 'unknown model',
+    overrides: { model_version: 'huge' },
+    expected: ['model_version:not_allowed'],
+  },
+
+  // provider support
+  {
+    name: 'Scenario with top_k',
+    provider: 'scenario',
+    overrides: { top_k: 100 },
+    expected: ['top_k:unsupported_param'],
+  },
+  {
+    name: 'Scenario with an out-of-range top_k reports it once',
+    provider: 'scenario',
+    overrides: { top_k: -5 },
+    expected: ['top_k:unsupported_param'],
+  },
+  {
+    name: 'Scenario with top_p',
+    provider: 'scenario',
+    overrides: { top_p: 0.9 },
+    expected: ['top_p:unsupported_param'],
+  },
+  {
+    name: 'Scenario with mp3',
+    provider: 'scenario',
+    overrides: { output_format: 'mp3' },
+    expected: ['output_format:unsupported_param'],
+  },
+  {
+    name: 'Scenario with all three',
+    provider: 'scenario',
+    overrides: { top_k: 1, top_p: 0.5, output_format: 'mp3' },
+    expected: [
+      'output_format:unsupported_param',
+      'top_k:unsupported_param',
+      'top_p:unsupported_param',
+    ],
+  },
+  { name: 'Scenario with defaults', provider: 'scenario', overrides: {}, expected: [] },
+  {
+    name: 'Cog with mp3 and top_p',
+    provider: 'cog',
+    overrides: { output_format: 'mp3', top_p: 0.9 },
+    expected: [],
+  },
+  {
+    name: 'Replicate with an older model',
+    provider: 'replicate',
+    overrides: { model_version: 'medium' },
+    expected: ['model_version:model_unavailable'],
+  },
+  {
+    name: 'Scenario with an older model',
+    provider: 'scenario',
+    overrides: { model_version: 'small' },
+    expected: ['model_version:model_unavailable'],
+  },
+  {
+    name: 'Cog with an older melody model',
+    provider: 'cog',
+    overrides: { model_version: 'melody', input_audio: audio(5) },
+    expected: ['model_version:model_unavailable'],
+  },
+  {
+    name: 'unknown provider',
+    provider: 'suno' as Provider,
+    overrides: {},
+    expected: ['provider:unknown_provider'],
+  },
+
+  // several at once
+  {
+    name: 'every problem is reported',
+    provider: 'scenario',
+    overrides: {
+      prompt: '',
+      continuation: true,
+      multi_band_diffusion: true,
+      duration: 40,
+      top_k: 10,
+      temperature: -1,
+      seed: 0,
+    },
+    expected: [
+      'continuation:continuation_without_audio',
+      'duration:out_of_range',
+      'multi_band_diffusion:mbd_stereo',
+      'prompt:prompt_or_audio_required',
+      'seed:out_of_range',
+      'temperature:out_of_range',
+      'top_k:unsupported_param',
+    ],
+  },
+]
+
+describe('validate', () => {
+  it.each(CASES)('$name', ({ provider = 'replicate', overrides, expected }) => {
+    const problems = validate(params(overrides), provider)
+    expect(codes(problems)).toEqual([...expected].sort())
+    for (const problem of problems) {
+      // Messages name the field they concern.
+      expect(problem.message).toContain(problem.field)
+      expect(problem.message.length).toBeLessThan(140)
+    }
+  })
+
+  it.each(PROVIDERS)('accepts the defaults with a prompt on %s', (provider) => {
+    expect(validate(params({}), provider)).toEqual([])
+  })
+
+  it.each([
+    ['scenario', 'top_k', 100, 'Scenario does not take top_k'],
+    ['scenario', 'top_p', 0.5, 'Scenario does not take top_p'],
+    ['scenario', 'output_format', 'mp3', 'Scenario does not take output_format'],
+  ] as const)('names the provider: %s %s', (provider, field, value, message) => {
+    expect(validate(params({ [field]: value }), provider)).toEqual([
+      { field, code: 'unsupported_param', message },
+    ])
+  })
+
+  it('gives readable messages', () => {
+    expect(validate(params({ duration: 31 }), 'replicate')[0]?.message).toBe(
+      'duration must be a whole number from 1 to 30 seconds',
+    )
+    expect(
+      validate(params({ input_audio: audio(10), continuation: true }), 'cog')[0]?.message,
+    ).toBe('duration (8 s) must be longer than the continuation slice (10 s)')
+    expect(validate(params({ classifier_free_guidance: 2.5 }), 'replicate')[0]?.message).toBe(
+      'classifier_free_guidance must be a whole number from 0 to 10 on Replicate',
+    )
+  })
+})
+
+describe('wire bodies', () => {
+  const base = {
+    model_version: 'stereo-melody-large',
+    duration: 8,
+    continuation: false,
+    continuation_start: 0,
+    multi_band_diffusion: false,
+    normalization_strategy: 'loudness',
+    temperature: 1,
+    classifier_free_guidance: 3,
+    seed: 42,
+  }
+
+  it.each([
+    ['replicate', toReplicateInput],
+    ['cog', toCogInput],
+  ] as const)('%s: prompt only', (_name, map) => {
+    expect(map(resolved({}))).toEqual({
+      ...base,
+      prompt: 'lofi piano',
+      top_k: 250,
+      top_p: 0,
+      output_format: 'wav',
+    })
+  })
+
+  it.each([
+    ['replicate', toReplicateInput],
+    ['cog', toCogInput],
+  ] as const)('%s: continuation with a URL and an end', (_name, map) => {
+    const body = map(
+      resolved({
+        input_audio: audio(12),
+        continuation: true,
+        continuation_start: 4,
+        continuation_end: 10,
+        duration: 20,
+        model_version: 'large',
+        multi_band_diffusion: true,
+        top_p: 0.9,
+        output_format: 'mp3',
+      }),
+      'data:audio/x-wav;base64,AAAA',
+    )
+    expect(body).toEqual({
+      ...base,
+      prompt: 'lofi piano',
+      model_version: 'large',
+      input_audio: 'data:audio/x-wav;base64,AAAA',
+      duration: 20,
+      continuation: true,
+      continuation_start: 4,
+      continuation_end: 10,
+      multi_band_diffusion: true,
+      top_k: 250,
+      top_p: 0.9,
+      output_format: 'mp3',
+    })
+  })
+
+  it('replicate: melody take without prompt leaves out prompt and continuation_end', () => {
+    const body = toReplicateInput(
+      resolved({ prompt: '', input_audio: audio(10) }),
+      'https://example.test/a.wav',
+    )
+    expect(body).not.toHaveProperty('prompt')
+    expect(body).not.toHaveProperty('continuation_end')
+    expect(body.input_audio).toBe('https://example.test/a.wav')
+    expect(JSON.stringify(body)).not.toContain('-1')
+  })
+
+  it('scenario: camelCase, no topK/topP/outputFormat', () => {
+    expect(toScenarioInput(resolved({ classifier_free_guidance: 4.5 }))).toEqual({
+      modelVersion: 'stereo-melody-large',
+      prompt: 'lofi piano',
+      duration: 8,
+      continuation: false,
+      continuationStart: 0,
+      multiBandDiffusion: false,
+      normalizationStrategy: 'loudness',
+      temperature: 1,
+      classifierFreeGuidance: 4.5,
+      seed: 42,
+    })
+  })
+
+  it('scenario: continuation with an asset id', () => {
+    const body = toScenarioInput(
+      resolved({ input_audio: audio(6), continuation: true, continuation_end: 5, duration: 15 }),
+      'asset_abc',
+    )
+    expect(body).toMatchObject({
+      inputAudio: 'asset_abc',
+      continuation: true,
+      continuationStart: 0,
+      continuationEnd: 5,
+      duration: 15,
+      seed: 42,
+    })
+    expect(Object.keys(body)).not.toContain('topK')
+  })
+
+  it('scenario: to the end leaves out continuationEnd', () => {
+    const body = toScenarioInput(resolved({ input_audio: audio(6), duration: 10 }), 'asset_abc')
+    expect(body).not.toHaveProperty('continuationEnd')
+  })
+
+  it.each([
+    ['invalid params', () => toScenarioInput(resolved({ top_k: 5 })), 'top_k'],
+    [
+      'no URL for input audio',
+      () => toReplicateInput(resolved({ input_audio: audio(5) })),
+      'input_audio',
+    ],
+    [
+      'URL without input audio',
+      () => toCogInput(resolved({}), 'data:audio/x-wav;base64,'),
+      'input_audio',
+    ],
+    ['no asset id', () => toScenarioInput(resolved({ input_audio: audio(5) })), 'input_audio'],
+    [
+      'unresolved seed',
+      () => toReplicateInput({ ...params({}) } as ResolvedMusicgenParams),
+      'seed',
+    ],
+    ['zero seed', () => toCogInput({ ...params({}), seed: 0 }), 'seed'],
+  ])('refuses to build a body: %s', (_name, build, field) => {
+    expect(build).toThrow(InvalidParamsError)
+    try {
+      build()
+    } catch (e) {
+      expect(e).toBeInstanceOf(InvalidParamsError)
+      const problems = (e as InvalidParamsError).problems
+      expect(problems.map((p) => p.field)).toContain(field)
+    }
+  })
+})
+
+describe('seeds', () => {
+  it.each([
+    [0, 1],
+    [0.5, 2_147_483_648],
+    [0.999_999_999_999, SEED_MAX],
+    [1, SEED_MAX],
+    [Number.NaN, 1],
+  ])('randomSeed(() => %d) = %d', (r, expected) => {
+    expect(randomSeed(() => r)).toBe(expected)
+  })
+
+  it('randomSeed stays non-zero and in range', () => {
+    for (let i = 0; i < 1000; i++) {
+      const seed = randomSeed(Math.random)
+      expect(Number.isInteger(seed)).toBe(true)
+      expect(seed).toBeGreaterThanOrEqual(1)
+      expect(seed).toBeLessThanOrEqual(SEED_MAX)
+      expect(validate(params({ seed }), 'scenario')).toEqual([])
+    }
+  })
+
+  it('resolveSeed keeps a chosen seed and fills a random one', () => {
+    expect(resolveSeed(params({ seed: 7 }), () => 0.5).seed).toBe(7)
+    expect(resolveSeed(params({ seed: null }), () => 0).seed).toBe(1)
+  })
+
+  it.each([
+    ['Using seed 1234\n', 1234],
+    ['Loading model stereo-melody-large...\nUsing seed 3999999999\n   10 /  400\r', 3_999_999_999],
+    ['Using seed 1\nUsing seed 2\n', 2],
+    ['Using seed -1\n', null],
+    ['no seed here', null],
+    ['', null],
+    [null, null],
+    [undefined, null],
+  ])('parseSeedFromLogs(%j) = %j', (logs, expected) => {
+    expect(parseSeedFromLogs(logs)).toBe(expected)
+  })
+})
+
+describe('token progress', () => {
+  it.each([
+    ['     1 /    400\r     2 /    400\r   200 /    400\r', { done: 200, total: 400 }],
+    ['Using seed 5\n   123 /   1500', { done: 123, total: 1500 }],
+    ['  1500 /   1500\rdone\n', { done: 1500, total: 1500 }],
+    ['123456 / 200000\r', { done: 123456, total: 200000 }],
+    ['   10 /  400\r  500 /  400\r', { done: 10, total: 400 }],
+    ['date 2024/01/02 and 1/2 and 3 / 0', null],
+    ['https://example.test/a/1 / 2', null],
+    ['Using seed 5\nLoading model', null],
+    ['', null],
+    [null, null],
+  ])('parseTokenProgress(%j) = %j', (logs, expected) => {
+    expect(parseTokenProgress(logs)).toEqual(expected)
+  })
+})
