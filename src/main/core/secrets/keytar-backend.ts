@@ -22,10 +22,22 @@ export function createKeytarBackend(service = KEYCHAIN_SERVICE): KeychainBackend
     return null
   }
   return {
-    get: (account: SecretAccount) => keytar.getPassword(service, account),
-    set: (account: SecretAccount, value: string) => keytar.setPassword(service, account, value),
+    get: (account: SecretAccount) => withTimeout(keytar.getPassword(service, account)),
+    set: (account: SecretAccount, value: string) =>
+      withTimeout(keytar.setPassword(service, account, value)),
     delete: async (account: SecretAccount) => {
-      await keytar.deletePassword(service, account)
+      await withTimeout(keytar.deletePassword(service, account))
     },
   }
+}
+
+const KEYCHAIN_TIMEOUT_MS = 10_000
+
+// A Secret Service that never answers (a locked keyring with no prompt) must not hang a call.
+function withTimeout<T>(operation: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the keychain did not answer')), KEYCHAIN_TIMEOUT_MS)
+  })
+  return Promise.race([operation, timeout]).finally(() => clearTimeout(timer))
 }

@@ -25,7 +25,8 @@ export const migration002: Migration = {
     CREATE TABLE clips (
       id TEXT PRIMARY KEY,
       track_id TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
-      asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE RESTRICT,
+      -- NO ACTION (checked at statement end) so deleting a project cascades through clips and assets.
+      asset_id TEXT NOT NULL REFERENCES assets(id),
       start INTEGER NOT NULL CHECK (start >= 0),
       offset INTEGER NOT NULL DEFAULT 0 CHECK (offset >= 0),
       length INTEGER NOT NULL CHECK (length > 0),

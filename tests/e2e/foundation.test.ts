@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from '../helpers/browser'
+import { serveApp, type ServedApp } from '../helpers/serve'
+import { tempDir } from '../helpers/temp'
+
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots')
+let browser: Browser
+let app: ServedApp
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function openApp(dataDir: string): Promise<Page> {
+  app = await serveApp(dataDir)
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(app.url)
+  await page.getByRole('heading', { name: 'Projects' }).waitFor()
+  expect(errors).toEqual([])
+  return page
+}
+
+describe('foundation, as a musician uses it', () => {
+  it('creates a project, adds and renames tracks, and finds them after a reload', async () => {
+    const page = await openApp(tempDir())
+    await page.getByText('No projects yet').waitFor()
+    await page.screenshot({ path: join(SHOTS, 'foundation-01-empty.png') })
+
+    await page.getByLabel('New project').fill('Night drive')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.getByRole('button', { name: 'Add the first track' }).click()
+    await page.getByRole('button', { name: 'Add track' }).click()
+    await page.getByRole('button', { name: 'Rename track: Track 1' }).click()
+    const input = page.getByLabel('Rename track', { exact: true })
+    await input.fill('Drums')
+    await input.press('Enter')
+    await page.getByRole('button', { name: 'Rename track: Drums' }).waitFor()
+    await page.getByRole('button', { name: 'Move Track 2 up' }).click()
+    await page.getByRole('button', { name: 'Mute Drums' }).click()
+    await expect.poll(() => page.title()).toBe('Night drive · MusicSketch')
+    await page.screenshot({ path: join(SHOTS, 'foundation-02-tracks.png') })
+
+    await page.reload()
+    await page.getByRole('button', { name: 'Rename track: Drums' }).waitFor()
+    const names = await page.locator('.lane .name').allTextContents()
+    expect(names).toEqual(['Track 2', 'Drums'])
+    expect(
+      await page.getByRole('button', { name: 'Mute Drums' }).getAttribute('aria-pressed'),
+    ).toBe('true')
+
+    await page.getByRole('link', { name: 'Projects' }).click()
+    await page.getByRole('button', { name: 'Open Night drive' }).waitFor()
+    await page.close()
+    await app.stop()
+  })
+
+  it('stores a key as "set" and never shows it in the page', async () => {
+    const page = await openApp(tempDir())
+    await page.getByRole('link', { name: /Settings/ }).click()
+    const key = `r8_e2eSecret${Date.now()}`
+    const field = page.getByLabel('Replicate API token')
+    await field.fill(key)
+    await page.locator('form.secret', { has: field }).getByRole('button', { name: 'Save' }).click()
+    await expect
+      .poll(() => page.getByTestId('secret-state-replicate').textContent())
+      .toContain('set')
+    expect((await page.getByTestId('secret-state-replicate').textContent())?.trim()).toBe('set')
+    expect(await field.inputValue()).toBe('')
+    await page.screenshot({ path: join(SHOTS, 'foundation-03-settings.png') })
+    expect(await page.content()).not.toContain(key)
+
+    await page.reload()
+    await page.getByTestId('secret-state-replicate').waitFor()
+    expect((await page.getByTestId('secret-state-replicate').textContent())?.trim()).toBe('set')
+    expect(await page.content()).not.toContain(key)
+    await page.getByRole('button', { name: 'Clear' }).click()
+    await expect
+      .poll(async () => (await page.getByTestId('secret-state-replicate').textContent())?.trim())
+      .toBe('not set')
+    await page.close()
+    await app.stop()
+  })
+})

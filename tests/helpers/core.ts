@@ -1,0 +1,65 @@
+import type { MethodInput, MethodName, MethodResult } from '../../src/shared/api'
+import { createCore, type Core } from '../../src/main/core/core'
+import type { Log, LogFields } from '../../src/main/core/log'
+import { Secrets, type KeychainBackend } from '../../src/main/core/secrets/secrets'
+
+export interface CapturedLog extends Log {
+  lines: string[]
+}
+
+export function captureLog(): CapturedLog {
+  const lines: string[] = []
+  const write = (level: string) => (message: string, fields?: LogFields) =>
+    lines.push(`${level} ${message} ${fields ? JSON.stringify(fields) : ''}`)
+  return { lines, info: write('info'), warn: write('warn'), error: write('error') }
+}
+
+/** An in-memory keychain for tests that are not about the keychain itself. */
+export function memoryKeychain(): KeychainBackend {
+  const values = new Map<string, string>()
+  return {
+    get: (account) => Promise.resolve(values.get(account) ?? null),
+    set: (account, value) => {
+      values.set(account, value)
+      return Promise.resolve()
+    },
+    delete: (account) => {
+      values.delete(account)
+      return Promise.resolve()
+    },
+  }
+}
+
+export interface TestCore extends Core {
+  log: CapturedLog
+  /** Calls through the contract (validation included) and unwraps a success. */
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>>
+}
+
+export function startCore(
+  dataDir: string,
+  options: { keychain?: KeychainBackend | null; env?: Record<string, string> } = {},
+): TestCore {
+  const log = captureLog()
+  const core = createCore({
+    dataDir,
+    secrets: new Secrets(
+      options.keychain === undefined ? memoryKeychain() : options.keychain,
+      options.env ?? {},
+    ),
+    fetch: () => Promise.reject(new Error('no network in this test')),
+    clock: Date.now,
+    log,
+    mode: 'browser',
+    env: options.env ?? {},
+  })
+  return {
+    ...core,
+    log,
+    call: async (method, input) => {
+      const result = await core.dispatch(method, input)
+      if (!result.ok) throw new Error(`${method} failed: ${JSON.stringify(result.error)}`)
+      return result.value as never
+    },
+  }
+}
