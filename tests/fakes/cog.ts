@@ -1,0 +1,285 @@
+// A loopback Cog container (providers.md §4): /health-check, one prediction at a time (409),
+// PUT /predictions/{id} idempotent while that id runs, blocking or `Prefer: respond-async`,
+// FastAPI 422 errors, predictor failures as HTTP 200 status failed, inline data-URL output.
+import { type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  FakeClock,
+  Faults,
+  applyEarlyFault,
+  applyLateFault,
+  decodeDataUrl,
+  isStereoModel,
+  listen,
+  makeWav,
+  musicgenLogs,
+  outputSeconds,
+  randomSeed,
+  readJson,
+  sendJson,
+  text,
+} from './common'
+
+export interface CogFakeOptions {
+  processingSteps?: number
+  /** Each idempotent PUT of the running id moves it one step (default true). */
+  advanceOnPoll?: boolean
+  maxOutputSeconds?: number
+  /** What /health-check says when idle. */
+  idleStatus?: 'READY' | 'STARTING' | 'SETUP_FAILED'
+  clock?: FakeClock
+}
+
+export interface CogFakePrediction {
+  id: string
+  input: Record<string, unknown>
+  status: 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled'
+  step: number
+  seed: number
+  failWith: string | null
+  logs: string
+  output: string | null
+  error: string | null
+  startedAt: number
+  completedAt: number | null
+}
+
+export interface CogFakeState {
+  readonly clock: FakeClock
+  readonly faults: Faults
+  /** The prediction running now; Cog forgets it when it ends. */
+  current: CogFakePrediction | null
+  /** Every prediction that ran, in order. */
+  readonly history: CogFakePrediction[]
+  created: number
+  readonly requests: string[]
+  failNextPredictionWith: string | null
+  tick(n?: number): void
+  /** Starts a prediction for someone else (for 409 tests). */
+  occupy(id?: string): void
+}
+
+export interface CogFake {
+  url: string
+  state: CogFakeState
+  close(): Promise<void>
+}
+
+const MODELS = ['stereo-melody-large', 'stereo-large', 'melody-large', 'large']
+
+interface FieldProblem {
+  loc: (string | number)[]
+  msg: string
+  type: string
+}
+
+function validate(input: Record<string, unknown>): FieldProblem[] {
+  const out: FieldProblem[] = []
+  const loc = (k: string): string[] => ['body', 'input', k]
+  for (const k of ['duration', 'continuation_start', 'continuation_end', 'top_k', 'seed']) {
+    const v = input[k]
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v))) {
+      out.push({ loc: loc(k), msg: 'value is not a valid integer', type: 'type_error.integer' })
+    }
+  }
+  const mv = input.model_version
+  if (mv !== undefined && !MODELS.includes(text(mv))) {
+    out.push({
+      loc: loc('model_version'),
+      msg: `value is not a valid enumeration member; permitted: ${MODELS.map((m) => `'${m}'`).join(', ')}`,
+      type: 'type_error.enum',
+    })
+  }
+  const ia = input.input_audio
+  if (
+    ia !== undefined &&
+    (typeof ia !== 'string' || (ia.startsWith('data:') && decodeDataUrl(ia) === null))
+  ) {
+    out.push({
+      loc: loc('input_audio'),
+      msg: 'invalid or missing URL scheme',
+      type: 'value_error.url',
+    })
+  }
+  return out
+}
+
+function predictorFailure(input: Record<string, unknown>): string | null {
+  const model = text(input.model_version, 'stereo-melody-large')
+  const hasPrompt = typeof input.prompt === 'string' && input.prompt !== ''
+  const hasAudio = typeof input.input_audio === 'string'
+  if (!hasPrompt && !hasAudio) return 'Must provide either prompt or input_audio'
+  if (input.multi_band_diffusion === true && model.startsWith('stereo')) {
+    return 'Multi-band Diffusion only works with non-stereo models.'
+  }
+  return null
+}
+
+export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFake> {
+  const steps = options.processingSteps ?? 3
+  const advanceOnPoll = options.advanceOnPoll ?? true
+  const maxSeconds = options.maxOutputSeconds ?? 0.25
+  const clock = options.clock ?? new FakeClock()
+  // Blocking requests wait here for the end of their prediction.
+  const waiters = new Map<string, ServerResponse[]>()
+
+  const state: CogFakeState = {
+    clock,
+    faults: new Faults(),
+    current: null,
+    history: [],
+    created: 0,
+    requests: [],
+    failNextPredictionWith: null,
+    tick(n = 1) {
+      for (let i = 0; i < n && state.current !== null; i++) advance(state.current)
+    },
+    occupy(id = 'someone-else') {
+      start(id, { prompt: 'other' })
+    },
+  }
+
+  function view(p: CogFakePrediction): Record<string, unknown> {
+    const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString())
+    return {
+      id: p.id,
+      input: p.input,
+      status: p.status,
+      output: p.output,
+      error: p.error,
+      logs: p.logs,
+      metrics: p.status === 'succeeded' ? { predict_time: 0.5 * steps } : {},
+      created_at: iso(p.startedAt),
+      started_at: iso(p.startedAt),
+      completed_at: iso(p.completedAt),
+    }
+  }
+
+  function finish(p: CogFakePrediction): void {
+    p.completedAt = clock.now
+    state.current = null
+    for (const res of waiters.get(p.id) ?? []) {
+      if (!res.destroyed) sendJson(res, 200, view(p))
+    }
+    waiters.delete(p.id)
+  }
+
+  function advance(p: CogFakePrediction): void {
+    if (p.status !== 'starting' && p.status !== 'processing') return
+    p.step++
+    const total = Math.round(outputSeconds(p.input.duration, 30) * 50)
+    if (p.step <= steps) {
+      p.status = 'processing'
+      p.logs = musicgenLogs(p.seed, Math.floor((total * (p.step - 1)) / steps), total)
+      return
+    }
+    if (p.failWith !== null) {
+      p.status = 'failed'
+      p.error = p.failWith
+    } else {
+      p.status = 'succeeded'
+      p.logs = musicgenLogs(p.seed, total, total)
+      const channels = isStereoModel(p.input.model_version ?? 'stereo-melody-large') ? 2 : 1
+      const wav = makeWav(outputSeconds(p.input.duration, maxSeconds), channels)
+      p.output = `data:audio/x-wav;base64,${wav.toString('base64')}`
+    }
+    finish(p)
+  }
+
+  function start(id: string, input: Record<string, unknown>): CogFakePrediction {
+    const p: CogFakePrediction = {
+      id,
+      input,
+      status: 'starting',
+      step: 0,
+      seed: typeof input.seed === 'number' && input.seed > 0 ? input.seed : randomSeed(),
+      failWith: state.failNextPredictionWith ?? predictorFailure(input),
+      logs: '',
+      output: null,
+      error: null,
+      startedAt: clock.now,
+      completedAt: null,
+    }
+    state.current = p
+    state.history.push(p)
+    state.created++
+    return p
+  }
+
+  async function predict(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathId: string | null,
+  ): Promise<void> {
+    const raw = await readJson(req)
+    const body = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>
+    const id = pathId ?? (typeof body.id === 'string' ? body.id : `auto${state.created + 1}`)
+    if (pathId !== null && body.id !== undefined && body.id !== pathId) {
+      sendJson(res, 422, { detail: 'prediction ID must match the ID supplied in the URL' })
+      return
+    }
+    const cur = state.current
+    if (cur !== null && cur.id === id) {
+      // Idempotent while the same id runs: its current state.
+      if (advanceOnPoll) advance(cur)
+      sendJson(res, 202, view(cur))
+      return
+    }
+    if (cur !== null) {
+      sendJson(res, 409, { detail: 'Already running a prediction' })
+      return
+    }
+    const input = (
+      typeof body.input === 'object' && body.input !== null ? body.input : {}
+    ) as Record<string, unknown>
+    const problems = validate(input)
+    if (problems.length > 0) {
+      sendJson(res, 422, { detail: problems })
+      return
+    }
+    const p = start(id, input)
+    if (applyLateFault(state.faults.take(req.method ?? 'PUT', '/predictions', 'late'), res)) return
+    if (req.headers.prefer === 'respond-async') {
+      sendJson(res, 202, view(p))
+      return
+    }
+    const list = waiters.get(id) ?? []
+    list.push(res)
+    waiters.set(id, list)
+  }
+
+  const server = await listen(async (req, res, url) => {
+    const method = req.method ?? 'GET'
+    const path = url.pathname
+    state.requests.push(`${method} ${path}`)
+    if (method === 'GET' && path === '/health-check') {
+      sendJson(res, 200, {
+        status: state.current !== null ? 'BUSY' : (options.idleStatus ?? 'READY'),
+      })
+      return
+    }
+    const fault = state.faults.take(method, path)
+    if (applyEarlyFault(fault, res)) return
+    if (method === 'POST' && path === '/predictions') {
+      await predict(req, res, null)
+      return
+    }
+    const m = /^\/predictions\/([^/]+)(\/cancel)?$/.exec(path)
+    if (m !== null && m[2] === undefined && method === 'PUT') {
+      await predict(req, res, decodeURIComponent(m[1] ?? ''))
+      return
+    }
+    if (m !== null && m[2] === '/cancel' && method === 'POST') {
+      const cur = state.current
+      if (cur === null || cur.id !== decodeURIComponent(m[1] ?? '')) {
+        sendJson(res, 404, { detail: 'Not Found' })
+        return
+      }
+      cur.status = 'canceled'
+      finish(cur)
+      sendJson(res, 200, {})
+      return
+    }
+    sendJson(res, 404, { detail: 'Not Found' })
+  })
+  return { url: server.url, state, close: () => server.close() }
+}

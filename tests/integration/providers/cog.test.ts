@@ -1,0 +1,143 @@
+import { afterEach, describe, it, expect } from 'vitest'
+import { CogClient } from '../../../src/main/core/providers/cog'
+import { type CogFake, type CogFakeOptions, startCogFake } from '../../fakes/cog'
+import { audioBytes, collect, errorOf, params, pollToEnd, recordingSleep, wavInfo } from './helpers'
+
+let fake: CogFake | null = null
+
+afterEach(async () => {
+  await fake?.close()
+  fake = null
+})
+
+async function setup(
+  opts: CogFakeOptions = {},
+): Promise<{ fake: CogFake; client: CogClient; sleeps: number[] }> {
+  await fake?.close()
+  fake = await startCogFake(opts)
+  const { sleep, sleeps } = recordingSleep()
+  const client = new CogClient({
+    baseUrl: fake.url,
+    sleep,
+    random: () => 0.5,
+    headersTimeoutMs: 2000,
+    readTimeoutMs: 2000,
+  })
+  return { fake, client, sleeps }
+}
+
+describe('Cog client against the fake', () => {
+  it('makes a prompt-only take: blocking PUT with a client id, progress from logs', async () => {
+    const { fake, client } = await setup()
+    const req = await client.prepare({ clientId: 'gen-1', params: params({ seed: 5150 }) })
+    const sub = await client.submit(req)
+    expect(sub.providerJobId).toBe('gen-1')
+    expect(fake.state.current?.id).toBe('gen-1')
+    const progress: (number | null)[] = []
+    const end = await pollToEnd(client, 'gen-1', 20, (s) => progress.push(s.progress))
+    expect(end.status).toBe('succeeded')
+    expect(end.seedUsed).toBe(5150)
+    expect(progress.some((p) => p !== null && p > 0 && p < 1)).toBe(true)
+    expect(end.outputRef?.kind).toBe('data-url')
+    const wav = await collect(client.download(end.outputRef!))
+    expect(wavInfo(wav)).toMatchObject({ channels: 2, sampleRate: 32_000 })
+    expect(fake.state.created).toBe(1)
+  })
+
+  it('sends input audio as an audio/x-wav data URL (melody and continuation)', async () => {
+    const { fake, client } = await setup()
+    for (const [i, p] of [
+      params({ model_version: 'melody-large', input_audio: { assetId: 'a', seconds: 3 } }),
+      params({
+        model_version: 'large',
+        continuation: true,
+        duration: 6,
+        input_audio: { assetId: 'a', seconds: 3 },
+      }),
+    ].entries()) {
+      const req = await client.prepare({
+        clientId: `g${i}`,
+        params: p,
+        inputAudio: { bytes: audioBytes(2000), mime: 'audio/wav', filename: 'in.wav' },
+      })
+      expect(String((req.body.input as Record<string, unknown>).input_audio)).toMatch(
+        /^data:audio\/x-wav;base64,/,
+      )
+      await client.submit(req)
+      const end = await pollToEnd(client, `g${i}`)
+      expect(end.status).toBe('succeeded')
+      expect(wavInfo(await collect(client.download(end.outputRef!))).channels).toBe(1)
+    }
+    expect(fake.state.created).toBe(2)
+  })
+
+  it('cancels the running prediction', async () => {
+    const { fake, client } = await setup()
+    await client.submit(await client.prepare({ clientId: 'g', params: params() }))
+    expect((await client.cancel('g')).confirmed).toBe(true)
+    const s = await client.poll('g')
+    expect(s.status).toBe('canceled')
+    expect(fake.state.current).toBeNull()
+    expect((await client.cancel('g')).confirmed).toBe(false)
+  })
+
+  it('maps busy, invalid input, predictor failure and setup failure', async () => {
+    const { fake, client } = await setup()
+    fake.state.occupy()
+    const busy = await errorOf(
+      client.submit(await client.prepare({ clientId: 'g', params: params() })),
+    )
+    expect(busy.code).toBe('rate_limited')
+    expect(busy.retryable).toBe(true)
+    fake.state.tick(10)
+
+    const req = await client.prepare({ clientId: 'g2', params: params() })
+    ;(req.body.input as Record<string, unknown>).duration = 1.5
+    const invalid = await errorOf(client.submit(req))
+    expect(invalid.code).toBe('invalid_input')
+    expect(invalid.message).toBe('input.duration: value is not a valid integer')
+
+    fake.state.failNextPredictionWith = 'CUDA error: out of memory'
+    await client.submit(await client.prepare({ clientId: 'g3', params: params() }))
+    fake.state.failNextPredictionWith = null
+    const failed = await pollToEnd(client, 'g3')
+    expect(failed.error).toEqual({ code: 'provider_failed', message: 'CUDA error: out of memory' })
+
+    const { client: broken } = await setup({ idleStatus: 'SETUP_FAILED' })
+    const setupErr = await errorOf(
+      broken.submit(await broken.prepare({ clientId: 'g', params: params() })),
+    )
+    expect(setupErr.code).toBe('provider_failed')
+    expect(setupErr.message).toMatch(/SETUP_FAILED/)
+  })
+
+  it('retries a 5xx burst on prediction-state requests', async () => {
+    const { fake, client, sleeps } = await setup()
+    await client.submit(await client.prepare({ clientId: 'g', params: params() }))
+    fake.state.faults.add({ kind: 'status', status: 502 }, 2, (m) => m === 'PUT')
+    const s = await client.poll('g')
+    expect(s.status).toBe('running')
+    expect(sleeps.slice(-2)).toEqual([250, 500])
+  })
+
+  it('a lost answer: reconcile cancels the orphan, the same id runs again once', async () => {
+    const { fake, client } = await setup()
+    fake.state.faults.add({ kind: 'drop-after' }, 1, (m) => m === 'PUT')
+    const req = await client.prepare({ clientId: 'g', params: params() })
+    // The blocking request dies once the fake accepted it: submit sees BUSY first and returns.
+    await client.submit(req)
+    const err = await errorOf(client.poll('g'))
+    expect(err.code).toBe('outcome_unknown')
+    expect(await client.reconcile(req)).toBeNull()
+    expect(fake.state.current).toBeNull()
+    await client.submit(req)
+    // While our own blocking request is alive, reconcile knows the id.
+    expect(await client.reconcile(req)).toBe('g')
+    const end = await pollToEnd(client, 'g')
+    expect(end.status).toBe('succeeded')
+    expect(fake.state.history.map((p) => [p.id, p.status])).toEqual([
+      ['g', 'canceled'],
+      ['g', 'succeeded'],
+    ])
+  })
+})
