@@ -5,6 +5,16 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 export default defineConfig({
   main: {
     build: {
+      // ESM-only WebAssembly decoders are bundled into main (they inline their WASM); native and
+      // CommonJS dependencies stay external and load from node_modules.
+      externalizeDeps: {
+        exclude: [
+          'mpg123-decoder',
+          '@wasm-audio-decoders/flac',
+          '@wasm-audio-decoders/ogg-vorbis',
+          'ogg-opus-decoder',
+        ],
+      },
       rollupOptions: {
         // `host` is browser mode: the same core served over a loopback WebSocket, run by plain Node.
         input: {

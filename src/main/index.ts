@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { app } from 'electron'
+import { app, BrowserWindow, dialog } from 'electron'
 import { createCore, type Core } from './core/core'
 import { createFileLog } from './core/log'
 import { createKeytarBackend } from './core/secrets/keytar-backend'
@@ -27,6 +27,14 @@ async function start(): Promise<void> {
     clock: Date.now,
     log,
     mode: 'electron',
+    chooseDirectory: async (title) => {
+      const parent = BrowserWindow.getFocusedWindow()
+      const options = { title, properties: ['openDirectory', 'createDirectory'] as const }
+      const result = parent
+        ? await dialog.showOpenDialog(parent, { ...options, properties: [...options.properties] })
+        : await dialog.showOpenDialog({ ...options, properties: [...options.properties] })
+      return result.canceled ? null : (result.filePaths[0] ?? null)
+    },
   })
   hardenSession()
   handleMediaProtocol(core)

@@ -14,11 +14,21 @@ export function registerMediaScheme(): void {
 
 /** `sketch-media://asset/<id>` serves a stored asset by id; nothing outside the store is reachable. */
 export function handleMediaProtocol(core: Core): void {
-  protocol.handle(MEDIA_SCHEME, (request) => {
+  protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url)
     const assetId = url.hostname === 'asset' ? url.pathname.replace(/^\//, '') : ''
-    const path = /^[0-9a-f-]{36}$/.test(assetId) ? core.assetPath(assetId) : null
-    if (!path) return new Response('Not found', { status: 404 })
-    return net.fetch(pathToFileURL(path).toString(), { headers: request.headers })
+    if (!/^[0-9a-f-]{36}$/.test(assetId)) return new Response('Not found', { status: 404 })
+    const media = await core.media(assetId).catch(() => null)
+    if (!media) return new Response('Not found', { status: 404 })
+    if (media.kind === 'bytes') {
+      return new Response(media.bytes, { headers: { 'content-type': media.contentType } })
+    }
+    const response = await net.fetch(pathToFileURL(media.path).toString(), {
+      headers: request.headers,
+    })
+    return new Response(response.body, {
+      status: response.status,
+      headers: { ...Object.fromEntries(response.headers), 'content-type': media.contentType },
+    })
   })
 }

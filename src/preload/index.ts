@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import type { EventName, Events, SketchApi } from '../shared/api'
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../shared/channels'
 
@@ -14,6 +14,7 @@ const sketch = {
       ipcRenderer.removeListener(EVENT_CHANNEL, forward)
     }
   },
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
 } satisfies SketchApi
 
 contextBridge.exposeInMainWorld('sketch', sketch)

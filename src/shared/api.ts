@@ -2,10 +2,18 @@
 // the preload bridge and the browser-mode WebSocket host are all derived from this file.
 import { z } from 'zod'
 import {
+  EXPORT_BIT_DEPTHS,
   PROJECT_SAMPLE_RATES,
   SECRET_ACCOUNTS,
   THEMES,
   type AppInfo,
+  type Asset,
+  type Clip,
+  type ExportResult,
+  type Generation,
+  type GenerationEstimate,
+  PROVIDERS,
+  type PeaksData,
   type Project,
   type ProjectDetail,
   type SecretsStatus,
@@ -49,9 +57,31 @@ const secretValue = z
   .max(4096, 'is too long')
   .refine((s) => !/\s/.test(s), 'must not contain spaces or line breaks')
 const empty = z.strictObject({})
+/** Integer samples at the project rate; about 6 hours at 48 kHz at most. */
+const samples = z
+  .int('must be a whole number of samples')
+  .min(0, 'must be 0 or more')
+  .max(2 ** 30, 'is too long')
+const positiveSamples = samples.min(1, 'must be at least one sample')
+const fileName = z.string().trim().min(1, 'must not be empty').max(255, 'is too long')
+const directory = z.string().trim().min(1, 'must name a folder').max(4096, 'is too long')
+// Base64 of the file's bytes; 400 MB of audio at most through a socket frame.
+const base64 = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(540_000_000, 'is too large: import files over 400 MB from the desktop app')
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+const exportOptions = {
+  format: z.enum(['wav', 'flac']),
+  bitDepth: z.literal(EXPORT_BIT_DEPTHS).default(24),
+  sampleRate: z.literal(PROJECT_SAMPLE_RATES),
+  overwrite: z.boolean().default(false),
+}
 
 export const methods = {
   'app.info': returns<AppInfo>()(empty),
+  /** The native folder picker (Electron); browser mode answers null and the user types a path. */
+  'app.chooseDirectory': returns<string | null>()(z.strictObject({ title: name.optional() })),
 
   'projects.list': returns<Project[]>()(empty),
   'projects.create': returns<Project>()(
@@ -73,6 +103,80 @@ export const methods = {
     }),
   ),
   'tracks.delete': returns<null>()(z.strictObject({ trackId: id })),
+
+  'assets.import': returns<Asset>()(
+    z.union([
+      z.strictObject({ projectId: id, name: fileName, data: base64 }),
+      z.strictObject({ projectId: id, path: z.string().min(1, 'must not be empty').max(4096) }),
+    ]),
+  ),
+  'assets.list': returns<Asset[]>()(z.strictObject({ projectId: id })),
+  'assets.peaks': returns<PeaksData>()(
+    z.strictObject({
+      assetId: id,
+      framesPerPeak: z
+        .int()
+        .min(16, 'must be at least 16')
+        .max(1 << 20, 'is too large'),
+    }),
+  ),
+
+  'clips.create': returns<Clip>()(
+    z.strictObject({
+      trackId: id,
+      assetId: id,
+      start: samples,
+      offset: samples.optional(),
+      length: positiveSamples.optional(),
+      gainDb: gainDb.optional(),
+      fadeIn: samples.optional(),
+      fadeOut: samples.optional(),
+    }),
+  ),
+  'clips.update': returns<Clip>()(
+    z.strictObject({
+      clipId: id,
+      trackId: id.optional(),
+      start: samples.optional(),
+      offset: samples.optional(),
+      length: positiveSamples.optional(),
+      gainDb: gainDb.optional(),
+      fadeIn: samples.optional(),
+      fadeOut: samples.optional(),
+    }),
+  ),
+  'clips.delete': returns<null>()(z.strictObject({ clipId: id })),
+
+  'export.stems': returns<ExportResult>()(
+    z.strictObject({
+      projectId: id,
+      directory,
+      includeMix: z.boolean().default(true),
+      ...exportOptions,
+    }),
+  ),
+  'export.clip': returns<ExportResult>()(
+    z.strictObject({ clipId: id, directory, ...exportOptions }),
+  ),
+
+  'generations.create': returns<Generation[]>()(
+    z.strictObject({
+      projectId: id,
+      provider: z.enum(PROVIDERS),
+      // Checked field by field by `validate` in src/shared/musicgen.ts (the UI uses the same).
+      params: z.record(z.string(), z.unknown()),
+      trackId: id.optional(),
+      takes: z.int().min(1, 'must be at least 1').max(8, 'must be at most 8').default(1),
+    }),
+  ),
+  'generations.get': returns<Generation>()(z.strictObject({ generationId: id })),
+  'generations.list': returns<Generation[]>()(z.strictObject({ projectId: id })),
+  'generations.cancel': returns<Generation>()(z.strictObject({ generationId: id })),
+  'generations.retry': returns<Generation>()(z.strictObject({ generationId: id })),
+  'generations.delete': returns<null>()(z.strictObject({ generationId: id })),
+  'generations.estimate': returns<GenerationEstimate>()(
+    z.strictObject({ provider: z.enum(PROVIDERS), params: z.record(z.string(), z.unknown()) }),
+  ),
 
   'settings.get': returns<Settings>()(empty),
   'settings.set': returns<Settings>()(
@@ -99,12 +203,16 @@ export type MethodResult<M extends MethodName> = ReturnType<NonNullable<Methods[
 
 export interface Events {
   'projects.changed': { projectId: string | null }
+  'export.progress': { projectId: string; done: number; total: number }
+  'generation.updated': Generation
   'settings.changed': Settings
   'secrets.changed': SecretsStatus
 }
 export type EventName = keyof Events
 export const EVENT_NAMES = [
   'projects.changed',
+  'export.progress',
+  'generation.updated',
   'settings.changed',
   'secrets.changed',
 ] as const satisfies readonly EventName[]
@@ -117,6 +225,8 @@ export function isMethodName(value: unknown): value is MethodName {
 export interface SketchApi {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<Result<MethodResult<M>>>
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
+  /** Electron only: the path of a dropped file (webUtils.getPathForFile). */
+  pathForFile?(file: File): string
 }
 
 /** The main-side implementation of every method, fed already-validated input. */

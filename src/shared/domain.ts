@@ -43,6 +43,45 @@ export interface ProjectDetail extends Project {
   tracks: TrackWithClips[]
 }
 
+export const AUDIO_FORMATS = ['wav', 'aiff', 'mp3', 'flac', 'ogg-vorbis', 'ogg-opus'] as const
+export type AudioFormat = (typeof AUDIO_FORMATS)[number]
+export type AssetOrigin = 'import' | 'generation' | 'render'
+
+export interface Asset {
+  id: string
+  projectId: string
+  name: string
+  format: AudioFormat
+  sampleRate: number
+  channels: number
+  frames: number
+  byteSize: number
+  origin: AssetOrigin
+  createdAt: number
+}
+
+/** One resolution of an asset's waveform: per channel, `count` (min, max) pairs. */
+export interface PeaksData {
+  assetId: string
+  framesPerPeak: number
+  channels: number
+  frames: number
+  count: number
+  /** Base64 of little-endian Int16: for each channel, `count` pairs of (min, max) scaled by 32767. */
+  data: string
+}
+
+export const EXPORT_BIT_DEPTHS = [16, 24, 32] as const
+export type ExportBitDepth = (typeof EXPORT_BIT_DEPTHS)[number]
+
+export interface ExportResult {
+  directory: string
+  /** File names written, inside `directory`. */
+  files: string[]
+  frames: number
+  sampleRate: number
+}
+
 export const PROVIDERS = ['replicate', 'scenario', 'cog'] as const
 export type ProviderId = (typeof PROVIDERS)[number]
 
@@ -86,4 +125,59 @@ export interface AppInfo {
   dataDir: string
   schemaVersion: number
   platform: string
+}
+
+export const GENERATION_STATUSES = [
+  'queued',
+  'waiting_parent',
+  'waiting_network',
+  'submitting',
+  'running',
+  'downloading',
+  'succeeded',
+  'failed',
+  'canceled',
+  'needs_decision',
+] as const
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number]
+
+export interface GenerationCost {
+  /** Scenario's creative units. */
+  creativeUnits?: number
+  /** Replicate's metrics.predict_time, seconds of GPU time. */
+  predictSeconds?: number
+}
+
+/** A take: one request to a provider and everything known about it. */
+export interface Generation {
+  id: string
+  projectId: string
+  trackId: string | null
+  provider: ProviderId
+  /** Canonical MusicGen parameters (src/shared/musicgen.ts), seed resolved. */
+  params: Record<string, unknown>
+  /** The seed actually used (sent, and read back from the logs when they print it). */
+  seed: number | null
+  status: GenerationStatus
+  /** 0..1 */
+  progress: number
+  /** Why a waiting or undecided take waits, in words for the user. */
+  waitingReason: string | null
+  error: { code: string; message: string } | null
+  cost: GenerationCost | null
+  inputAssetId: string | null
+  parentClipId: string | null
+  parentGenerationId: string | null
+  contextFrames: number | null
+  outputAssetId: string | null
+  providerJobId: string | null
+  createdAt: number
+  updatedAt: number
+  startedAt: number | null
+  completedAt: number | null
+}
+
+export interface GenerationEstimate {
+  creativeUnits?: number
+  typicalSeconds?: number
 }

@@ -16,7 +16,8 @@ const HOST_ENTRY = join(ROOT, 'out', 'main', 'host.js')
 
 /** Starts the built browser-mode host (`out/main/host.js`) on a free port and waits for its URL. */
 export async function serveApp(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServedApp> {
-  if (!existsSync(HOST_ENTRY)) throw new Error('out/main/host.js is missing: run `npm run build` first')
+  if (!existsSync(HOST_ENTRY))
+    throw new Error('out/main/host.js is missing: run `npm run build` first')
   const child = spawn(process.execPath, [HOST_ENTRY, '--data-dir', dataDir, '--port', '0'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import type { CoreEvents } from './events'
 import type { Log } from './log'
 import type { Secrets } from './secrets/secrets'
 import type { SettingsService } from './settings-service'
+import type { AssetsTable } from './store/assets'
 import type { ClipsTable } from './store/clips'
 import type { Db } from './store/db'
 import type { ProjectsTable } from './store/projects'
@@ -16,6 +17,7 @@ export interface CoreContext {
   projects: ProjectsTable
   tracks: TracksTable
   clips: ClipsTable
+  assets: AssetsTable
   settingsTable: SettingsTable
   settings: SettingsService
   secrets: Secrets

@@ -4,10 +4,14 @@ import { join } from 'node:path'
 import type { Handlers } from '../../shared/api'
 import { version } from '../../../package.json'
 import { ContentStore } from './assets/content-store'
+import { mediaFor, type MediaFile } from './assets/media'
 import type { CoreContext } from './context'
 import { createDispatch, type Dispatch } from './dispatch'
 import { CoreEvents } from './events'
-import { projectHandlers } from './handlers/projects'
+import { assetHandlers } from './handlers/assets'
+import { clipHandlers } from './handlers/clips'
+import { exportHandlers } from './handlers/export'
+import { projectDetail, projectHandlers } from './handlers/projects'
 import { settingsHandlers } from './handlers/settings'
 import { trackHandlers } from './handlers/tracks'
 import type { Log } from './log'
@@ -29,6 +33,8 @@ export interface CoreOptions {
   log: Log
   mode: 'electron' | 'browser'
   env?: Readonly<Record<string, string | undefined>>
+  /** Native UI the shell offers (Electron's dialogs); absent in browser mode. */
+  chooseDirectory?: (title: string) => Promise<string | null>
 }
 
 export interface Core {
@@ -36,8 +42,8 @@ export interface Core {
   dispatch: Dispatch
   events: CoreEvents
   contentStore: ContentStore
-  /** The stored file of an asset, for the media protocol; null when the id is unknown. */
-  assetPath(assetId: string): string | null
+  /** An asset's audio for the renderer (media protocol, browser host); null for an unknown id. */
+  media(assetId: string): Promise<MediaFile | null>
   close(): void
 }
 
@@ -56,6 +62,7 @@ export function createCore(options: CoreOptions): Core {
     projects: new ProjectsTable(db),
     tracks: new TracksTable(db),
     clips: new ClipsTable(db),
+    assets,
     settingsTable,
     settings: new SettingsService(settingsTable, options.env ?? process.env),
     secrets: options.secrets,
@@ -75,9 +82,14 @@ export function createCore(options: CoreOptions): Core {
       schemaVersion: SCHEMA_VERSION,
       platform: process.platform,
     }),
+    'app.chooseDirectory': ({ title }) =>
+      options.chooseDirectory ? options.chooseDirectory(title ?? 'Choose a folder') : null,
     ...projectHandlers(ctx),
     ...trackHandlers(ctx),
     ...settingsHandlers(ctx),
+    ...assetHandlers(ctx),
+    ...clipHandlers(ctx),
+    ...exportHandlers(ctx, (projectId) => projectDetail(ctx, projectId)),
   }
   log.info('core started', { dataDir, schemaVersion: SCHEMA_VERSION })
 
@@ -86,9 +98,9 @@ export function createCore(options: CoreOptions): Core {
     dispatch: createDispatch(handlers, log),
     events: ctx.events,
     contentStore: ctx.contentStore,
-    assetPath: (assetId) => {
-      const row = assets.findFile(assetId)
-      return row ? ctx.contentStore.pathOf(row.sha256, row.ext) : null
+    media: async (assetId) => {
+      const asset = assets.find(assetId)
+      return asset ? mediaFor(ctx.contentStore.pathOf(asset.sha256, asset.ext), asset.format) : null
     },
     close: () => db.close(),
   }

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { pipeline } from 'node:stream/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -57,6 +60,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return
     }
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const media = /^\/media\/([0-9a-f-]{36})$/.exec(url.pathname)
+    if (media?.[1]) return serveMedia(media[1], request, response)
     const file = await readStaticFile(rendererDir, url.pathname)
     if (!file) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n')
@@ -72,6 +77,31 @@ export async function startHost(options: HostOptions): Promise<Host> {
       'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
     })
     response.end(request.method === 'HEAD' ? undefined : file.body)
+  }
+
+  const serveMedia = async (
+    assetId: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ) => {
+    const media = await core.media(assetId)
+    if (!media) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n')
+      return
+    }
+    const headers = {
+      'content-type': media.contentType,
+      'cache-control': 'private, max-age=31536000, immutable',
+    }
+    if (media.kind === 'bytes') {
+      response.writeHead(200, { ...headers, 'content-length': media.bytes.byteLength })
+      response.end(request.method === 'HEAD' ? undefined : media.bytes)
+      return
+    }
+    const { size } = await stat(media.path)
+    response.writeHead(200, { ...headers, 'content-length': size })
+    if (request.method === 'HEAD') return void response.end()
+    await pipeline(createReadStream(media.path), response)
   }
 
   const server = createServer((request, response) => {

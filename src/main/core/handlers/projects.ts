@@ -1,5 +1,5 @@
 import type { Handlers } from '../../../shared/api'
-import type { Project } from '../../../shared/domain'
+import type { Project, ProjectDetail } from '../../../shared/domain'
 import type { CoreContext } from '../context'
 
 type ProjectHandlers = Pick<
@@ -7,8 +7,20 @@ type ProjectHandlers = Pick<
   'projects.list' | 'projects.create' | 'projects.get' | 'projects.rename' | 'projects.delete'
 >
 
+export function projectDetail(ctx: CoreContext, projectId: string): ProjectDetail {
+  const project = ctx.projects.get(projectId)
+  const allClips = ctx.clips.listByProject(projectId)
+  return {
+    ...project,
+    tracks: ctx.tracks.listByProject(projectId).map((track) => ({
+      ...track,
+      clips: allClips.filter((clip) => clip.trackId === track.id),
+    })),
+  }
+}
+
 export function projectHandlers(ctx: CoreContext): ProjectHandlers {
-  const { db, projects, tracks, clips, events } = ctx
+  const { db, projects, events } = ctx
   return {
     'projects.list': () => projects.list(),
 
@@ -28,17 +40,7 @@ export function projectHandlers(ctx: CoreContext): ProjectHandlers {
       return project
     },
 
-    'projects.get': ({ projectId }) => {
-      const project = projects.get(projectId)
-      const allClips = clips.listByProject(projectId)
-      return {
-        ...project,
-        tracks: tracks.listByProject(projectId).map((track) => ({
-          ...track,
-          clips: allClips.filter((clip) => clip.trackId === track.id),
-        })),
-      }
-    },
+    'projects.get': ({ projectId }) => projectDetail(ctx, projectId),
 
     'projects.rename': ({ projectId, name }) => {
       const project = db.transaction(() => projects.rename(projectId, name, ctx.clock()))

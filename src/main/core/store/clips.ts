@@ -1,4 +1,5 @@
 import type { Clip } from '../../../shared/domain'
+import { notFound } from '../app-error'
 import type { Db } from './db'
 
 interface ClipRow {
@@ -13,7 +14,7 @@ interface ClipRow {
   fade_out: number
 }
 
-export function toClip(row: ClipRow): Clip {
+function toClip(row: ClipRow): Clip {
   return {
     id: row.id,
     trackId: row.track_id,
@@ -27,16 +28,49 @@ export function toClip(row: ClipRow): Clip {
   }
 }
 
+const COLUMNS = 'id, track_id, asset_id, start, offset, length, gain_db, fade_in, fade_out'
+
 export class ClipsTable {
   constructor(private readonly db: Db) {}
 
   listByProject(projectId: string): Clip[] {
     const rows = this.db
       .statement(
-        `SELECT clips.* FROM clips JOIN tracks ON tracks.id = clips.track_id
-         WHERE tracks.project_id = ? ORDER BY clips.start`,
+        `SELECT ${COLUMNS.replace(/(\w+)/g, 'clips.$1')} FROM clips
+         JOIN tracks ON tracks.id = clips.track_id
+         WHERE tracks.project_id = ? ORDER BY clips.start, clips.id`,
       )
       .all(projectId) as ClipRow[]
     return rows.map(toClip)
+  }
+
+  get(id: string): Clip {
+    const row = this.db.statement(`SELECT ${COLUMNS} FROM clips WHERE id = ?`).get(id) as
+      ClipRow | undefined
+    if (!row) throw notFound('Clip', id)
+    return toClip(row)
+  }
+
+  insert(clip: Clip, now: number): void {
+    this.db
+      .statement(
+        `INSERT INTO clips (${COLUMNS}, created_at) VALUES (@id, @trackId, @assetId, @start,
+           @offset, @length, @gainDb, @fadeIn, @fadeOut, @createdAt)`,
+      )
+      .run({ ...clip, createdAt: now })
+  }
+
+  update(clip: Clip): void {
+    this.db
+      .statement(
+        `UPDATE clips SET track_id = @trackId, start = @start, offset = @offset, length = @length,
+           gain_db = @gainDb, fade_in = @fadeIn, fade_out = @fadeOut WHERE id = @id`,
+      )
+      .run(clip)
+  }
+
+  delete(id: string): void {
+    const { changes } = this.db.statement('DELETE FROM clips WHERE id = ?').run(id)
+    if (changes === 0) throw notFound('Clip', id)
   }
 }

@@ -1,35 +1,80 @@
 import type { SketchApi } from '../../../../shared/api'
-import type { ProjectDetail, Track } from '../../../../shared/domain'
+import type { Asset, ExportResult, ProjectDetail, Track } from '../../../../shared/domain'
+import { framesAtRate } from '../../../../shared/timeline'
+import { fileToBase64 } from '../files'
 import type { Notices } from './notices.svelte'
 
 type TrackChanges = Partial<Pick<Track, 'name' | 'gainDb' | 'mute' | 'solo' | 'position'>>
 
-/** The open project: its tracks and clips, reloaded whenever main says it changed. */
+export interface ImportItem {
+  id: number
+  name: string
+  status: 'waiting' | 'importing' | 'done' | 'failed'
+}
+
+export interface DropTarget {
+  trackId: string | null
+  start: number
+}
+
+export interface ExportOptions {
+  directory: string
+  format: 'wav' | 'flac'
+  bitDepth: 16 | 24 | 32
+  sampleRate: 44100 | 48000
+  includeMix: boolean
+  overwrite: boolean
+}
+
+/** The open project: its tracks, clips and assets, reloaded whenever main says it changed. */
 export class ProjectState {
   detail = $state<ProjectDetail | null>(null)
+  assets = $state<Asset[]>([])
   missing = $state(false)
-  readonly #unsubscribe: () => void
+  imports = $state<ImportItem[]>([])
+  exportProgress = $state<number | null>(null)
+  #nextImport = 1
+  readonly #unsubscribe: (() => void)[]
 
   constructor(
     private readonly api: SketchApi,
     private readonly notices: Notices,
     readonly projectId: string,
   ) {
-    this.#unsubscribe = api.on('projects.changed', ({ projectId }) => {
-      if (projectId === this.projectId) void this.load()
-    })
+    this.#unsubscribe = [
+      api.on('projects.changed', ({ projectId }) => {
+        if (projectId === this.projectId) void this.load()
+      }),
+      api.on('export.progress', ({ projectId, done, total }) => {
+        if (projectId === this.projectId) this.exportProgress = total > 0 ? done / total : null
+      }),
+    ]
+  }
+
+  assetById(assetId: string): Asset | undefined {
+    return this.assets.find((asset) => asset.id === assetId)
   }
 
   async load(): Promise<void> {
-    const result = await this.api.call('projects.get', { projectId: this.projectId })
+    const [result, assets] = await Promise.all([
+      this.api.call('projects.get', { projectId: this.projectId }),
+      this.api.call('assets.list', { projectId: this.projectId }),
+    ])
     if (result.ok) this.detail = result.value
     else if (result.error.code === 'not_found') this.missing = true
     else this.notices.error(result.error)
+    if (assets.ok) this.assets = assets.value
   }
 
-  async addTrack(): Promise<void> {
-    this.notices.take(await this.api.call('tracks.create', { projectId: this.projectId }))
+  async addTrack(name?: string): Promise<Track | undefined> {
+    const track = this.notices.take(
+      await this.api.call(
+        'tracks.create',
+        name ? { projectId: this.projectId, name } : { projectId: this.projectId },
+      ),
+    )
     await this.load()
+    return track
   }
 
   async updateTrack(trackId: string, changes: TrackChanges): Promise<void> {
@@ -42,7 +87,75 @@ export class ProjectState {
     await this.load()
   }
 
+  /**
+   * Imports dropped files one after another and places them in a row from the drop point, on the
+   * track under the pointer or on a new track per file.
+   */
+  async importFiles(files: File[], target: DropTarget): Promise<void> {
+    const items = files.map((file) => ({
+      id: this.#nextImport++,
+      name: file.name,
+      status: 'waiting' as const,
+    }))
+    this.imports = [...this.imports, ...items]
+    let start = target.start
+    for (const [index, file] of files.entries()) {
+      const item = items[index]!
+      this.#setImport(item.id, 'importing')
+      const asset = await this.#importOne(file)
+      if (!asset || !this.detail) {
+        this.#setImport(item.id, 'failed')
+        continue
+      }
+      const trackId = target.trackId ?? (await this.addTrack(file.name.replace(/\.[^.]+$/, '')))?.id
+      if (!trackId) {
+        this.#setImport(item.id, 'failed')
+        continue
+      }
+      const clip = this.notices.take(
+        await this.api.call('clips.create', { trackId, assetId: asset.id, start }),
+      )
+      this.#setImport(item.id, clip ? 'done' : 'failed')
+      if (clip && target.trackId) start = clip.start + clip.length
+    }
+    await this.load()
+    setTimeout(() => {
+      const finished = new Set(items.map((item) => item.id))
+      this.imports = this.imports.filter(
+        (item) => !finished.has(item.id) || item.status === 'importing',
+      )
+    }, 2500)
+  }
+
+  async #importOne(file: File): Promise<Asset | undefined> {
+    const path = this.api.pathForFile?.(file)
+    const input = path
+      ? { projectId: this.projectId, path }
+      : { projectId: this.projectId, name: file.name, data: await fileToBase64(file) }
+    return this.notices.take(await this.api.call('assets.import', input))
+  }
+
+  #setImport(id: number, status: ImportItem['status']): void {
+    this.imports = this.imports.map((item) => (item.id === id ? { ...item, status } : item))
+  }
+
+  /** Length of an asset in project samples. */
+  assetLength(asset: Asset): number {
+    return framesAtRate(asset.frames, asset.sampleRate, this.detail?.sampleRate ?? 48000)
+  }
+
+  async exportStems(options: ExportOptions): Promise<ExportResult | undefined> {
+    this.exportProgress = 0
+    const result = await this.api.call('export.stems', { projectId: this.projectId, ...options })
+    this.exportProgress = null
+    if (!result.ok) {
+      this.notices.error(result.error)
+      return undefined
+    }
+    return result.value
+  }
+
   dispose(): void {
-    this.#unsubscribe()
+    for (const unsubscribe of this.#unsubscribe) unsubscribe()
   }
 }

@@ -1,0 +1,126 @@
+import type { MPEGDecoder } from 'mpg123-decoder'
+import { AudioError } from './audio-error'
+import type { ChunkDecoder } from './chunk-decoder'
+import { findFrameSync, id3v2Size, parseMp3Frame, type Mp3StreamInfo } from './mp3-header'
+
+/** Bytes gathered before the first frame is parsed: enough for its header and Xing/LAME tag. */
+const PROBE_BYTES = 8192
+
+/**
+ * Streaming MP3 (MPEG-1/2/2.5 layer I–III) decoder over mpg123 (WASM). ID3v2 tags are skipped
+ * here; mpg123 trims the encoder delay and padding of a LAME/Xing tag (gapless), so the frame
+ * count equals ffmpeg's. mpg123 always outputs two channels: a mono stream is reduced to its first
+ * channel, and a stereo stream stays stereo even when both channels are identical.
+ */
+export async function createMp3Decoder(): Promise<ChunkDecoder> {
+  // Dynamic import: the package is ESM-only and the main process bundle is CommonJS.
+  const { MPEGDecoder: Decoder } = await import('mpg123-decoder')
+  const decoder = new Decoder({ enableGapless: true })
+  await decoder.ready
+  return new Mp3Decoder(decoder)
+}
+
+class Mp3Decoder implements ChunkDecoder {
+  private probe: Uint8Array = new Uint8Array(0)
+  /** ID3v2 bytes still to skip (a tag may span chunks). */
+  private skip = 0
+  private started = false
+  private info: Mp3StreamInfo | undefined
+  private decoded = 0
+  private errors = 0
+  private freed = false
+
+  constructor(private readonly decoder: MPEGDecoder) {}
+
+  get sampleRate(): number {
+    return this.info?.sampleRate ?? 0
+  }
+
+  get channels(): number {
+    return this.info?.channels ?? 0
+  }
+
+  get expectedFrames(): number | undefined {
+    const info = this.info
+    if (info?.tagFrames === undefined || info.delay === undefined) return undefined
+    return info.tagFrames * info.samplesPerFrame - info.delay - (info.padding ?? 0)
+  }
+
+  push(chunk: Uint8Array): Promise<Float32Array[]> {
+    return Promise.resolve(this.feed(chunk, false))
+  }
+
+  end(): Promise<Float32Array[]> {
+    const last = this.feed(new Uint8Array(0), true)
+    if (this.decoded === 0) {
+      throw new AudioError('corrupt', 'no MPEG audio frame in the file could be decoded')
+    }
+    const expected = this.expectedFrames
+    const total = this.decoded
+    if (expected !== undefined && total < expected) {
+      throw new AudioError(
+        'truncated',
+        `the MP3 stream is cut short (${total} of ${expected} samples per channel)`,
+      )
+    }
+    if (this.errors > 0 && expected === undefined) {
+      throw new AudioError('corrupt', 'the MP3 stream is damaged')
+    }
+    return Promise.resolve(last)
+  }
+
+  free(): void {
+    if (this.freed) return
+    this.freed = true
+    this.decoder.free()
+  }
+
+  private feed(chunk: Uint8Array, final: boolean): Float32Array[] {
+    let bytes = chunk
+    if (this.skip > 0) {
+      const n = Math.min(this.skip, bytes.length)
+      this.skip -= n
+      bytes = bytes.subarray(n)
+    }
+    if (!this.started) {
+      this.probe = joinBytes(this.probe, bytes)
+      // Skip leading ID3v2 tags (there may be more than one), possibly longer than the chunk.
+      for (;;) {
+        if (this.probe.length < 10 && !final) return []
+        const size = id3v2Size(this.probe)
+        if (size === 0) break
+        if (size > this.probe.length) {
+          this.skip = size - this.probe.length
+          this.probe = new Uint8Array(0)
+          return []
+        }
+        this.probe = this.probe.subarray(size)
+      }
+      if (this.probe.length < PROBE_BYTES && !final) return []
+      const sync = findFrameSync(this.probe)
+      if (sync < 0) throw new AudioError('corrupt', 'no MPEG audio frame header found')
+      this.info = parseMp3Frame(this.probe, sync)
+      this.started = true
+      bytes = this.probe
+      this.probe = new Uint8Array(0)
+    }
+    if (bytes.length === 0) return []
+    const out = this.decoder.decode(bytes)
+    this.errors += out.errors.length
+    if (out.samplesDecoded === 0) return []
+    this.decoded += out.samplesDecoded
+    const channels = out.channelData.slice(0, this.info!.channels)
+    // mpg123 reports the rate it decodes at; trust it over the first header (free-format, etc.).
+    if (out.sampleRate > 0) this.info!.sampleRate = out.sampleRate
+    return channels
+  }
+}
+
+function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b
+  if (b.length === 0) return a
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
+}

@@ -1,0 +1,255 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { AiffStreamDecoder } from './aiff-decode'
+import { AudioError } from './audio-error'
+import { type ChunkDecoder, planarLength } from './chunk-decoder'
+import { createFlacDecoder } from './decode-flac'
+import { createMp3Decoder } from './decode-mp3'
+import { createOpusDecoder } from './decode-opus'
+import { createVorbisDecoder } from './decode-vorbis'
+import type { PcmHeader, PcmStreamDecoder } from './pcm-stream'
+import { SNIFF_BYTES, sniffFormat, type SniffedFormat } from './sniff'
+import { WavStreamDecoder } from './wav-decode'
+
+/** What a decode stream yields: the format found in the bytes, the output rate and channels. */
+export interface DecodedInfo {
+  format: SniffedFormat
+  sampleRate: number
+  channels: number
+  /** Frames per channel the headers announce (WAV/AIFF size, FLAC STREAMINFO, MP3 LAME tag). */
+  expectedFrames?: number
+}
+
+/**
+ * One streaming decode of one file. Call `info()` first (optional), then iterate `frames()` once:
+ * planar chunks, all with `info().channels` channels. Either rejects with AudioError (messages
+ * name only the problem; the caller adds the file name) or with a file system error (ENOENT…).
+ * Breaking out of `frames()` or calling `close()` stops reading and frees the decoder.
+ */
+export interface AudioDecodeStream {
+  /** Resolves once the format, rate and channels are known (with the first frames at the latest). */
+  info(): Promise<DecodedInfo>
+  frames(): AsyncIterable<Float32Array[]>
+  close(): Promise<void>
+}
+
+/** Read size: large enough to keep the per-chunk overhead small, small enough to bound memory. */
+export const DECODE_CHUNK_BYTES = 1 << 20
+
+const M4A_MESSAGE = 'M4A/AAC is not supported: convert it to WAV or FLAC'
+const NOT_AUDIO_MESSAGE =
+  'the file is not audio in a supported format (WAV, AIFF, MP3, FLAC, Ogg Vorbis, Ogg Opus)'
+
+/** Decodes a file read from disk in chunks of `chunkBytes`: never held in memory as a whole. */
+export function decodeAudioFile(path: string, chunkBytes = DECODE_CHUNK_BYTES): AudioDecodeStream {
+  return new DecodeStream(async function* () {
+    const { size } = await stat(path)
+    const source = createReadStream(path, { highWaterMark: chunkBytes })
+    try {
+      yield { fileSize: size }
+      for await (const chunk of source as AsyncIterable<Buffer>) yield chunk
+    } finally {
+      source.destroy()
+    }
+  })
+}
+
+/** Decodes bytes in memory (fed to the decoders in chunks as a file would be). */
+export function decodeAudioBytes(
+  bytes: Uint8Array,
+  chunkBytes = DECODE_CHUNK_BYTES,
+): AudioDecodeStream {
+  return new DecodeStream(async function* () {
+    yield { fileSize: bytes.length }
+    for (let at = 0; at < bytes.length; at += chunkBytes) {
+      yield bytes.subarray(at, at + chunkBytes)
+    }
+    await Promise.resolve()
+  })
+}
+
+/** A source: optionally the file size first, then the bytes in order. */
+type ByteSource = () => AsyncGenerator<Uint8Array | { fileSize: number }>
+
+class DecodeStream implements AudioDecodeStream {
+  private readonly iterator: AsyncGenerator<Float32Array[]>
+  private readonly buffered: Float32Array[][] = []
+  private known: DecodedInfo | undefined
+  private infoPromise: Promise<DecodedInfo> | undefined
+  private iterated = false
+
+  constructor(source: ByteSource) {
+    this.iterator = decodeSource(source, (info) => {
+      this.known = info
+    })
+  }
+
+  info(): Promise<DecodedInfo> {
+    this.infoPromise ??= this.pullInfo()
+    return this.infoPromise
+  }
+
+  async *frames(): AsyncGenerator<Float32Array[]> {
+    if (this.iterated) throw new Error('frames() of a decode stream can be iterated only once')
+    this.iterated = true
+    if (this.infoPromise) await this.infoPromise
+    try {
+      while (this.buffered.length > 0) yield this.buffered.shift()!
+      for (;;) {
+        const next = await this.iterator.next()
+        if (next.done) return
+        yield next.value
+      }
+    } finally {
+      await this.iterator.return(undefined)
+    }
+  }
+
+  async close(): Promise<void> {
+    this.buffered.length = 0
+    await this.iterator.return(undefined)
+  }
+
+  private async pullInfo(): Promise<DecodedInfo> {
+    while (this.known === undefined) {
+      const next = await this.iterator.next()
+      // decodeSource announces the info before its first frames and throws when there are none.
+      if (next.done) throw new AudioError('empty', 'the file contains no audio samples')
+      this.buffered.push(next.value)
+    }
+    return this.known
+  }
+}
+
+async function* decodeSource(
+  source: ByteSource,
+  announce: (info: DecodedInfo) => void,
+): AsyncGenerator<Float32Array[]> {
+  const input = source()
+  try {
+    // Gather enough leading bytes to recognise the format.
+    let fileSize: number | undefined
+    const head: Uint8Array[] = []
+    let headLength = 0
+    while (headLength < SNIFF_BYTES) {
+      const next = await input.next()
+      if (next.done) break
+      const item = next.value
+      if (item instanceof Uint8Array) {
+        head.push(item)
+        headLength += item.length
+      } else fileSize = item.fileSize
+    }
+    if (headLength === 0) throw new AudioError('empty', 'the file is empty (0 bytes)')
+    const first = concatBytes(head, headLength)
+    const format = sniffFormat(first.subarray(0, SNIFF_BYTES))
+    if (format === null) throw new AudioError('not_audio', NOT_AUDIO_MESSAGE)
+    if (format === 'm4a') throw new AudioError('unsupported', M4A_MESSAGE)
+
+    const decoder = await createDecoder(format, fileSize)
+    try {
+      let announced = false
+      let total = 0
+      const step = (frames: Float32Array[]): Float32Array[] | undefined => {
+        if (!announced && decoder.channels > 0) {
+          announced = true
+          const info: DecodedInfo = {
+            format,
+            sampleRate: decoder.sampleRate,
+            channels: decoder.channels,
+          }
+          if (decoder.expectedFrames !== undefined) info.expectedFrames = decoder.expectedFrames
+          announce(info)
+        }
+        const n = planarLength(frames)
+        total += n
+        return n > 0 ? frames : undefined
+      }
+      let out = step(await decoder.push(first))
+      if (out) yield out
+      for (;;) {
+        const next = await input.next()
+        if (next.done) break
+        if (!(next.value instanceof Uint8Array)) continue
+        out = step(await decoder.push(next.value))
+        if (out) yield out
+      }
+      out = step(await decoder.end())
+      if (total === 0 || !announced) {
+        throw new AudioError('empty', 'the file contains no audio samples')
+      }
+      if (out) yield out
+    } finally {
+      decoder.free()
+    }
+  } finally {
+    await input.return(undefined)
+  }
+}
+
+function concatBytes(parts: Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!
+  const out = new Uint8Array(length)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
+}
+
+function createDecoder(
+  format: Exclude<SniffedFormat, 'm4a'>,
+  fileSize: number | undefined,
+): Promise<ChunkDecoder> | ChunkDecoder {
+  switch (format) {
+    case 'wav':
+      return new PcmChunkDecoder(new WavStreamDecoder(fileSize))
+    case 'aiff':
+      return new PcmChunkDecoder(new AiffStreamDecoder(fileSize))
+    case 'mp3':
+      return createMp3Decoder()
+    case 'flac':
+      return createFlacDecoder()
+    case 'ogg-vorbis':
+      return createVorbisDecoder()
+    case 'ogg-opus':
+      return createOpusDecoder()
+  }
+}
+
+/** The existing WAV/AIFF stream decoders behind the ChunkDecoder interface (synchronous). */
+class PcmChunkDecoder<H extends PcmHeader> implements ChunkDecoder {
+  private bytesSeen = 0
+
+  constructor(private readonly decoder: PcmStreamDecoder<H>) {}
+
+  get sampleRate(): number {
+    return this.decoder.header?.sampleRate ?? 0
+  }
+
+  get channels(): number {
+    return this.decoder.header?.channels ?? 0
+  }
+
+  get expectedFrames(): number | undefined {
+    const frames = this.decoder.header?.frames
+    return frames !== undefined && Number.isFinite(frames) ? frames : undefined
+  }
+
+  push(chunk: Uint8Array): Promise<Float32Array[]> {
+    this.bytesSeen += chunk.length
+    return Promise.resolve(this.decoder.push(chunk))
+  }
+
+  end(): Promise<Float32Array[]> {
+    const frames = this.decoder.end()
+    const header = this.decoder.header!
+    if (frames === 0 && this.bytesSeen <= header.dataOffset) {
+      throw new AudioError('truncated', 'the file ends before its first audio sample')
+    }
+    return Promise.resolve([])
+  }
+
+  free(): void {}
+}

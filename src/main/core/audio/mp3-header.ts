@@ -1,0 +1,92 @@
+/**
+ * What the first MPEG audio frame of an MP3 says: channel count, sample rate and, from a
+ * Xing/Info + LAME tag, the frame count and the encoder delay and padding (gapless trimming).
+ */
+export interface Mp3StreamInfo {
+  channels: number
+  sampleRate: number
+  samplesPerFrame: number
+  /** Audio frames announced by a Xing/Info or VBRI tag (the tag frame itself excluded). */
+  tagFrames?: number
+  /** Encoder delay and padding in samples (LAME tag), when present. */
+  delay?: number
+  padding?: number
+}
+
+const RATES: Record<number, readonly number[]> = {
+  3: [44100, 48000, 32000], // MPEG-1
+  2: [22050, 24000, 16000], // MPEG-2
+  0: [11025, 12000, 8000], // MPEG-2.5
+}
+
+/** Size in bytes of an ID3v2 tag at `offset` (header and footer included), 0 when none. */
+export function id3v2Size(bytes: Uint8Array, offset = 0): number {
+  if (offset + 10 > bytes.length) return 0
+  if (bytes[offset] !== 0x49 || bytes[offset + 1] !== 0x44 || bytes[offset + 2] !== 0x33) return 0
+  const size =
+    ((bytes[offset + 6]! & 0x7f) << 21) |
+    ((bytes[offset + 7]! & 0x7f) << 14) |
+    ((bytes[offset + 8]! & 0x7f) << 7) |
+    (bytes[offset + 9]! & 0x7f)
+  return 10 + size + (bytes[offset + 5]! & 0x10 ? 10 : 0)
+}
+
+function u32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0
+}
+
+function ascii(b: Uint8Array, at: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (b[at + i] !== text.charCodeAt(i)) return false
+  return true
+}
+
+/** Index of the first plausible MPEG frame header in `bytes` at or after `from`, or -1. */
+export function findFrameSync(bytes: Uint8Array, from = 0): number {
+  for (let i = from; i + 4 <= bytes.length; i++) {
+    if (bytes[i] !== 0xff) continue
+    const b1 = bytes[i + 1]!
+    const b2 = bytes[i + 2]!
+    if ((b1 & 0xe0) !== 0xe0) continue
+    if (((b1 >> 3) & 3) === 1 || ((b1 >> 1) & 3) === 0) continue
+    if (b2 >> 4 === 15 || ((b2 >> 2) & 3) === 3) continue
+    return i
+  }
+  return -1
+}
+
+/** Reads the frame header at `at` (a sync found by findFrameSync) and any Xing/LAME tag in it. */
+export function parseMp3Frame(bytes: Uint8Array, at: number): Mp3StreamInfo {
+  const b1 = bytes[at + 1]!
+  const version = (b1 >> 3) & 3
+  const layer = (b1 >> 1) & 3 // 3: I, 2: II, 1: III
+  const mono = bytes[at + 3]! >> 6 === 3
+  const info: Mp3StreamInfo = {
+    channels: mono ? 1 : 2,
+    sampleRate: RATES[version]![(bytes[at + 2]! >> 2) & 3]!,
+    samplesPerFrame: layer === 3 ? 384 : layer === 2 || version === 3 ? 1152 : 576,
+  }
+  if (layer !== 1) return info
+  // The Xing/Info tag sits after the side information, whose size depends on version and mode.
+  const side = version === 3 ? (mono ? 17 : 32) : mono ? 9 : 17
+  let p = at + 4 + side
+  if (p + 8 <= bytes.length && (ascii(bytes, p, 'Xing') || ascii(bytes, p, 'Info'))) {
+    const flags = u32(bytes, p + 4)
+    p += 8
+    if (flags & 1 && p + 4 <= bytes.length) info.tagFrames = u32(bytes, p)
+    if (flags & 1) p += 4
+    if (flags & 2) p += 4
+    if (flags & 4) p += 100
+    if (flags & 8) p += 4
+    // LAME extension: 9-byte encoder string, ..., then 12-bit delay and 12-bit padding at +21.
+    if (
+      p + 24 <= bytes.length &&
+      ['LAME', 'Lavc', 'Lavf', 'GOGO'].some((tag) => ascii(bytes, p, tag))
+    ) {
+      info.delay = (bytes[p + 21]! << 4) | (bytes[p + 22]! >> 4)
+      info.padding = ((bytes[p + 22]! & 0x0f) << 8) | bytes[p + 23]!
+    }
+  } else if (at + 36 + 18 <= bytes.length && ascii(bytes, at + 36, 'VBRI')) {
+    info.tagFrames = u32(bytes, at + 36 + 14)
+  }
+  return info
+}

@@ -1,0 +1,306 @@
+import { access, constants, stat, writeFile, rm, link } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { ExportBitDepth, ExportResult, ProjectDetail } from '../../../shared/domain'
+import { AppError } from '../app-error'
+import { audibleTracks, projectEnd, renderTrack, type RenderTrack } from '../audio/render'
+import type { AssetRecord } from '../store/assets'
+import { openAssetSource, type AssetSource } from './asset-source'
+import { AudioFileWriter } from './audio-file-writer'
+import { mixFileName, sidecarFileName, stemFileName } from './file-names'
+import { renderTracks } from './render-plan'
+
+export interface StemsRequest {
+  project: ProjectDetail
+  assets: ReadonlyMap<string, AssetRecord & { path: string }>
+  takes: ReadonlyMap<string, TakeSummary>
+  directory: string
+  format: 'wav' | 'flac'
+  bitDepth: ExportBitDepth
+  sampleRate: 44100 | 48000
+  includeMix: boolean
+  overwrite: boolean
+  /** A single-clip export: one file with this name, no sidecar. */
+  singleFileName?: string
+  onProgress(done: number, total: number): void
+  now: number
+}
+
+/** What a sidecar and a WAV comment say about the take behind a clip's audio. */
+export interface TakeSummary {
+  provider: string
+  seed: number | null
+  params: unknown
+}
+
+const CHUNK_FRAMES = 1 << 16
+
+/**
+ * Renders every audible, non-empty track from 0 to the project's end (all stems the same length)
+ * and optionally the mix, plus a JSON sidecar. Files are written under temporary names and only
+ * put in place when all of them rendered; on any error nothing is left behind.
+ */
+export async function exportStems(request: StemsRequest): Promise<ExportResult> {
+  const { project, directory, format, bitDepth, sampleRate } = request
+  await checkDirectory(directory)
+  if (format === 'flac' && bitDepth === 32) {
+    throw new AppError(
+      'invalid_input',
+      'FLAC export is 16 or 24-bit; choose WAV for 32-bit float',
+      'bitDepth',
+    )
+  }
+
+  const sources = new Map<string, AssetSource>()
+  const writers: AudioFileWriter[] = []
+  try {
+    for (const track of project.tracks) {
+      for (const clip of track.clips) {
+        if (sources.has(clip.assetId)) continue
+        const asset = request.assets.get(clip.assetId)
+        if (!asset)
+          throw new AppError('not_found', `the audio of a clip on “${track.name}” is missing`)
+        sources.set(clip.assetId, await openAssetSource(asset.path, asset.format))
+      }
+    }
+    const tracks = renderTracks(project, sources, sampleRate)
+    const audible = audibleTracks(tracks)
+    const frames = projectEnd(tracks.filter((_, i) => audible[i]))
+    if (frames === 0) {
+      throw new AppError('invalid_input', 'nothing to export: no audible track has clips')
+    }
+
+    const ext = format
+    const stems: { index: number; track: RenderTrack; writer: AudioFileWriter }[] = []
+    project.tracks.forEach((track, i) => {
+      const renderTrackPlan = tracks[i]!
+      if (!audible[i] || renderTrackPlan.clips.length === 0) return
+      const writer = new AudioFileWriter({
+        path: join(
+          directory,
+          request.singleFileName ?? stemFileName(project.name, i + 1, track.name, ext),
+        ),
+        format,
+        bitDepth,
+        sampleRate,
+        channels: 2,
+        frames,
+        tags: wavTags(project.name, track.name, track.clips, request),
+      })
+      stems.push({ index: i, track: renderTrackPlan, writer })
+      writers.push(writer)
+    })
+    const mixWriter = request.includeMix
+      ? new AudioFileWriter({
+          path: join(directory, mixFileName(project.name, ext)),
+          format,
+          bitDepth,
+          sampleRate,
+          channels: 2,
+          frames,
+          tags: { INAM: `${project.name} (mix)`, ISFT: 'MusicSketch' },
+        })
+      : null
+    if (mixWriter) writers.push(mixWriter)
+    const sidecar = request.singleFileName ? null : join(directory, sidecarFileName(project.name))
+
+    await refuseExisting(
+      [...writers.map((w) => w.spec.path), ...(sidecar ? [sidecar] : [])],
+      request.overwrite,
+    )
+    for (const writer of writers) await writer.open()
+
+    for (let from = 0; from < frames; from += CHUNK_FRAMES) {
+      const to = Math.min(frames, from + CHUNK_FRAMES)
+      const mix = [new Float32Array(to - from), new Float32Array(to - from)]
+      for (const stem of stems) {
+        const audio = renderTrack(sampleRate, stem.track, from, to)
+        await stem.writer.write(audio)
+        for (let c = 0; c < 2; c++) {
+          const out = mix[c]!
+          const add = audio[c]!
+          for (let i = 0; i < out.length; i++) out[i] = out[i]! + add[i]!
+        }
+      }
+      if (mixWriter) await mixWriter.write(mix)
+      request.onProgress(to, frames)
+    }
+
+    const sidecarTemp = `${sidecar}.part`
+    if (sidecar) {
+      const description = describeExport(request, frames, stems, mixWriter)
+      await writeFile(sidecarTemp, JSON.stringify(description, null, 2), { flag: 'w' })
+    }
+    for (const writer of writers) await writer.commit(request.overwrite)
+    if (sidecar) {
+      if (request.overwrite) await rm(sidecar, { force: true })
+      await link(sidecarTemp, sidecar)
+      await rm(sidecarTemp, { force: true })
+    }
+
+    return {
+      directory,
+      files: [
+        ...writers.map((w) => w.spec.path.slice(directory.length + 1)),
+        ...(sidecar ? [sidecarFileName(project.name)] : []),
+      ],
+      frames,
+      sampleRate,
+    }
+  } catch (error) {
+    await Promise.all(writers.map((writer) => writer.discard()))
+    await rm(join(directory, `${sidecarFileName(project.name)}.part`), { force: true })
+    throw exportError(error)
+  } finally {
+    for (const source of sources.values()) source.close()
+  }
+}
+
+async function checkDirectory(directory: string): Promise<void> {
+  try {
+    if (!(await stat(directory)).isDirectory()) {
+      throw new AppError('invalid_input', `${directory} is not a folder`, 'directory')
+    }
+    await access(directory, constants.W_OK)
+  } catch (error) {
+    if (error instanceof AppError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT')
+      throw new AppError('not_found', `the folder ${directory} does not exist`, 'directory')
+    throw new AppError(
+      'invalid_input',
+      `cannot write into ${directory}: permission denied`,
+      'directory',
+    )
+  }
+}
+
+async function refuseExisting(paths: string[], overwrite: boolean): Promise<void> {
+  if (overwrite) return
+  const existing: string[] = []
+  for (const path of paths) {
+    try {
+      await stat(path)
+      existing.push(path)
+    } catch {
+      /* free */
+    }
+  }
+  if (existing.length > 0) {
+    throw new AppError(
+      'conflict',
+      `these files already exist and were left as they are: ${existing.join(', ')}. Choose another folder or allow overwriting.`,
+      'directory',
+    )
+  }
+}
+
+function exportError(error: unknown): AppError {
+  if (error instanceof AppError) return error
+  const code = (error as NodeJS.ErrnoException | null)?.code
+  switch (code) {
+    case 'ENOSPC':
+      return new AppError('internal', 'the disk is full: nothing was exported')
+    case 'ENOENT':
+      return new AppError(
+        'not_found',
+        'the export folder disappeared while writing: nothing was exported',
+      )
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new AppError(
+        'invalid_input',
+        'no permission to write into the export folder: nothing was exported',
+      )
+    case 'EEXIST':
+      return new AppError(
+        'conflict',
+        'a file with the same name appeared while exporting: it was left as it is',
+      )
+    default:
+      return new AppError(
+        'internal',
+        `export failed: ${error instanceof Error ? error.message : String(error)}`,
+      )
+  }
+}
+
+function wavTags(
+  projectName: string,
+  trackName: string,
+  clips: ProjectDetail['tracks'][number]['clips'],
+  request: StemsRequest,
+): Record<string, string> {
+  const lines = clips.map((clip) => {
+    const asset = request.assets.get(clip.assetId)
+    const take = request.takes.get(clip.assetId)
+    const at = (clip.start / request.project.sampleRate).toFixed(3)
+    return take
+      ? `${at}s ${take.provider} seed=${take.seed ?? '?'} ${JSON.stringify(take.params)}`
+      : `${at}s ${asset?.name ?? clip.assetId}`
+  })
+  return {
+    INAM: trackName,
+    IPRD: projectName,
+    ISFT: 'MusicSketch',
+    ICMT: lines.join('\n').slice(0, 30_000),
+  }
+}
+
+function describeExport(
+  request: StemsRequest,
+  frames: number,
+  stems: { index: number; writer: AudioFileWriter }[],
+  mix: AudioFileWriter | null,
+) {
+  const { project } = request
+  const fileOf = (index: number) =>
+    stems
+      .find((stem) => stem.index === index)
+      ?.writer.spec.path.slice(request.directory.length + 1) ?? null
+  return {
+    generator: 'MusicSketch',
+    exportedAt: new Date(request.now).toISOString(),
+    project: {
+      id: project.id,
+      name: project.name,
+      sampleRate: project.sampleRate,
+      tempoBpm: project.tempoBpm,
+    },
+    format: request.format,
+    bitDepth: request.bitDepth,
+    sampleRate: request.sampleRate,
+    frames,
+    seconds: frames / request.sampleRate,
+    mix: mix ? mix.spec.path.slice(request.directory.length + 1) : null,
+    tracks: project.tracks.map((track, index) => ({
+      name: track.name,
+      file: fileOf(index),
+      gainDb: track.gainDb,
+      mute: track.mute,
+      solo: track.solo,
+      clips: track.clips.map((clip) => {
+        const asset = request.assets.get(clip.assetId)
+        return {
+          id: clip.id,
+          startSeconds: clip.start / project.sampleRate,
+          start: clip.start,
+          offset: clip.offset,
+          length: clip.length,
+          gainDb: clip.gainDb,
+          fadeIn: clip.fadeIn,
+          fadeOut: clip.fadeOut,
+          asset: asset && {
+            name: asset.name,
+            format: asset.format,
+            sampleRate: asset.sampleRate,
+            channels: asset.channels,
+            sha256: asset.sha256,
+            origin: asset.origin,
+          },
+          take: request.takes.get(clip.assetId) ?? null,
+        }
+      }),
+    })),
+  }
+}

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path'
+import type { Handlers } from '../../../shared/api'
+import type { ProjectDetail } from '../../../shared/domain'
+import type { CoreContext } from '../context'
+import { safeFileName } from '../export/file-names'
+import { exportStems, type StemsRequest, type TakeSummary } from '../export/stems'
+import type { AssetRecord } from '../store/assets'
+
+type ExportHandlers = Pick<Handlers, 'export.stems' | 'export.clip'>
+
+export function exportHandlers(
+  ctx: CoreContext,
+  projectDetail: (projectId: string) => ProjectDetail,
+): ExportHandlers {
+  const { assets, clips, tracks, events } = ctx
+
+  function assetFiles(projectId: string): Map<string, AssetRecord & { path: string }> {
+    return new Map(
+      assets
+        .listByProject(projectId)
+        .map((asset) => [
+          asset.id,
+          { ...asset, path: ctx.contentStore.pathOf(asset.sha256, asset.ext) },
+        ]),
+    )
+  }
+
+  function takes(projectId: string): Map<string, TakeSummary> {
+    const rows = ctx.db
+      .statement(
+        `SELECT output_asset_id, provider, seed, params FROM generations
+         WHERE project_id = ? AND output_asset_id IS NOT NULL`,
+      )
+      .all(projectId) as {
+      output_asset_id: string
+      provider: string
+      seed: number | null
+      params: string
+    }[]
+    return new Map(
+      rows.map((row) => [
+        row.output_asset_id,
+        { provider: row.provider, seed: row.seed, params: JSON.parse(row.params) as unknown },
+      ]),
+    )
+  }
+
+  const progress = (projectId: string) => (done: number, total: number) =>
+    events.emit('export.progress', { projectId, done, total })
+
+  return {
+    'export.stems': async (input) => {
+      const project = projectDetail(input.projectId)
+      const request: StemsRequest = {
+        ...input,
+        directory: resolve(input.directory),
+        project,
+        assets: assetFiles(project.id),
+        takes: takes(project.id),
+        onProgress: progress(project.id),
+        now: ctx.clock(),
+      }
+      const result = await exportStems(request)
+      ctx.log.info('stems exported', { projectId: project.id, files: result.files.length })
+      return result
+    },
+
+    'export.clip': async (input) => {
+      const clip = clips.get(input.clipId)
+      const track = tracks.get(clip.trackId)
+      const project = projectDetail(track.projectId)
+      const asset = assets.get(clip.assetId)
+      const alone: ProjectDetail = {
+        ...project,
+        tracks: [{ ...track, gainDb: 0, mute: false, solo: false, clips: [{ ...clip, start: 0 }] }],
+      }
+      const baseName = asset.name.replace(/\.[^.]+$/, '')
+      return exportStems({
+        ...input,
+        directory: resolve(input.directory),
+        project: alone,
+        includeMix: false,
+        singleFileName: `${safeFileName(`${project.name} - ${baseName}`)}.${input.format}`,
+        assets: assetFiles(project.id),
+        takes: takes(project.id),
+        onProgress: progress(project.id),
+        now: ctx.clock(),
+      })
+    },
+  }
+}

@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { launchChromium } from '../helpers/browser'
+import { dropFiles } from '../helpers/drop'
+import { serveApp, type ServedApp } from '../helpers/serve'
+import { tempDir } from '../helpers/temp'
+
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots')
+let browser: Browser
+let app: ServedApp | undefined
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await app?.stop()
+  await browser?.close()
+})
+
+function makeAudio(dir: string, name: string, args: string[]): string {
+  const path = join(dir, name)
+  const result = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args, path], { encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(result.stderr)
+  return path
+}
+
+describe('drag audio in, export stems out', () => {
+  it('imports two dropped files as clips with waveforms and exports equal stems', async () => {
+    const dir = tempDir()
+    const drums = makeAudio(dir, 'drums.wav', [
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=d=3:c=pink:r=44100:a=0.8',
+      '-af',
+      'tremolo=f=2:d=0.9',
+      '-ac',
+      '2',
+    ])
+    const pad = makeAudio(dir, 'pad.mp3', [
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=f=220:d=4:r=44100',
+      '-af',
+      'volume=6,tremolo=f=1:d=0.7',
+      '-ac',
+      '2',
+      '-c:a',
+      'libmp3lame',
+    ])
+    app = await serveApp(join(dir, 'data'))
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    await page.goto(app.url)
+    await page.getByLabel('New project').fill('Drop test')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.getByRole('button', { name: 'Add the first track' }).click()
+
+    const lane = page.locator('[data-track-id]').first()
+    await dropFiles(page, lane, [drums, pad], { x: 0.02, y: 0.5 })
+    await expect.poll(() => page.locator('[data-clip-id]').count(), { timeout: 20_000 }).toBe(2)
+    // Both landed on the track under the pointer, one after the other.
+    expect(await lane.locator('[data-clip-id]').count()).toBe(2)
+    // Each waveform canvas has drawn pixels.
+    await expect
+      .poll(async () =>
+        page.locator('[data-clip-id] canvas').evaluateAll((canvases) =>
+          canvases.map((canvas) => {
+            const c = canvas as HTMLCanvasElement
+            const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []
+            let painted = 0
+            for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++
+            return painted
+          }),
+        ),
+      )
+      .toEqual([expect.any(Number), expect.any(Number)])
+    const painted = await page.locator('[data-clip-id] canvas').evaluateAll((canvases) =>
+      canvases.map((canvas) => {
+        const c = canvas as HTMLCanvasElement
+        const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []
+        let count = 0
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) count++
+        return count
+      }),
+    )
+    expect(painted.every((count) => count > 500)).toBe(true)
+    await page.screenshot({ path: join(SHOTS, 'import-01-clips.png') })
+
+    // Dropping on empty space below the tracks makes a new track.
+    await dropFiles(page, page.locator('.head'), [drums])
+    await expect.poll(() => page.locator('[data-track-id]').count()).toBe(2)
+
+    const out = join(dir, 'stems')
+    mkdirSync(out)
+    await page.getByRole('button', { name: 'Export stems' }).click()
+    await page.getByLabel('Folder').fill(out)
+    await page.getByRole('button', { name: 'Export', exact: true }).click()
+    await page.getByText(/Exported 4 files/).waitFor({ timeout: 30_000 })
+    await page.screenshot({ path: join(SHOTS, 'import-02-exported.png') })
+    expect(readdirSync(out).sort()).toEqual([
+      'Drop test - 01 Track 1.wav',
+      'Drop test - 02 drums.wav',
+      'Drop test - Mix.wav',
+      'Drop test - stems.json',
+    ])
+    await page.close()
+  })
+})
