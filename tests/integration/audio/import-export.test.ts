@@ -340,6 +340,61 @@ describe('export.stems', () => {
     core.close()
   })
 
+  it('exports FLAC stems that decode back to the same audio as WAV stems', async () => {
+    const dir = tempDir()
+    const core = startCore(join(dir, 'data'))
+    const { project, track } = await projectWithTrack(core)
+    const asset = await core.call('assets.import', {
+      projectId: project.id,
+      path: tone(dir, 'f.wav', 1, 48000, 2, 330),
+    })
+    await core.call('clips.create', { trackId: track.id, assetId: asset.id, start: 100 })
+    const wavDir = join(dir, 'wav')
+    const flacDir = join(dir, 'flac')
+    mkdirSync(wavDir)
+    mkdirSync(flacDir)
+    const wav = await core.call('export.stems', {
+      projectId: project.id,
+      directory: wavDir,
+      format: 'wav',
+      bitDepth: 24,
+      sampleRate: 48000,
+      includeMix: false,
+    })
+    const flac = await core.call('export.stems', {
+      projectId: project.id,
+      directory: flacDir,
+      format: 'flac',
+      bitDepth: 24,
+      sampleRate: 48000,
+      includeMix: false,
+    })
+    expect(flac.files).toEqual(['Export test - 01 Keys.flac', 'Export test - stems.json'])
+    const decoded = spawnSync(
+      'ffmpeg',
+      ['-v', 'error', '-i', join(flacDir, flac.files[0]!), '-f', 's32le', '-'],
+      { maxBuffer: 1 << 26 },
+    )
+    const reference = spawnSync(
+      'ffmpeg',
+      ['-v', 'error', '-i', join(wavDir, wav.files[0]!), '-f', 's32le', '-'],
+      { maxBuffer: 1 << 26 },
+    )
+    expect(decoded.status).toBe(0)
+    expect(decoded.stdout.length).toBe((48000 + 100) * 2 * 4)
+    expect(decoded.stdout.equals(reference.stdout)).toBe(true)
+    const bad = await core.dispatch('export.stems', {
+      projectId: project.id,
+      directory: flacDir,
+      format: 'flac',
+      bitDepth: 32,
+      sampleRate: 48000,
+      overwrite: true,
+    })
+    expect(bad).toMatchObject({ ok: false, error: { field: 'bitDepth' } })
+    core.close()
+  })
+
   it('leaves nothing behind when the folder is missing or not writable', async () => {
     const dir = tempDir()
     const core = startCore(join(dir, 'data'))

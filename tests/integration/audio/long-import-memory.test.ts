@@ -12,21 +12,46 @@ describe('long imports', () => {
     const dir = tempDir()
     const wav = join(dir, 'hour.wav')
     // 60 minutes of quiet noise, 16-bit: 691 MB on disk, far more than the memory budget as floats.
-    const made = spawnSync('sox', ['-n', '-r', '48000', '-c', '2', '-b', '16', wav, 'synth', '3600', 'whitenoise', 'vol', '0.1'], {
-      encoding: 'utf8',
-    })
+    const made = spawnSync(
+      'sox',
+      [
+        '-n',
+        '-r',
+        '48000',
+        '-c',
+        '2',
+        '-b',
+        '16',
+        wav,
+        'synth',
+        '3600',
+        'whitenoise',
+        'vol',
+        '0.1',
+      ],
+      {
+        encoding: 'utf8',
+      },
+    )
     expect(made.status, made.stderr).toBe(0)
     expect(statSync(wav).size).toBeGreaterThan(690_000_000)
 
     const child = await bundleChild(join(import.meta.dirname, '../children/import-file.ts'))
-    const run = spawnSync(process.execPath, [child, join(dir, 'data'), wav], { encoding: 'utf8', maxBuffer: 1 << 24 })
+    const run = spawnSync(process.execPath, [child, join(dir, 'data'), wav], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    })
     expect(run.status, run.stderr).toBe(0)
     const report = JSON.parse(run.stdout) as {
       asset: { ok: boolean; value: { frames: number; channels: number; sampleRate: number } }
       maxRssBytes: number
     }
     expect(report.asset.ok).toBe(true)
-    expect(report.asset.value).toMatchObject({ frames: 3600 * 48000, channels: 2, sampleRate: 48000 })
+    expect(report.asset.value).toMatchObject({
+      frames: 3600 * 48000,
+      channels: 2,
+      sampleRate: 48000,
+    })
     console.log(`60-minute import: peak RSS ${(report.maxRssBytes / 2 ** 20).toFixed(0)} MB`)
     expect(report.maxRssBytes).toBeLessThan(LIMIT_BYTES)
   }, 300_000)

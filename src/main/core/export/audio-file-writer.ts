@@ -3,6 +3,7 @@ import { link, open, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { ExportBitDepth } from '../../../shared/domain'
 import { AppError } from '../app-error'
+import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/flac-encode'
 import {
   encodeWavFrames,
   encodeWavHeader,
@@ -33,6 +34,7 @@ const WAV_FORMATS: Record<ExportBitDepth, WavSampleFormat> = {
 export class AudioFileWriter {
   readonly tempPath: string
   #handle: FileHandle | undefined
+  #flac: FlacEncoder | undefined
 
   constructor(readonly spec: AudioFileSpec) {
     this.tempPath = join(
@@ -42,22 +44,37 @@ export class AudioFileWriter {
   }
 
   async open(): Promise<void> {
-    if (this.spec.format === 'flac') {
-      throw new AppError('invalid_input', 'FLAC export is not available yet: choose WAV', 'format')
+    const { format, bitDepth, sampleRate, channels } = this.spec
+    if (format === 'flac') {
+      if (bitDepth === 32) {
+        throw new AppError('invalid_input', 'FLAC export is 16 or 24-bit', 'bitDepth')
+      }
+      this.#flac = new FlacEncoder({ sampleRate, channels, bitsPerSample: bitDepth })
     }
     this.#handle = await open(this.tempPath, 'wx')
-    await this.#handle.write(encodeWavHeader(this.#wavOptions()))
+    await this.#handle.write(this.#flac ? this.#flac.header() : encodeWavHeader(this.#wavOptions()))
   }
 
   async write(channels: Float32Array[]): Promise<void> {
     if (!this.#handle) throw new Error('writer is not open')
-    await this.#handle.write(encodeWavFrames(WAV_FORMATS[this.spec.bitDepth], channels))
+    await this.#handle.write(
+      this.#flac
+        ? this.#flac.encode(channels)
+        : encodeWavFrames(WAV_FORMATS[this.spec.bitDepth], channels),
+    )
   }
 
   async commit(overwrite: boolean): Promise<void> {
     const handle = this.#handle
     if (!handle) throw new Error('writer is not open')
-    await handle.write(encodeWavTrailer(this.#wavOptions()))
+    if (this.#flac) {
+      const { frames, streamInfo } = this.#flac.finish()
+      await handle.write(frames)
+      // STREAMINFO (totals and MD5) is only known at the end; it sits near the file's start.
+      await handle.write(streamInfo, 0, streamInfo.length, FLAC_STREAMINFO_OFFSET)
+    } else {
+      await handle.write(encodeWavTrailer(this.#wavOptions()))
+    }
     await handle.sync()
     await handle.close()
     this.#handle = undefined

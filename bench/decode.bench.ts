@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { afterAll, describe, it } from 'vitest'
+import { decodeAudioFile } from '../src/main/core/audio/decode'
+import { encodeFlac } from '../src/main/core/audio/flac-encode'
+import { PeaksBuilder } from '../src/main/core/audio/peaks'
+
+// Decoding speed against ffmpeg in the same run (medians of 3). No assertions on timing: the
+// figures are printed for the closing notes (targets: ≤ 2× ffmpeg, ≥ 150 M samples/s import).
+
+const dir = mkdtempSync(join(tmpdir(), 'musicsketch-bench-decode-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function tool(cmd: string, args: string[]): void {
+  const res = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  if (res.status !== 0) throw new Error(`${cmd} failed: ${res.stderr.toString()}`)
+}
+
+function ffmpeg(...args: string[]): void {
+  tool('ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...args])
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[sorted.length >> 1]!
+}
+
+async function timeAsync(fn: () => Promise<void>): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now()
+    await fn()
+    times.push(performance.now() - t)
+  }
+  return median(times)
+}
+
+function timeSync(fn: () => void): number {
+  const times: number[] = []
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now()
+    fn()
+    times.push(performance.now() - t)
+  }
+  return median(times)
+}
+
+async function decodeAll(path: string, peaks?: boolean): Promise<number> {
+  const stream = decodeAudioFile(path)
+  const info = await stream.info()
+  const builder = peaks ? new PeaksBuilder(info.channels, undefined, info.expectedFrames) : null
+  let frames = 0
+  for await (const chunk of stream.frames()) {
+    builder?.push(chunk)
+    frames += chunk[0]!.length
+  }
+  builder?.finish()
+  return frames * info.channels
+}
+
+function ffmpegDecodeTime(path: string): number {
+  return timeSync(() =>
+    tool('ffmpeg', ['-v', 'error', '-threads', '1', '-i', path, '-f', 'f32le', '-y', '/dev/null']),
+  )
+}
+
+describe('decode benchmark', () => {
+  it('decodes 5-minute MP3 and FLAC against ffmpeg, imports a 10-minute WAV with peaks', async () => {
+    // Music-like: pink noise plus two tones, 5 minutes, 44.1 kHz stereo.
+    const src = join(dir, 'src.wav')
+    ffmpeg(
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=color=pink:amplitude=0.3:sample_rate=44100:duration=300:seed=1',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=220:sample_rate=44100:duration=300',
+      '-filter_complex',
+      '[0][1]amerge=inputs=2,pan=stereo|c0=c0+0.3*c1|c1=0.8*c0+0.3*c1',
+      '-c:a',
+      'pcm_s16le',
+      src,
+    )
+    const mp3 = join(dir, 'five.mp3')
+    ffmpeg('-i', src, '-c:a', 'libmp3lame', '-b:a', '192k', mp3)
+    const flac = join(dir, 'five.flac')
+    ffmpeg('-i', src, '-c:a', 'flac', flac)
+    const wav = join(dir, 'ten.wav')
+    ffmpeg(
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=color=pink:amplitude=0.3:sample_rate=48000:duration=600:seed=2',
+      '-ac',
+      '2',
+      '-c:a',
+      'pcm_s24le',
+      wav,
+    )
+
+    const rows: string[][] = [['file', 'ours (ms)', 'ffmpeg (ms)', 'ratio', 'M samples/s']]
+    for (const [label, path] of [
+      ['MP3 5 min 44.1k stereo', mp3],
+      ['FLAC 5 min 44.1k stereo', flac],
+    ] as const) {
+      let samples = 0
+      const ours = await timeAsync(async () => {
+        samples = await decodeAll(path)
+      })
+      const ref = ffmpegDecodeTime(path)
+      rows.push([
+        label,
+        ours.toFixed(0),
+        ref.toFixed(0),
+        `${(ours / ref).toFixed(2)}×`,
+        (samples / ours / 1000).toFixed(0),
+      ])
+    }
+    let samples = 0
+    const importTime = await timeAsync(async () => {
+      samples = await decodeAll(wav, true)
+    })
+    const wavRef = ffmpegDecodeTime(wav)
+    rows.push([
+      'WAV 10 min 48k 24-bit: decode + peaks',
+      importTime.toFixed(0),
+      wavRef.toFixed(0),
+      `${(importTime / wavRef).toFixed(2)}×`,
+      (samples / importTime / 1000).toFixed(0),
+    ])
+
+    // FLAC encoding (stems export) of the 5-minute source at 24 bits, against ffmpeg's encoder.
+    const pcm = await collect(src)
+    const encodeTime = timeSync(() => {
+      encodeFlac(pcm, 44100, 24)
+    })
+    const encodeRef = timeSync(() =>
+      tool('ffmpeg', [
+        '-v',
+        'error',
+        '-threads',
+        '1',
+        '-i',
+        src,
+        '-c:a',
+        'flac',
+        '-sample_fmt',
+        's32',
+        '-f',
+        'flac',
+        '-y',
+        '/dev/null',
+      ]),
+    )
+    rows.push([
+      'FLAC encode 5 min stereo 24-bit',
+      encodeTime.toFixed(0),
+      encodeRef.toFixed(0),
+      `${(encodeTime / encodeRef).toFixed(2)}×`,
+      ((pcm[0]!.length * 2) / encodeTime / 1000).toFixed(0),
+    ])
+
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
+    console.log(
+      '\n' + rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n'),
+    )
+  })
+})
+
+async function collect(path: string): Promise<Float32Array[]> {
+  const stream = decodeAudioFile(path)
+  const info = await stream.info()
+  const parts: Float32Array[][] = []
+  for await (const chunk of stream.frames()) parts.push(chunk)
+  const frames = parts.reduce((n, p) => n + p[0]!.length, 0)
+  return Array.from({ length: info.channels }, (_, c) => {
+    const ch = new Float32Array(frames)
+    let at = 0
+    for (const p of parts) {
+      ch.set(p[c]!, at)
+      at += p[c]!.length
+    }
+    return ch
+  })
+}
