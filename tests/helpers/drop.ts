@@ -21,6 +21,10 @@ export async function dropFiles(
   const clientX = box.x + box.width * at.x
   const clientY = box.y + box.height * at.y
   const dataTransfer = await page.evaluateHandle((list) => {
+    // Runs in the page; the test's TypeScript has no DOM library, hence the narrow type.
+    const { DataTransfer } = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(file: File): void } }
+    }
     const transfer = new DataTransfer()
     for (const file of list) {
       const bytes = Uint8Array.from(atob(file.data), (c) => c.charCodeAt(0))

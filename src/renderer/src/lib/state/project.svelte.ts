@@ -127,6 +127,12 @@ export class ProjectState {
     }, 2500)
   }
 
+  /** Places an asset already in the project (a take) as a clip at `start` on a track. */
+  async placeAsset(trackId: string, assetId: string, start: number): Promise<void> {
+    this.notices.take(await this.api.call('clips.create', { trackId, assetId, start }))
+    await this.load()
+  }
+
   async #importOne(file: File): Promise<Asset | undefined> {
     const path = this.api.pathForFile?.(file)
     const input = path

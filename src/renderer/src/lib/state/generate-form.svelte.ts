@@ -1,0 +1,123 @@
+import type { SketchApi } from '../../../../shared/api'
+import type { GenerationEstimate, SecretsStatus } from '../../../../shared/domain'
+import {
+  MODEL_CAPABILITIES,
+  PROVIDER_CAPABILITIES,
+  paramSpecsFor,
+  validate,
+  withDefaults,
+  type MusicgenParams,
+  type ParamKey,
+  type Problem,
+  type Provider,
+  type ProviderParamSpec,
+} from '../../../../shared/musicgen'
+import type { Notices } from './notices.svelte'
+
+/** Why a parameter cannot be set for the chosen provider and model; null when it can. */
+export function disabledReason(
+  spec: ProviderParamSpec,
+  provider: Provider,
+  params: MusicgenParams,
+): string | null {
+  if (!spec.supported) return `${PROVIDER_CAPABILITIES[provider].label} does not take this`
+  const model = MODEL_CAPABILITIES[params.model_version]
+  if (spec.key === 'multi_band_diffusion' && model.stereo) return 'Not available with stereo models'
+  if (
+    (spec.key === 'continuation_start' || spec.key === 'continuation_end') &&
+    params.input_audio === null
+  ) {
+    return 'Needs input audio'
+  }
+  return null
+}
+
+const KEY_ACCOUNTS: Record<Provider, string[]> = {
+  replicate: ['replicate'],
+  scenario: ['scenario-key', 'scenario-secret'],
+  cog: [],
+}
+
+/** The generation panel's form: parameters, inline validation and the provider's cost preview. */
+export class GenerateForm {
+  provider = $state<Provider>('replicate')
+  params = $state<MusicgenParams>(withDefaults({}))
+  takes = $state(1)
+  /** Set after the first submit so untouched fields do not start out red. */
+  showProblems = $state(false)
+  estimate = $state<GenerationEstimate | null>(null)
+  busy = $state(false)
+  /** The clip a continuation continues, with its context in seconds. */
+  continuing = $state<{ clipId: string; label: string; contextSeconds: number } | null>(null)
+
+  readonly specs = $derived(paramSpecsFor(this.provider))
+  readonly problems = $derived<Problem[]>(validate(this.params, this.provider))
+
+  constructor(
+    private readonly api: SketchApi,
+    private readonly notices: Notices,
+  ) {}
+
+  problemFor(key: ParamKey): string | undefined {
+    return this.problems.find((problem) => problem.field === key)?.message
+  }
+
+  missingKey(secrets: SecretsStatus | null): boolean {
+    if (!secrets) return false
+    return KEY_ACCOUNTS[this.provider].some(
+      (account) => !secrets.accounts.find((status) => status.account === account)?.set,
+    )
+  }
+
+  setProvider(provider: Provider): void {
+    this.provider = provider
+    // Parameters the new provider does not take go back to their defaults instead of failing.
+    const defaults = withDefaults({})
+    for (const spec of paramSpecsFor(provider)) {
+      if (!spec.supported) Object.assign(this.params, { [spec.key]: defaults[spec.key] })
+    }
+    if (!PROVIDER_CAPABILITIES[provider].modelVersions.includes(this.params.model_version)) {
+      this.params.model_version = defaults.model_version
+    }
+  }
+
+  set<K extends ParamKey>(key: K, value: MusicgenParams[K]): void {
+    this.params[key] = value
+  }
+
+  useParameters(provider: Provider, params: Record<string, unknown>): void {
+    this.provider = provider
+    this.params = withDefaults(params as Partial<MusicgenParams>)
+    this.continuing = null
+  }
+
+  async refreshEstimate(): Promise<void> {
+    if (this.problems.length > 0) {
+      this.estimate = null
+      return
+    }
+    const result = await this.api.call('generations.estimate', {
+      provider: this.provider,
+      params: { ...$state.snapshot(this.params) },
+    })
+    this.estimate = result.ok ? result.value : null
+  }
+
+  async submit(projectId: string, trackId: string | undefined): Promise<boolean> {
+    this.showProblems = true
+    if (this.problems.length > 0) return false
+    this.busy = true
+    const input = {
+      projectId,
+      provider: this.provider,
+      params: { ...$state.snapshot(this.params) },
+      takes: this.takes,
+      ...(trackId ? { trackId } : {}),
+    }
+    const result = await this.api.call('generations.create', input)
+    this.busy = false
+    const created = this.notices.take(result)
+    if (created) this.showProblems = false
+    return created !== undefined
+  }
+}
