@@ -71,6 +71,10 @@ const base64 = z
   .min(1, 'must not be empty')
   .max(540_000_000, 'is too large: import files over 400 MB from the desktop app')
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+const contextSeconds = z
+  .number()
+  .min(1, 'must be at least 1 second')
+  .max(29, 'must be shorter than the 30 s the model generates')
 const exportOptions = {
   format: z.enum(['wav', 'flac']),
   bitDepth: z.literal(EXPORT_BIT_DEPTHS).default(24),
@@ -167,6 +171,27 @@ export const methods = {
       params: z.record(z.string(), z.unknown()),
       trackId: id.optional(),
       takes: z.int().min(1, 'must be at least 1').max(8, 'must be at most 8').default(1),
+    }),
+  ),
+  'generations.continue': returns<Generation[]>()(
+    z.strictObject({
+      clipId: id,
+      provider: z.enum(PROVIDERS),
+      contextSeconds: contextSeconds,
+      // duration and the rest; input_audio and continuation are set from the clip.
+      params: z.record(z.string(), z.unknown()),
+      takes: z.int().min(1, 'must be at least 1').max(8, 'must be at most 8').default(1),
+    }),
+  ),
+  'chains.extend': returns<Generation[]>()(
+    z.strictObject({
+      clipId: id,
+      provider: z.enum(PROVIDERS).default('replicate'),
+      contextSeconds: contextSeconds.default(10),
+      segments: z
+        .array(z.record(z.string(), z.unknown()), 'must be a list of segments')
+        .min(1, 'must have at least one segment')
+        .max(16, 'must have at most 16 segments'),
     }),
   ),
   'generations.get': returns<Generation>()(z.strictObject({ generationId: id })),

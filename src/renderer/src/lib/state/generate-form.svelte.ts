@@ -49,6 +49,8 @@ export class GenerateForm {
   busy = $state(false)
   /** The clip a continuation continues, with its context in seconds. */
   continuing = $state<{ clipId: string; label: string; contextSeconds: number } | null>(null)
+  /** Further segments of an "extend" chain after the first one (which uses the main prompt). */
+  segments = $state<{ prompt: string; duration: number }[]>([])
 
   readonly specs = $derived(paramSpecsFor(this.provider))
   readonly problems = $derived<Problem[]>(validate(this.params, this.provider))
@@ -89,6 +91,44 @@ export class GenerateForm {
     this.provider = provider
     this.params = withDefaults(params as Partial<MusicgenParams>)
     this.continuing = null
+    this.segments = []
+  }
+
+  /**
+   * Pre-fills a continuation of a clip: its take's prompt and model when it has one, a context
+   * of W seconds (10 by default) and a duration D > W. The core cuts the context exactly.
+   */
+  continueClip(
+    clip: { id: string; label: string; lengthSeconds: number },
+    take: { provider: Provider; params: Record<string, unknown> } | null,
+  ): void {
+    const contextSeconds = Math.max(1, Math.min(10, Math.floor(clip.lengthSeconds)))
+    const base = take ? withDefaults(take.params as Partial<MusicgenParams>) : withDefaults({})
+    if (take) this.provider = take.provider
+    this.params = {
+      ...base,
+      seed: null,
+      duration: Math.min(30, contextSeconds + 20),
+      continuation: true,
+      continuation_start: 0,
+      continuation_end: null,
+      // The core replaces this with the cut context; its length lets validate check D > W.
+      input_audio: { assetId: clip.id, seconds: contextSeconds },
+    }
+    this.continuing = { clipId: clip.id, label: clip.label, contextSeconds }
+    this.segments = []
+  }
+
+  setContextSeconds(seconds: number): void {
+    if (!this.continuing || !this.params.input_audio) return
+    this.continuing.contextSeconds = seconds
+    this.params.input_audio = { ...this.params.input_audio, seconds }
+  }
+
+  stopContinuing(): void {
+    this.continuing = null
+    this.segments = []
+    this.params = { ...this.params, continuation: false, input_audio: null }
   }
 
   async refreshEstimate(): Promise<void> {
@@ -106,6 +146,7 @@ export class GenerateForm {
   async submit(projectId: string, trackId: string | undefined): Promise<boolean> {
     this.showProblems = true
     if (this.problems.length > 0) return false
+    if (this.continuing) return this.#submitContinuation(this.continuing)
     this.busy = true
     const input = {
       projectId,
@@ -118,6 +159,40 @@ export class GenerateForm {
     this.busy = false
     const created = this.notices.take(result)
     if (created) this.showProblems = false
+    return created !== undefined
+  }
+
+  async #submitContinuation(continuing: {
+    clipId: string
+    contextSeconds: number
+  }): Promise<boolean> {
+    this.busy = true
+    const {
+      input_audio: _input,
+      continuation: _continuation,
+      ...rest
+    } = $state.snapshot(this.params)
+    const result =
+      this.segments.length === 0
+        ? await this.api.call('generations.continue', {
+            clipId: continuing.clipId,
+            provider: this.provider,
+            contextSeconds: continuing.contextSeconds,
+            params: { ...rest },
+            takes: this.takes,
+          })
+        : await this.api.call('chains.extend', {
+            clipId: continuing.clipId,
+            provider: this.provider,
+            contextSeconds: continuing.contextSeconds,
+            segments: [{ ...rest }, ...this.segments.map((segment) => ({ ...rest, ...segment }))],
+          })
+    this.busy = false
+    const created = this.notices.take(result)
+    if (created) {
+      this.showProblems = false
+      this.stopContinuing()
+    }
     return created !== undefined
   }
 }

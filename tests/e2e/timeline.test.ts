@@ -1,0 +1,239 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import type { ProjectDetail } from '../../src/shared/domain'
+import { launchChromium } from '../helpers/browser'
+import { dropFiles } from '../helpers/drop'
+import { serveApp, type ServedApp } from '../helpers/serve'
+import { tempDir } from '../helpers/temp'
+
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots')
+let browser: Browser
+let app: ServedApp | undefined
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await app?.stop()
+  await browser?.close()
+})
+
+function makeAudio(dir: string, name: string, args: string[]): string {
+  const path = join(dir, name)
+  const result = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args, path], { encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(result.stderr)
+  return path
+}
+
+/** A contract call from inside the page, over its own WebSocket to the host (same token). */
+async function rpc<T>(page: Page, method: string, params: unknown): Promise<T> {
+  const result = await page.evaluate(
+    async ({ method, params }) => {
+      // Runs in the page; the test's TypeScript has no DOM library, hence the narrow types.
+      const scope = globalThis as unknown as {
+        location: { host: string; search: string }
+        WebSocket: new (url: string) => {
+          onopen: (() => void) | null
+          onmessage: ((event: { data: string }) => void) | null
+          onerror: (() => void) | null
+          send(data: string): void
+          close(): void
+        }
+      }
+      const token = new URLSearchParams(scope.location.search).get('token') ?? ''
+      const socket = new scope.WebSocket(`ws://${scope.location.host}/rpc?token=${token}`)
+      return await new Promise<unknown>((resolve, reject) => {
+        socket.onerror = () => reject(new Error('socket error'))
+        socket.onopen = () => socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }))
+        socket.onmessage = (event) => {
+          const message = JSON.parse(event.data) as { id?: number; result?: unknown }
+          if (message.id !== 1) return
+          socket.close()
+          resolve(message.result)
+        }
+      })
+    },
+    { method, params },
+  )
+  const answer = result as { ok: boolean; value?: T; error?: unknown }
+  if (!answer.ok) throw new Error(`${method} failed: ${JSON.stringify(answer.error)}`)
+  return answer.value as T
+}
+
+function projectIdOf(page: Page): string {
+  const id = /#\/projects\/([0-9a-f-]{36})/.exec(page.url())?.[1]
+  if (!id) throw new Error(`no project in ${page.url()}`)
+  return id
+}
+
+type Placed = { id: string; trackIndex: number; start: number; length: number; assetId: string }
+
+async function clipsOf(page: Page): Promise<Placed[]> {
+  const detail = await rpc<ProjectDetail>(page, 'projects.get', { projectId: projectIdOf(page) })
+  return detail.tracks
+    .flatMap((track, trackIndex) =>
+      track.clips.map((clip) => ({
+        id: clip.id,
+        trackIndex,
+        start: clip.start,
+        length: clip.length,
+        assetId: clip.assetId,
+      })),
+    )
+    .sort((a, b) => a.trackIndex - b.trackIndex || a.start - b.start)
+}
+
+async function centerOf(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(selector).boundingBox()
+  if (!box) throw new Error(`${selector} is not visible`)
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+}
+
+async function drag(page: Page, from: { x: number; y: number }, dx: number, dy: number) {
+  await page.mouse.move(from.x, from.y)
+  await page.mouse.down()
+  for (let i = 1; i <= 8; i++) await page.mouse.move(from.x + (dx * i) / 8, from.y + (dy * i) / 8)
+  await page.mouse.up()
+}
+
+describe('timeline', () => {
+  it('moves, trims, splits, undoes, plays and persists', async () => {
+    const dir = tempDir()
+    const drums = makeAudio(dir, 'drums.wav', [
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=d=3:c=pink:r=48000:a=0.7',
+      '-af',
+      'tremolo=f=4:d=0.9',
+      '-ac',
+      '2',
+    ])
+    const pad = makeAudio(dir, 'pad.wav', [
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=f=220:d=4:r=48000',
+      '-af',
+      'volume=6,tremolo=f=1:d=0.7',
+      '-ac',
+      '2',
+    ])
+    app = await serveApp(join(dir, 'data'))
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(app.url)
+    await page.getByLabel('New project').fill('Timeline test')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.getByRole('button', { name: 'Add the first track' }).click()
+    await page.getByRole('button', { name: 'Add track' }).click()
+    await expect.poll(() => page.locator('[data-track-id]').count()).toBe(2)
+
+    // Import two files by drop onto the first track: they land back to back.
+    const firstLane = page.locator('[data-track-id]').first()
+    await dropFiles(page, firstLane, [drums, pad], { x: 0.01, y: 0.5 })
+    await expect.poll(() => page.locator('[data-clip-id]').count(), { timeout: 20_000 }).toBe(2)
+    let clips = await clipsOf(page)
+    expect(clips.map((clip) => clip.trackIndex)).toEqual([0, 0])
+    const [drumsClip, padClip] = clips as [Placed, Placed]
+    // Both waveforms are drawn on the lane's canvas.
+    await expect
+      .poll(() => page.locator('canvas[data-drawn]').first().getAttribute('data-drawn'))
+      .toContain(padClip.id)
+    await page.getByRole('button', { name: 'Fit' }).click()
+    await page.screenshot({ path: join(SHOTS, 'timeline-01-imported.png') })
+
+    // Move the second clip by dragging it down onto the second track and to the right.
+    const padSelector = `[data-clip-id="${padClip.id}"]`
+    await drag(page, await centerOf(page, padSelector), 120, 88)
+    await expect
+      .poll(async () => (await clipsOf(page)).find((c) => c.id === padClip.id))
+      .toEqual(expect.objectContaining({ trackIndex: 1 }))
+    const moved = (await clipsOf(page)).find((clip) => clip.id === padClip.id)!
+    expect(moved.start).toBeGreaterThan(padClip.start)
+    await page.screenshot({ path: join(SHOTS, 'timeline-02-moved.png') })
+
+    // Undo and redo the move with the keyboard, persisted through the contract.
+    await page.keyboard.press('Control+z')
+    await expect
+      .poll(async () => (await clipsOf(page)).find((c) => c.id === padClip.id))
+      .toEqual(expect.objectContaining({ trackIndex: 0, start: padClip.start }))
+    await page.keyboard.press('Control+Shift+z')
+    await expect
+      .poll(async () => (await clipsOf(page)).find((c) => c.id === padClip.id))
+      .toEqual(expect.objectContaining({ trackIndex: 1, start: moved.start }))
+
+    // Trim the end of the first clip by dragging its right edge to the left.
+    const drumsBox = (await page.locator(`[data-clip-id="${drumsClip.id}"]`).boundingBox())!
+    await drag(page, { x: drumsBox.x + drumsBox.width - 2, y: drumsBox.y + 30 }, -60, 0)
+    await expect
+      .poll(async () => (await clipsOf(page)).find((c) => c.id === drumsClip.id)?.length)
+      .toBeLessThan(drumsClip.length)
+    const trimmed = (await clipsOf(page)).find((clip) => clip.id === drumsClip.id)!
+    expect(trimmed.start).toBe(drumsClip.start)
+
+    // Split at the playhead: click in the lane inside the first clip's span, press S.
+    const trimmedBox = (await page.locator(`[data-clip-id="${drumsClip.id}"]`).boundingBox())!
+    const laneBox = (await page.locator('[data-track-id]').nth(1).boundingBox())!
+    await page.mouse.click(trimmedBox.x + trimmedBox.width / 2, laneBox.y + laneBox.height / 2)
+    await page.keyboard.press('s')
+    await expect.poll(async () => (await clipsOf(page)).length).toBe(3)
+    clips = await clipsOf(page)
+    const halves = clips.filter((clip) => clip.assetId === drumsClip.assetId)
+    expect(halves).toHaveLength(2)
+    expect(halves[0]!.start + halves[0]!.length).toBe(halves[1]!.start)
+    expect(halves[0]!.length + halves[1]!.length).toBe(trimmed.length)
+    await page.screenshot({ path: join(SHOTS, 'timeline-03-split.png') })
+
+    // Duplicate (Ctrl+D) then delete (Delete), then undo the delete: the copy comes back.
+    await page.locator(`[data-clip-id="${halves[1]!.id}"]`).click()
+    await page.keyboard.press('Control+d')
+    await expect.poll(async () => (await clipsOf(page)).length).toBe(4)
+    await page.keyboard.press('Delete')
+    await expect.poll(async () => (await clipsOf(page)).length).toBe(3)
+    await page.keyboard.press('Control+z')
+    await expect.poll(async () => (await clipsOf(page)).length).toBe(4)
+    await page.keyboard.press('Control+z')
+    await expect.poll(async () => (await clipsOf(page)).length).toBe(3)
+    const before = await clipsOf(page)
+
+    // Reload: the same clips, drawn again.
+    await page.reload()
+    await expect.poll(() => page.locator('[data-clip-id]').count(), { timeout: 20_000 }).toBe(3)
+    expect(await clipsOf(page)).toEqual(before)
+
+    // Space plays: the playhead moves with the audio clock; Space again pauses.
+    await page.locator('body').click({ position: { x: 5, y: 5 } })
+    const position = page.getByLabel('Playhead position')
+    const start = await position.textContent()
+    await page.keyboard.press('Home')
+    await page.keyboard.press('Space')
+    await expect.poll(() => page.getByRole('button', { name: 'Pause' }).count()).toBe(1)
+    await page.waitForTimeout(1200)
+    const playing = await position.textContent()
+    expect(playing).not.toBe(start)
+    await page.screenshot({ path: join(SHOTS, 'timeline-04-playing.png') })
+    await page.keyboard.press('Space')
+    await expect.poll(() => page.getByRole('button', { name: 'Play' }).count()).toBe(1)
+    const seconds = Number(/(\d+):(\d+\.\d+)/.exec((await position.textContent()) ?? '')?.[2])
+    expect(seconds).toBeGreaterThan(0.5)
+
+    // The help overlay, with ? and with the toolbar button.
+    await page.keyboard.press('?')
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor()
+    await page.screenshot({ path: join(SHOTS, 'timeline-05-help.png') })
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0)
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click()
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor()
+    await page.getByRole('button', { name: 'Close' }).click()
+
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
