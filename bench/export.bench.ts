@@ -24,7 +24,22 @@ describe('export benchmark', () => {
   it('8 tracks × 3 minutes, 48 kHz 24-bit: our stems + mix vs sox -m', async () => {
     const sources = Array.from({ length: 8 }, (_, i) => {
       const path = join(dir, `source-${i}.wav`)
-      const made = spawnSync('sox', ['-n', '-r', '48000', '-c', '2', '-b', '24', path, 'synth', '180', 'sine', String(110 * (i + 1)), 'vol', '0.1'])
+      const made = spawnSync('sox', [
+        '-n',
+        '-r',
+        '48000',
+        '-c',
+        '2',
+        '-b',
+        '24',
+        path,
+        'synth',
+        '180',
+        'sine',
+        String(110 * (i + 1)),
+        'vol',
+        '0.1',
+      ])
       if (made.status !== 0) throw new Error(`sox failed: ${made.stderr.toString()}`)
       return path
     })
@@ -42,9 +57,18 @@ describe('export benchmark', () => {
       const out = join(dir, `out-${round}`)
       mkdirSync(out)
       const start = performance.now()
-      await core.call('export.stems', { projectId: project.id, directory: out, format: 'wav', bitDepth: 24, sampleRate: 48000, includeMix: true })
+      await core.call('export.stems', {
+        projectId: project.id,
+        directory: out,
+        format: 'wav',
+        bitDepth: 24,
+        sampleRate: 48000,
+        includeMix: true,
+      })
       ours.push(performance.now() - start)
-      soxTimes.push(timed(() => spawnSync('sox', ['-m', ...sources, '-b', '24', join(out, 'sox-mix.wav')])))
+      soxTimes.push(
+        timed(() => spawnSync('sox', ['-m', ...sources, '-b', '24', join(out, 'sox-mix.wav')])),
+      )
     }
     core.close()
     const oursMs = median(ours)

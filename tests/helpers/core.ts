@@ -1,5 +1,5 @@
 import type { MethodInput, MethodName, MethodResult } from '../../src/shared/api'
-import { createCore, type Core } from '../../src/main/core/core'
+import { createCore, type Core, type CoreOptions } from '../../src/main/core/core'
 import type { Log, LogFields } from '../../src/main/core/log'
 import { Secrets, type KeychainBackend } from '../../src/main/core/secrets/secrets'
 
@@ -36,10 +36,18 @@ export interface TestCore extends Core {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>>
 }
 
-export function startCore(
-  dataDir: string,
-  options: { keychain?: KeychainBackend | null; env?: Record<string, string> } = {},
-): TestCore {
+export interface StartCoreOptions {
+  keychain?: KeychainBackend | null
+  env?: Record<string, string>
+  /** Default: every request fails (no network in this test). */
+  fetch?: typeof globalThis.fetch
+  sleep?: CoreOptions['sleep']
+  random?: CoreOptions['random']
+  clock?: () => number
+  providerClients?: CoreOptions['providerClients']
+}
+
+export function startCore(dataDir: string, options: StartCoreOptions = {}): TestCore {
   const log = captureLog()
   const core = createCore({
     dataDir,
@@ -47,11 +55,14 @@ export function startCore(
       options.keychain === undefined ? memoryKeychain() : options.keychain,
       options.env ?? {},
     ),
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    clock: Date.now,
+    fetch: options.fetch ?? (() => Promise.reject(new Error('no network in this test'))),
+    clock: options.clock ?? Date.now,
     log,
     mode: 'browser',
     env: options.env ?? {},
+    sleep: options.sleep,
+    random: options.random,
+    providerClients: options.providerClients,
   })
   return {
     ...core,

@@ -9,12 +9,18 @@ import type { CoreContext } from './context'
 import { createDispatch, type Dispatch } from './dispatch'
 import { CoreEvents } from './events'
 import { assetHandlers } from './handlers/assets'
+import { chainHandlers } from './handlers/chains'
 import { clipHandlers } from './handlers/clips'
 import { exportHandlers } from './handlers/export'
+import { generationHandlers } from './handlers/generations'
 import { projectDetail, projectHandlers } from './handlers/projects'
 import { settingsHandlers } from './handlers/settings'
 import { trackHandlers } from './handlers/tracks'
+import { type ClientFactory } from './jobs/clients'
+import { Chains } from './jobs/chains'
+import { createJobQueue } from './jobs/setup'
 import type { Log } from './log'
+import { realSleep, type Sleep } from './providers/http'
 import type { Secrets } from './secrets/secrets'
 import { SettingsService } from './settings-service'
 import { AssetsTable } from './store/assets'
@@ -35,6 +41,12 @@ export interface CoreOptions {
   env?: Readonly<Record<string, string | undefined>>
   /** Native UI the shell offers (Electron's dialogs); absent in browser mode. */
   chooseDirectory?: (title: string) => Promise<string | null>
+  /** Where the job queue and provider clients wait (tests make it instant). */
+  sleep?: Sleep
+  /** Seeds and jitter (tests make them known). */
+  random?: () => number
+  /** Replaces the provider HTTP clients (benchmarks of the queue itself). */
+  providerClients?: ClientFactory
 }
 
 export interface Core {
@@ -72,6 +84,16 @@ export function createCore(options: CoreOptions): Core {
     log,
     newId: randomUUID,
   }
+  const queue = createJobQueue(ctx, {
+    env: options.env ?? process.env,
+    fetch: options.fetch,
+    sleep: options.sleep ?? realSleep,
+    random: options.random ?? Math.random,
+    clientFor: options.providerClients,
+  })
+
+  const chains = new Chains(ctx, queue)
+  queue.onSucceeded = (record) => chains.onEnded(record)
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -90,8 +112,12 @@ export function createCore(options: CoreOptions): Core {
     ...assetHandlers(ctx),
     ...clipHandlers(ctx),
     ...exportHandlers(ctx, (projectId) => projectDetail(ctx, projectId)),
+    ...generationHandlers(ctx, queue),
+    ...chainHandlers(ctx, queue, chains),
   }
   log.info('core started', { dataDir, schemaVersion: SCHEMA_VERSION })
+  // Resumes the takes an earlier run left unfinished.
+  queue.start()
 
   return {
     handlers,
@@ -102,6 +128,10 @@ export function createCore(options: CoreOptions): Core {
       const asset = assets.find(assetId)
       return asset ? mediaFor(ctx.contentStore.pathOf(asset.sha256, asset.ext), asset.format) : null
     },
-    close: () => db.close(),
+    close: () => {
+      // In-flight requests are aborted; their rows stay resumable for the next start.
+      queue.stop()
+      db.close()
+    },
   }
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EventName } from '../../../src/shared/api'
+import { SCHEMA_VERSION } from '../../../src/main/core/store/migrations'
 import { startCore } from '../../helpers/core'
 import { tempDir } from '../../helpers/temp'
 
@@ -106,7 +107,7 @@ describe('projects and tracks through the contract', () => {
       name: 'MusicSketch',
       mode: 'browser',
       dataDir: join(dir, 'nested', 'data'),
-      schemaVersion: 3,
+      schemaVersion: SCHEMA_VERSION,
     })
     core.close()
   })

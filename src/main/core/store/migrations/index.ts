@@ -1,7 +1,15 @@
 import { migration001 } from './001-projects-tracks-settings'
 import { migration002 } from './002-assets-clips'
 import { migration003 } from './003-generations'
+import { migration004 } from './004-generation-queue'
+import { migration005 } from './005-continuations'
 import type { Migration } from './migration'
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003]
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+]
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -1,0 +1,165 @@
+// Continuation chains: a take that continues a clip gets the clip's tail as its input; when it
+// succeeds its result is placed after the clip, and the next segment of the chain (waiting for
+// it) gets its context cut from that new clip.
+import type { Clip, Generation } from '../../../shared/domain'
+import type { MusicgenParams, Provider } from '../../../shared/musicgen'
+import type { CoreContext } from '../context'
+import { cutContext, placeContinuationResult } from './continuation'
+import type { JobRecord, NewGeneration } from './generation-store'
+import type { JobQueue } from './queue'
+
+export interface ContinuationRequest {
+  clip: Clip
+  provider: Provider
+  contextSeconds: number
+  /** Canonical, validated parameters of each segment, seeds resolved. */
+  segments: (MusicgenParams & { seed: number })[]
+  /** Takes of the first segment (variations); later segments follow the first placed take. */
+  takes: number
+  seeds: number[]
+}
+
+interface ContinuationRow {
+  context_end: number | null
+  output_clip_id: string | null
+  context_frames: number | null
+  input_asset_id: string | null
+  parent_clip_id: string | null
+}
+
+export class Chains {
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly queue: JobQueue,
+  ) {}
+
+  /** Queues a continuation of `clip` (one segment, N takes) or a chain of segments. */
+  async enqueue(request: ContinuationRequest): Promise<Generation[]> {
+    const { ctx } = this
+    const { clip, provider, contextSeconds } = request
+    const track = ctx.tracks.get(clip.trackId)
+    const cut = await cutContext(ctx, clip, contextSeconds)
+    const input = { assetId: cut.asset.id, seconds: cut.seconds }
+    const now = ctx.clock()
+    const rows: NewGeneration[] = []
+    const first = request.segments[0]!
+    for (const seed of request.seeds.slice(0, request.takes)) {
+      rows.push({
+        id: ctx.newId(),
+        projectId: track.projectId,
+        trackId: track.id,
+        provider,
+        params: { ...first, seed, input_audio: input, continuation: true },
+        seed,
+        inputAssetId: cut.asset.id,
+        parentClipId: clip.id,
+        contextFrames: cut.contextSamples,
+        status: 'queued',
+        createdAt: now,
+      })
+    }
+    let previous = rows[0]!.id
+    for (const segment of request.segments.slice(1)) {
+      const id = ctx.newId()
+      rows.push({
+        id,
+        projectId: track.projectId,
+        trackId: track.id,
+        provider,
+        // The input is cut from the previous segment's clip once it exists.
+        params: {
+          ...segment,
+          input_audio: { assetId: cut.asset.id, seconds: cut.seconds },
+          continuation: true,
+        },
+        seed: segment.seed,
+        inputAssetId: null,
+        parentGenerationId: previous,
+        contextFrames: cut.contextSamples,
+        status: 'waiting_parent',
+        createdAt: now,
+      })
+      previous = id
+    }
+    const created = ctx.db.transaction(() => {
+      const added = this.queue.add(rows)
+      const setEnd = ctx.db.statement('UPDATE generations SET context_end = ? WHERE id = ?')
+      for (const row of rows) if (row.parentClipId) setEnd.run(cut.contextEnd, row.id)
+      return added
+    })
+    ctx.log.info('continuation queued', {
+      clipId: clip.id,
+      segments: request.segments.length,
+      takes: request.takes,
+    })
+    return created
+  }
+
+  /**
+   * Called when a take ended. A succeeded continuation is placed (the first take of its group
+   * only: other takes stay available), then the next segment gets its context from the new clip.
+   */
+  async onEnded(record: JobRecord): Promise<void> {
+    if (record.status !== 'succeeded' || !record.outputAssetId) return
+    const row = this.#row(record.id)
+    if (!row?.parent_clip_id || row.output_clip_id || !row.input_asset_id) return
+    if (this.#siblingPlaced(record.id, row.parent_clip_id)) return
+    const clip = await placeContinuationResult(this.ctx, {
+      parentClipId: row.parent_clip_id,
+      contextAssetId: row.input_asset_id,
+      contextSeconds: inputSeconds(record),
+      contextSamples: row.context_frames ?? 0,
+      contextEnd: row.context_end,
+      resultAssetId: record.outputAssetId,
+    })
+    if (!clip) return
+    this.ctx.db
+      .statement('UPDATE generations SET output_clip_id = ? WHERE id = ?')
+      .run(clip.id, record.id)
+    for (const child of this.queue.store.listByStatus(['waiting_parent'])) {
+      if (child.parentGenerationId !== record.id) continue
+      await this.#prepareChild(child, clip)
+    }
+  }
+
+  async #prepareChild(child: JobRecord, parentClip: Clip): Promise<void> {
+    const seconds = inputSeconds(child)
+    const cut = await cutContext(this.ctx, parentClip, seconds)
+    const params = { ...child.params, input_audio: { assetId: cut.asset.id, seconds: cut.seconds } }
+    this.ctx.db
+      .statement(
+        `UPDATE generations SET input_asset_id = ?, parent_clip_id = ?, context_frames = ?,
+           context_end = ?, params = ? WHERE id = ?`,
+      )
+      .run(
+        cut.asset.id,
+        parentClip.id,
+        cut.contextSamples,
+        cut.contextEnd,
+        JSON.stringify(params),
+        child.id,
+      )
+  }
+
+  #row(id: string): ContinuationRow | undefined {
+    return this.ctx.db
+      .statement(
+        'SELECT context_end, output_clip_id, context_frames, input_asset_id, parent_clip_id FROM generations WHERE id = ?',
+      )
+      .get(id) as ContinuationRow | undefined
+  }
+
+  #siblingPlaced(id: string, parentClipId: string): boolean {
+    const placed = this.ctx.db
+      .statement(
+        'SELECT count(*) AS n FROM generations WHERE parent_clip_id = ? AND id <> ? AND output_clip_id IS NOT NULL',
+      )
+      .get(parentClipId, id) as { n: number }
+    return placed.n > 0
+  }
+}
+
+function inputSeconds(record: Generation): number {
+  const audio = record.params.input_audio as { seconds?: unknown } | null | undefined
+  return typeof audio?.seconds === 'number' ? audio.seconds : 10
+}

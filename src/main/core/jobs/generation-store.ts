@@ -1,0 +1,287 @@
+// The generations table: rows ↔ Generation, and every status change as one transaction that
+// checks where the take is first (a late answer must not overwrite the user's cancel).
+import type { Generation, GenerationCost, GenerationStatus } from '../../../shared/domain'
+import type { Provider } from '../../../shared/musicgen'
+import { notFound } from '../app-error'
+import type { PreparedRequest } from '../providers/provider'
+import type { Db } from '../store/db'
+import { canTransition } from './state-machine'
+
+interface GenerationRow {
+  id: string
+  project_id: string
+  track_id: string | null
+  provider: string
+  params: string
+  seed: number | null
+  input_asset_id: string | null
+  parent_clip_id: string | null
+  parent_generation_id: string | null
+  context_frames: number | null
+  status: string
+  request_body: string | null
+  provider_job_id: string | null
+  progress: number
+  logs_tail: string | null
+  error_code: string | null
+  error_message: string | null
+  cost: string | null
+  output_asset_id: string | null
+  attempts: number
+  created_at: number
+  updated_at: number
+  started_at: number | null
+  completed_at: number | null
+  waiting_reason: string | null
+  submit_pending: number
+}
+
+/** A take with what only the queue needs: the stored request and whether it may have been sent. */
+export interface JobRecord extends Generation {
+  request: PreparedRequest | null
+  /** The paid request may have reached the provider without its answer: reconcile first. */
+  submitPending: boolean
+  attempts: number
+  logsTail: string | null
+}
+
+/** Columns a transition may change; absent keys stay as they are. */
+export interface JobPatch {
+  seed?: number | null
+  progress?: number
+  waitingReason?: string | null
+  error?: { code: string; message: string } | null
+  cost?: GenerationCost | null
+  outputAssetId?: string | null
+  providerJobId?: string | null
+  request?: PreparedRequest | null
+  submitPending?: boolean
+  attempts?: number
+  logsTail?: string | null
+  startedAt?: number | null
+  completedAt?: number | null
+}
+
+export interface NewGeneration {
+  id: string
+  projectId: string
+  trackId: string | null
+  provider: Provider
+  params: Record<string, unknown>
+  seed: number
+  inputAssetId: string | null
+  parentClipId?: string | null
+  parentGenerationId?: string | null
+  contextFrames?: number | null
+  status: 'queued' | 'waiting_parent'
+  createdAt: number
+}
+
+const COLUMNS = `id, project_id, track_id, provider, params, seed, input_asset_id, parent_clip_id,
+  parent_generation_id, context_frames, status, request_body, provider_job_id, progress, logs_tail,
+  error_code, error_message, cost, output_asset_id, attempts, created_at, updated_at, started_at,
+  completed_at, waiting_reason, submit_pending`
+
+function parseJson<T>(text: string | null): T | null {
+  if (text === null) return null
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    return null
+  }
+}
+
+function toRecord(row: GenerationRow): JobRecord {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    trackId: row.track_id,
+    provider: row.provider as Provider,
+    params: parseJson<Record<string, unknown>>(row.params) ?? {},
+    seed: row.seed,
+    status: row.status as GenerationStatus,
+    progress: row.progress,
+    waitingReason: row.waiting_reason,
+    error:
+      row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
+    cost: parseJson<GenerationCost>(row.cost),
+    inputAssetId: row.input_asset_id,
+    parentClipId: row.parent_clip_id,
+    parentGenerationId: row.parent_generation_id,
+    contextFrames: row.context_frames,
+    outputAssetId: row.output_asset_id,
+    providerJobId: row.provider_job_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+    request: parseJson<PreparedRequest>(row.request_body),
+    submitPending: row.submit_pending === 1,
+    attempts: row.attempts,
+    logsTail: row.logs_tail,
+  }
+}
+
+/** The contract's view of a take: without the stored request, logs and counters. */
+export function publicGeneration(r: JobRecord): Generation {
+  return {
+    id: r.id,
+    projectId: r.projectId,
+    trackId: r.trackId,
+    provider: r.provider,
+    params: r.params,
+    seed: r.seed,
+    status: r.status,
+    progress: r.progress,
+    waitingReason: r.waitingReason,
+    error: r.error,
+    cost: r.cost,
+    inputAssetId: r.inputAssetId,
+    parentClipId: r.parentClipId,
+    parentGenerationId: r.parentGenerationId,
+    contextFrames: r.contextFrames,
+    outputAssetId: r.outputAssetId,
+    providerJobId: r.providerJobId,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    startedAt: r.startedAt,
+    completedAt: r.completedAt,
+  }
+}
+
+// Patch keys → column and how to store the value.
+const PATCH_COLUMNS: { [K in keyof JobPatch]-?: [string, (v: JobPatch[K]) => unknown] } = {
+  seed: ['seed', (v) => v],
+  progress: ['progress', (v) => Math.min(1, Math.max(0, v ?? 0))],
+  waitingReason: ['waiting_reason', (v) => v],
+  error: ['error_code', (v) => v?.code ?? null],
+  cost: ['cost', (v) => (v === null || v === undefined ? null : JSON.stringify(v))],
+  outputAssetId: ['output_asset_id', (v) => v],
+  providerJobId: ['provider_job_id', (v) => v],
+  request: ['request_body', (v) => (v === null || v === undefined ? null : JSON.stringify(v))],
+  submitPending: ['submit_pending', (v) => (v === true ? 1 : 0)],
+  attempts: ['attempts', (v) => v],
+  logsTail: ['logs_tail', (v) => v],
+  startedAt: ['started_at', (v) => v],
+  completedAt: ['completed_at', (v) => v],
+}
+
+export class GenerationStore {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+  ) {}
+
+  find(id: string): JobRecord | undefined {
+    const row = this.db.statement(`SELECT ${COLUMNS} FROM generations WHERE id = ?`).get(id) as
+      GenerationRow | undefined
+    return row && toRecord(row)
+  }
+
+  get(id: string): JobRecord {
+    const found = this.find(id)
+    if (!found) throw notFound('Generation', id)
+    return found
+  }
+
+  listByProject(projectId: string): JobRecord[] {
+    const rows = this.db
+      .statement(
+        `SELECT ${COLUMNS} FROM generations WHERE project_id = ? ORDER BY created_at, rowid`,
+      )
+      .all(projectId) as GenerationRow[]
+    return rows.map(toRecord)
+  }
+
+  listByStatus(statuses: readonly GenerationStatus[]): JobRecord[] {
+    // One statement per status keeps the SQL constant (the statement cache keys on its text).
+    const out: JobRecord[] = []
+    for (const status of statuses) {
+      const rows = this.db
+        .statement(`SELECT ${COLUMNS} FROM generations WHERE status = ? ORDER BY created_at, rowid`)
+        .all(status) as GenerationRow[]
+      out.push(...rows.map(toRecord))
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt)
+  }
+
+  insert(g: NewGeneration): void {
+    this.db
+      .statement(
+        `INSERT INTO generations (id, project_id, track_id, provider, params, seed, input_asset_id,
+           parent_clip_id, parent_generation_id, context_frames, status, created_at, updated_at)
+         VALUES (@id, @projectId, @trackId, @provider, @params, @seed, @inputAssetId,
+           @parentClipId, @parentGenerationId, @contextFrames, @status, @createdAt, @createdAt)`,
+      )
+      .run({
+        ...g,
+        params: JSON.stringify(g.params),
+        parentClipId: g.parentClipId ?? null,
+        parentGenerationId: g.parentGenerationId ?? null,
+        contextFrames: g.contextFrames ?? null,
+      })
+  }
+
+  /**
+   * Moves a take to `to` if it is in one of `from` now (and the move is allowed), applying the
+   * patch in the same transaction. Returns the new row, or null when the take was elsewhere.
+   */
+  transition(
+    id: string,
+    from: readonly GenerationStatus[],
+    to: GenerationStatus,
+    patch: JobPatch = {},
+  ): JobRecord | null {
+    return this.db.transaction(() => {
+      const current = this.find(id)
+      if (!current || !from.includes(current.status) || !canTransition(current.status, to)) {
+        return null
+      }
+      this.write(id, to, patch)
+      return this.get(id)
+    })
+  }
+
+  /** Changes columns without a status change (e.g. clearing submit_pending before a retry). */
+  patch(id: string, patch: JobPatch): void {
+    const current = this.find(id)
+    if (current) this.write(id, current.status, patch)
+  }
+
+  delete(id: string): void {
+    this.db.statement('DELETE FROM generations WHERE id = ?').run(id)
+  }
+
+  /**
+   * Removes a take's output asset when nothing else uses it: no clip, no other take (as input or
+   * output). Imported audio is never removed here.
+   */
+  deleteUnusedOutput(assetId: string): boolean {
+    const { changes } = this.db
+      .statement(
+        `DELETE FROM assets WHERE id = @assetId AND origin = 'generation'
+           AND NOT EXISTS (SELECT 1 FROM clips WHERE asset_id = @assetId)
+           AND NOT EXISTS (SELECT 1 FROM generations
+                           WHERE output_asset_id = @assetId OR input_asset_id = @assetId)`,
+      )
+      .run({ assetId })
+    return changes > 0
+  }
+
+  private write(id: string, status: GenerationStatus, patch: JobPatch): void {
+    const sets = ['status = @status', 'updated_at = @updatedAt']
+    const values: Record<string, unknown> = { id, status, updatedAt: this.clock() }
+    for (const key of Object.keys(patch) as (keyof JobPatch)[]) {
+      if (patch[key] === undefined) continue
+      const [column, encode] = PATCH_COLUMNS[key] as [string, (v: unknown) => unknown]
+      sets.push(`${column} = @${column}`)
+      values[column] = encode(patch[key])
+      if (key === 'error') {
+        sets.push('error_message = @error_message')
+        values.error_message = patch.error?.message ?? null
+      }
+    }
+    // The SQL text varies with the patch's keys; the set of shapes is small, so the cache stays small.
+    this.db.statement(`UPDATE generations SET ${sets.join(', ')} WHERE id = @id`).run(values)
+  }
+}

@@ -1,0 +1,96 @@
+// Online/offline per provider. A network failure marks the provider offline: its takes wait (the
+// rest of the app keeps working) while a probe with backoff checks when it can be reached again.
+import type { Provider } from '../../../shared/musicgen'
+import type { Log } from '../log'
+import type { FetchLike, Sleep } from '../providers/http'
+
+export type Probe = (provider: Provider, signal: AbortSignal) => Promise<boolean>
+
+export interface NetworkMonitorOptions {
+  probe: Probe
+  sleep: Sleep
+  random: () => number
+  /** Called once per offline spell, when the provider answers again. */
+  onOnline: (provider: Provider) => void
+  log: Log
+  signal: AbortSignal
+  /** First wait before a probe, doubled after each failure up to maxDelayMs. */
+  baseDelayMs?: number
+  maxDelayMs?: number
+}
+
+/** Waits before probe n: exponential, half of it jittered so many clients do not align. */
+export function probeDelay(
+  attempt: number,
+  base: number,
+  max: number,
+  random: () => number,
+): number {
+  const cap = Math.min(max, base * 2 ** Math.min(attempt, 30))
+  return Math.round(cap / 2 + (cap / 2) * Math.min(1, Math.max(0, random())))
+}
+
+export class NetworkMonitor {
+  private readonly offline = new Map<Provider, string>()
+
+  constructor(private readonly opts: NetworkMonitorOptions) {}
+
+  isOffline(provider: Provider): boolean {
+    return this.offline.has(provider)
+  }
+
+  /** Why the provider is considered offline, for the takes' waitingReason. */
+  reason(provider: Provider): string | null {
+    return this.offline.get(provider) ?? null
+  }
+
+  markOffline(provider: Provider, reason: string): void {
+    const probing = this.offline.has(provider)
+    this.offline.set(provider, reason)
+    if (probing) return
+    this.opts.log.warn('provider unreachable, waiting for the network', { provider })
+    this.probeLoop(provider).catch((e: unknown) => {
+      if (!this.opts.signal.aborted) {
+        this.opts.log.error('network probe stopped', { provider, error: String(e) })
+      }
+    })
+  }
+
+  private async probeLoop(provider: Provider): Promise<void> {
+    const { sleep, random, probe, signal } = this.opts
+    const base = this.opts.baseDelayMs ?? 1000
+    const max = this.opts.maxDelayMs ?? 60_000
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      await sleep(probeDelay(attempt, base, max, random), signal)
+      if (await probe(provider, signal)) {
+        this.offline.delete(provider)
+        this.opts.log.info('provider reachable again', { provider })
+        this.opts.onOnline(provider)
+        return
+      }
+    }
+  }
+}
+
+/**
+ * A probe that asks whether anything answers at the provider's address. Any HTTP answer counts
+ * (even 401 or 404): only a failed connection means offline. No credentials are sent.
+ */
+export function httpProbe(
+  fetchFn: FetchLike,
+  urlFor: (provider: Provider) => string,
+  timeoutMs = 10_000,
+): Probe {
+  return async (provider, signal) => {
+    try {
+      const res = await fetchFn(urlFor(provider), {
+        method: 'GET',
+        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+      })
+      await res.body?.cancel().catch(() => undefined)
+      return true
+    } catch {
+      return false
+    }
+  }
+}

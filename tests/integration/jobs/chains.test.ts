@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { type ReplicateFake, startReplicateFake } from '../../fakes/replicate'
+import { tempDir } from '../../helpers/temp'
+import { type JobsCore, projectWithAudio, startJobsCore, waitFor } from './helpers'
+
+let fake: ReplicateFake | null = null
+let core: JobsCore | null = null
+
+afterEach(async () => {
+  core?.close()
+  core = null
+  await fake?.close()
+  fake = null
+})
+
+const RATE = 48000
+
+async function setup() {
+  // Results long enough to hold the context plus new material.
+  fake = await startReplicateFake({ maxOutputSeconds: 30 })
+  core = await startJobsCore(tempDir(), { replicate: fake.url })
+  const { projectId, trackId, assetId } = await projectWithAudio(core, 12, 2)
+  const clip = await core.call('clips.create', { trackId, assetId, start: 0 })
+  return { fake, core, projectId, trackId, clip }
+}
+
+async function clipsOf(core: JobsCore, projectId: string) {
+  const detail = await core.call('projects.get', { projectId })
+  return detail.tracks.flatMap((t) => t.clips).sort((a, b) => a.start - b.start)
+}
+
+describe('continuations', () => {
+  it('sends exactly the clip’s last W seconds and places the result after it with a crossfade', async () => {
+    const { fake, core, projectId, clip } = await setup()
+    const [take] = await core.call('generations.continue', {
+      clipId: clip.id,
+      provider: 'replicate',
+      contextSeconds: 5,
+      params: { prompt: 'keep going', duration: 9, model_version: 'stereo-large' },
+    })
+    expect(take).toMatchObject({ parentClipId: clip.id, contextFrames: 5 * RATE, status: 'queued' })
+    const done = await waitFor(core, take!.id)
+    expect(done.status).toBe('succeeded')
+    const sent = [...fake.state.predictions.values()][0]!
+    expect(sent.input).toMatchObject({ continuation: true, duration: 9, continuation_start: 0 })
+    expect(sent.input).not.toHaveProperty('continuation_end')
+    // The input was the clip's tail, exactly 5 s of the 32 kHz source, as a WAV.
+    const input = await core.call('assets.list', { projectId })
+    const context = input.find((asset) => asset.id === done.inputAssetId)
+    expect(context).toMatchObject({
+      frames: 5 * 32000,
+      sampleRate: 32000,
+      channels: 2,
+      origin: 'render',
+    })
+
+    let clips = await clipsOf(core, projectId)
+    for (let i = 0; i < 200 && clips.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 10))
+      clips = await clipsOf(core, projectId)
+    }
+    expect(clips).toHaveLength(2)
+    const [parent, next] = clips
+    const crossfade = Math.round(0.05 * RATE)
+    expect(parent).toMatchObject({ id: clip.id, length: 12 * RATE, fadeOut: crossfade })
+    expect(next).toMatchObject({
+      assetId: done.outputAssetId,
+      start: 12 * RATE - crossfade,
+      offset: 5 * RATE - crossfade,
+      length: 9 * RATE - (5 * RATE - crossfade),
+      fadeIn: crossfade,
+    })
+  })
+
+  it('extends a clip by a chain of segments, each continuing the previous', async () => {
+    const { fake, core, projectId, clip } = await setup()
+    fake.state.failNextPredictionWith = null
+    const chain = await core.call('chains.extend', {
+      clipId: clip.id,
+      contextSeconds: 4,
+      segments: [
+        { prompt: 'intro', duration: 8, model_version: 'stereo-large' },
+        { prompt: 'verse', duration: 10, model_version: 'stereo-large' },
+        { prompt: 'drop', duration: 12, model_version: 'stereo-large' },
+      ],
+    })
+    expect(chain.map((g) => g.status)).toEqual(['queued', 'waiting_parent', 'waiting_parent'])
+    expect(chain[1]!.parentGenerationId).toBe(chain[0]!.id)
+    expect(chain[2]!.parentGenerationId).toBe(chain[1]!.id)
+
+    const last = await waitFor(core, chain[2]!.id, ['succeeded', 'failed'], 30_000)
+    expect(last.status).toBe('succeeded')
+    const prompts = [...fake.state.predictions.values()].map((p) => p.input.prompt)
+    expect(prompts).toEqual(['intro', 'verse', 'drop'])
+    let clips = await clipsOf(core, projectId)
+    for (let i = 0; i < 200 && clips.length < 4; i++) {
+      await new Promise((r) => setTimeout(r, 10))
+      clips = await clipsOf(core, projectId)
+    }
+    expect(clips).toHaveLength(4)
+    // Each segment starts just before the end of the one it continues.
+    for (let i = 1; i < clips.length; i++) {
+      const before = clips[i - 1]!
+      expect(clips[i]!.start).toBe(before.start + before.length - Math.round(0.05 * RATE))
+    }
+    // Segment 2 continued segment 1's clip, not the original.
+    const verse = await core.call('generations.get', { generationId: chain[1]!.id })
+    expect(verse.parentClipId).toBe(clips[1]!.id)
+  })
+
+  it('keeps later segments waiting with a reason when a segment fails, and resumes on retry', async () => {
+    const { fake, core, clip } = await setup()
+    fake.state.failNextPredictionWith = 'CUDA out of memory'
+    const chain = await core.call('chains.extend', {
+      clipId: clip.id,
+      contextSeconds: 3,
+      segments: [
+        { prompt: 'a', duration: 6, model_version: 'stereo-large' },
+        { prompt: 'b', duration: 6, model_version: 'stereo-large' },
+      ],
+    })
+    const failed = await waitFor(core, chain[0]!.id)
+    expect(failed.status).toBe('failed')
+    let waiting = await core.call('generations.get', { generationId: chain[1]!.id })
+    for (let i = 0; i < 100 && !waiting.waitingReason; i++) {
+      await new Promise((r) => setTimeout(r, 10))
+      waiting = await core.call('generations.get', { generationId: chain[1]!.id })
+    }
+    expect(waiting).toMatchObject({
+      status: 'waiting_parent',
+      waitingReason: expect.stringMatching(/failed/),
+    })
+    fake.state.failNextPredictionWith = null
+    await core.call('generations.retry', { generationId: chain[0]!.id })
+    const resumed = await waitFor(core, chain[1]!.id, ['succeeded', 'failed'], 30_000)
+    expect(resumed.status).toBe('succeeded')
+  })
+
+  it('refuses a context longer than the clip or not shorter than the duration, queuing nothing', async () => {
+    const { fake, core, clip } = await setup()
+    const tooLong = await core.dispatch('generations.continue', {
+      clipId: clip.id,
+      provider: 'replicate',
+      contextSeconds: 13,
+      params: { prompt: 'x', duration: 20 },
+    })
+    expect(tooLong).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'contextSeconds' },
+    })
+    const notShorter = await core.dispatch('chains.extend', {
+      clipId: clip.id,
+      contextSeconds: 10,
+      segments: [
+        { prompt: 'x', duration: 20 },
+        { prompt: 'y', duration: 10 },
+      ],
+    })
+    expect(notShorter).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'segments.1.duration' },
+    })
+    expect(fake.state.created).toBe(0)
+  })
+})
