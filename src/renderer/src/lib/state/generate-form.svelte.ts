@@ -89,7 +89,7 @@ export class GenerateForm {
 
   useParameters(provider: Provider, params: Record<string, unknown>): void {
     this.provider = provider
-    this.params = withDefaults(params as Partial<MusicgenParams>)
+    this.params = withDefaults(params)
     this.continuing = null
     this.segments = []
   }
@@ -103,7 +103,7 @@ export class GenerateForm {
     take: { provider: Provider; params: Record<string, unknown> } | null,
   ): void {
     const contextSeconds = Math.max(1, Math.min(10, Math.floor(clip.lengthSeconds)))
-    const base = take ? withDefaults(take.params as Partial<MusicgenParams>) : withDefaults({})
+    const base = take ? withDefaults(take.params) : withDefaults({})
     if (take) this.provider = take.provider
     this.params = {
       ...base,

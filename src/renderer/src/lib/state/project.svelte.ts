@@ -120,9 +120,9 @@ export class ProjectState {
     }
     await this.load()
     setTimeout(() => {
-      const finished = new Set(items.map((item) => item.id))
+      const finished = items.map((item) => item.id)
       this.imports = this.imports.filter(
-        (item) => !finished.has(item.id) || item.status === 'importing',
+        (item) => !finished.includes(item.id) || item.status === 'importing',
       )
     }, 2500)
   }
