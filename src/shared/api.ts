@@ -14,6 +14,7 @@ import {
   type GenerationEstimate,
   PROVIDERS,
   type PeaksData,
+  type ProviderReachability,
   type Project,
   type ProjectDetail,
   type SecretsStatus,
@@ -202,6 +203,9 @@ export const methods = {
   'generations.estimate': returns<GenerationEstimate>()(
     z.strictObject({ provider: z.enum(PROVIDERS), params: z.record(z.string(), z.unknown()) }),
   ),
+
+  /** Asks each provider's address whether it answers (no key is sent). */
+  'providers.status': returns<ProviderReachability[]>()(empty),
 
   'settings.get': returns<Settings>()(empty),
   'settings.set': returns<Settings>()(

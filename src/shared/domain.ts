@@ -181,3 +181,11 @@ export interface GenerationEstimate {
   creativeUnits?: number
   typicalSeconds?: number
 }
+
+export interface ProviderReachability {
+  provider: ProviderId
+  reachable: boolean
+  /** Why it is unreachable, in words for the user. */
+  reason: string | null
+  checkedAt: number
+}

@@ -27,6 +27,7 @@ type GenerationHandlers = Pick<
   | 'generations.retry'
   | 'generations.delete'
   | 'generations.estimate'
+  | 'providers.status'
 >
 
 const MISSING_KEY: Readonly<Record<Provider, string>> = {
@@ -118,6 +119,8 @@ export function generationHandlers(ctx: CoreContext, queue: JobQueue): Generatio
       ctx.log.info('takes queued', { projectId, provider, takes: created.length })
       return created
     },
+
+    'providers.status': () => queue.reachability(),
 
     'generations.get': ({ generationId }) => publicGeneration(store.get(generationId)),
 

@@ -39,6 +39,11 @@ export class NetworkMonitor {
     return this.offline.has(provider)
   }
 
+  /** Probes a provider now (for the reachability indicator); does not change the queue's state. */
+  check(provider: Provider, signal: AbortSignal): Promise<boolean> {
+    return this.opts.probe(provider, signal)
+  }
+
   /** Why the provider is considered offline, for the takes' waitingReason. */
   reason(provider: Provider): string | null {
     return this.offline.get(provider) ?? null

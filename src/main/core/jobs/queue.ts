@@ -3,7 +3,7 @@
 // creation, per-provider concurrency, throttling delays, offline providers), cancel, retry and
 // delete. One take's lifecycle is in run-job.ts.
 import { rmSync } from 'node:fs'
-import type { Generation } from '../../../shared/domain'
+import type { Generation, ProviderReachability } from '../../../shared/domain'
 import type { Provider } from '../../../shared/musicgen'
 import { AppError } from '../app-error'
 import type { CoreContext } from '../context'
@@ -131,6 +131,24 @@ export class JobQueue {
   /** Resolves when every run has wound down after stop() (tests, benchmarks). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running])
+  }
+
+  /** Whether each provider answers now; a provider the queue waits for counts as unreachable. */
+  async reachability(): Promise<ProviderReachability[]> {
+    const providers: Provider[] = ['replicate', 'scenario', 'cog']
+    return Promise.all(
+      providers.map(async (provider): Promise<ProviderReachability> => {
+        const waiting = this.network.reason(provider)
+        const signal = AbortSignal.any([this.stopper.signal, AbortSignal.timeout(5000)])
+        const reachable = await this.network.check(provider, signal).catch(() => false)
+        return {
+          provider,
+          reachable,
+          reason: reachable ? null : (waiting ?? 'No answer from its address'),
+          checkedAt: this.ctx.clock(),
+        }
+      }),
+    )
   }
 
   /** Inserts new takes (one transaction) and schedules them. */

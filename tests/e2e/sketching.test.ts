@@ -1,0 +1,180 @@
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Locator, Page } from 'playwright-core'
+import { decodeWav } from '../../src/main/core/audio/wav-decode'
+import type { Generation } from '../../src/shared/domain'
+import { startReplicateFake, type ReplicateFake } from '../fakes/replicate'
+import { launchChromium } from '../helpers/browser'
+import { centerOf, clipsOf, drag, projectIdOf, rpc } from '../helpers/page'
+import { serveApp, type ServedApp } from '../helpers/serve'
+import { tempDir } from '../helpers/temp'
+
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots')
+let browser: Browser
+let app: ServedApp | undefined
+let fake: ReplicateFake | undefined
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  browser = await launchChromium()
+  fake = await startReplicateFake({ maxOutputSeconds: 30, token: 'r8_e2eToken123' })
+})
+afterAll(async () => {
+  await app?.stop()
+  await fake?.close()
+  await browser?.close()
+})
+
+/** Drags a take from the takes list onto a lane, as the pointer would. */
+async function dragTakeOnto(page: Page, take: Locator, lane: Locator): Promise<void> {
+  const box = await lane.boundingBox()
+  if (!box) throw new Error('lane not visible')
+  const dataTransfer = await page.evaluateHandle(() => {
+    const { DataTransfer } = globalThis as unknown as { DataTransfer: new () => object }
+    return new DataTransfer()
+  })
+  await take.dispatchEvent('dragstart', { dataTransfer })
+  const at = { dataTransfer, clientX: box.x + 4, clientY: box.y + box.height / 2 }
+  await lane.dispatchEvent('dragover', at)
+  await lane.dispatchEvent('drop', at)
+}
+
+async function takes(page: Page): Promise<Generation[]> {
+  return rpc<Generation[]>(page, 'generations.list', { projectId: projectIdOf(page) })
+}
+
+describe('sketching with MusicGen, end to end', () => {
+  it('sets a key, generates a take, places it, extends it twice, plays, undoes, exports, reloads', async () => {
+    const dir = tempDir()
+    app = await serveApp(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: fake!.url })
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(app.url)
+
+    // A new user: a project, a track, then the key.
+    await page.getByLabel('New project').fill('First sketch')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.getByRole('button', { name: 'Add the first track' }).click()
+    await page.getByText('No Replicate key is set').waitFor()
+    await page.getByRole('link', { name: 'Add it in Settings' }).click()
+    await page.getByLabel('Replicate API token').fill('r8_e2eToken123')
+    await page
+      .locator('form.secret', { has: page.getByLabel('Replicate API token') })
+      .getByRole('button', { name: 'Save' })
+      .click()
+    await expect
+      .poll(async () => (await page.getByTestId('secret-state-replicate').textContent())?.trim())
+      .toBe('set')
+    await page.goBack()
+    await page.getByRole('heading', { name: 'Generate' }).waitFor()
+
+    // A prompt, a take.
+    await page.getByLabel('Prompt').fill('dreamy synth pads, slow arpeggio')
+    await page.getByLabel('Duration (s)').fill('12')
+    await page.getByLabel('Duration (s)').blur()
+    await page.getByRole('button', { name: 'Generate', exact: true }).click()
+    const firstTake = page.locator('[data-take-id]').first()
+    await firstTake
+      .getByText('Ready')
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: unknown) => {
+        await page.screenshot({ path: join(SHOTS, 'sketch-failed.png') })
+        throw new Error(
+          `${String(error)}\ntakes: ${JSON.stringify(await takes(page))}\nhost: ${app!.stderr()}`,
+        )
+      })
+    await page.screenshot({ path: join(SHOTS, 'sketch-01-take.png') })
+    expect(fake!.state.created).toBe(1)
+    const [take] = await takes(page)
+    expect(take).toMatchObject({ status: 'succeeded', provider: 'replicate' })
+    expect(await firstTake.textContent()).toContain(`seed ${take!.seed}`)
+
+    // Onto the track.
+    await dragTakeOnto(page, firstTake, page.locator('[data-track-id]').first())
+    await expect.poll(async () => (await clipsOf(page)).length).toBe(1)
+    const [placed] = await clipsOf(page)
+    expect(placed!.assetId).toBe(take!.outputAssetId)
+
+    // Continue it twice in a row: Continue…, a 4 s context, a second segment, Extend ×2.
+    await page.locator(`[data-clip-id="${placed!.id}"]`).click({ button: 'right' })
+    await page.getByRole('menuitem', { name: 'Continue…' }).click()
+    await page
+      .getByLabel('Context (s)')
+      .waitFor({ timeout: 5000 })
+      .catch(() => {
+        throw new Error(`no continuation form; page errors: ${errors.join(' | ')}`)
+      })
+    await page.getByLabel('Context (s)').fill('4')
+    await page.getByLabel('Context (s)').blur()
+    await page.getByLabel('Prompt').fill('the arpeggio opens up, drums enter')
+    await page.getByRole('button', { name: /Add a segment/ }).click()
+    await page.getByLabel('Segment 2', { exact: true }).fill('big chorus')
+    await page.screenshot({ path: join(SHOTS, 'sketch-02-extend.png') })
+    await page.getByRole('button', { name: 'Extend ×2' }).click()
+    await expect.poll(async () => (await clipsOf(page)).length, { timeout: 60_000 }).toBe(3)
+    const chain = await clipsOf(page)
+    expect(chain.every((clip) => clip.trackIndex === 0)).toBe(true)
+    for (let i = 1; i < chain.length; i++) {
+      expect(chain[i]!.start).toBe(chain[i - 1]!.start + chain[i - 1]!.length - 2400)
+    }
+    const all = await takes(page)
+    expect(all.filter((g) => g.parentClipId !== null)).toHaveLength(2)
+    expect(all.map((g) => g.params.prompt)).toContain('big chorus')
+    await page.getByRole('button', { name: 'Fit' }).click()
+    await page.screenshot({ path: join(SHOTS, 'sketch-03-chain.png') })
+
+    // Play: the playhead moves.
+    const clock = page.getByLabel('Playhead position')
+    const before = await clock.textContent()
+    await page.locator('body').press('Space')
+    await expect.poll(() => clock.textContent(), { timeout: 10_000 }).not.toBe(before)
+    await page.locator('body').press('Space')
+
+    // Undo and redo a move.
+    const target = chain[0]!
+    const start = await centerOf(page, `[data-clip-id="${target.id}"]`)
+    await drag(page, start, 60, 0)
+    await expect
+      .poll(async () => (await clipsOf(page)).find((c) => c.id === target.id)?.start)
+      .not.toBe(target.start)
+    await page.locator('body').press('Control+z')
+    await expect
+      .poll(async () => (await clipsOf(page)).find((c) => c.id === target.id)?.start)
+      .toBe(target.start)
+    await page.locator('body').press('Control+Shift+z')
+    await expect
+      .poll(async () => (await clipsOf(page)).find((c) => c.id === target.id)?.start)
+      .not.toBe(target.start)
+
+    // Export stems: every file the same length.
+    const out = join(dir, 'stems')
+    mkdirSync(out)
+    await page.getByRole('button', { name: 'Add track' }).click()
+    await dragTakeOnto(page, firstTake, page.locator('[data-track-id]').nth(1))
+    await expect.poll(async () => (await clipsOf(page)).length).toBe(4)
+    await page.getByRole('button', { name: 'Export stems' }).click()
+    await page.getByLabel('Folder').fill(out)
+    await page.getByRole('button', { name: 'Export', exact: true }).click()
+    await page.getByText(/Exported 4 files/).waitFor({ timeout: 30_000 })
+    await page.getByRole('button', { name: 'Close' }).click()
+    const wavs = readdirSync(out).filter((name) => name.endsWith('.wav'))
+    expect(wavs).toHaveLength(3)
+    const lengths = wavs.map(
+      (name) => decodeWav(readFileSync(join(out, name))).audio.channels[0]!.length,
+    )
+    expect(new Set(lengths).size).toBe(1)
+
+    // Reload: everything is still there.
+    const clipsBefore = await clipsOf(page)
+    await page.reload()
+    await page.locator('[data-take-id]').first().waitFor()
+    expect(await page.locator('[data-take-id]').count()).toBe(3)
+    expect(await clipsOf(page)).toEqual(clipsBefore)
+    await page.screenshot({ path: join(SHOTS, 'sketch-04-reloaded.png') })
+    expect(errors).toEqual([])
+    expect(fake!.state.created).toBe(3)
+    await page.close()
+  })
+})
