@@ -1,6 +1,6 @@
 // Pure sample math of the timeline. Positions and lengths are integer samples at the project rate.
 
-function gcd(a: number, b: number): number {
+export function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b]
   return a
 }

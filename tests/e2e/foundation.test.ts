@@ -1,26 +1,13 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from '../helpers/browser'
-import { serveApp, type ServedApp } from '../helpers/serve'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { shot, useE2e } from '../helpers/e2e'
 import { tempDir } from '../helpers/temp'
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots')
-let browser: Browser
-let app: ServedApp
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true })
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const e2e = useE2e()
 
 async function openApp(dataDir: string): Promise<Page> {
-  app = await serveApp(dataDir)
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  const app = await e2e.serve(dataDir)
+  const page = await e2e.browser().newPage({ viewport: { width: 1280, height: 800 } })
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
   await page.goto(app.url)
@@ -33,7 +20,7 @@ describe('foundation, as a musician uses it', () => {
   it('creates a project, adds and renames tracks, and finds them after a reload', async () => {
     const page = await openApp(tempDir())
     await page.getByText('No projects yet').waitFor()
-    await page.screenshot({ path: join(SHOTS, 'foundation-01-empty.png') })
+    await page.screenshot({ path: shot('foundation-01-empty.png') })
 
     await page.getByLabel('New project').fill('Night drive')
     await page.getByRole('button', { name: 'Create' }).click()
@@ -47,7 +34,7 @@ describe('foundation, as a musician uses it', () => {
     await page.getByRole('button', { name: 'Move Track 2 up' }).click()
     await page.getByRole('button', { name: 'Mute Drums' }).click()
     await expect.poll(() => page.title()).toBe('Night drive · MusicSketch')
-    await page.screenshot({ path: join(SHOTS, 'foundation-02-tracks.png') })
+    await page.screenshot({ path: shot('foundation-02-tracks.png') })
 
     await page.reload()
     await page.getByRole('button', { name: 'Rename track: Drums' }).waitFor()
@@ -60,7 +47,6 @@ describe('foundation, as a musician uses it', () => {
     await page.getByRole('link', { name: 'Projects' }).click()
     await page.getByRole('button', { name: 'Open Night drive' }).waitFor()
     await page.close()
-    await app.stop()
   })
 
   it('stores a key as "set" and never shows it in the page', async () => {
@@ -74,7 +60,7 @@ describe('foundation, as a musician uses it', () => {
       .poll(async () => (await page.getByTestId('secret-state-replicate').textContent())?.trim())
       .toBe('set')
     expect(await field.inputValue()).toBe('')
-    await page.screenshot({ path: join(SHOTS, 'foundation-03-settings.png') })
+    await page.screenshot({ path: shot('foundation-03-settings.png') })
     expect(await page.content()).not.toContain(key)
 
     await page.reload()
@@ -86,6 +72,5 @@ describe('foundation, as a musician uses it', () => {
       .poll(async () => (await page.getByTestId('secret-state-replicate').textContent())?.trim())
       .toBe('not set')
     await page.close()
-    await app.stop()
   })
 })

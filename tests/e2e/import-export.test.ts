@@ -1,32 +1,11 @@
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { launchChromium } from '../helpers/browser'
+import { describe, expect, it } from 'vitest'
 import { dropFiles } from '../helpers/drop'
-import { serveApp, type ServedApp } from '../helpers/serve'
+import { makeAudio, shot, useE2e } from '../helpers/e2e'
 import { tempDir } from '../helpers/temp'
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots')
-let browser: Browser
-let app: ServedApp | undefined
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true })
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await app?.stop()
-  await browser?.close()
-})
-
-function makeAudio(dir: string, name: string, args: string[]): string {
-  const path = join(dir, name)
-  const result = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args, path], { encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(result.stderr)
-  return path
-}
+const e2e = useE2e()
 
 describe('drag audio in, export stems out', () => {
   it('imports two dropped files as clips with waveforms and exports equal stems', async () => {
@@ -53,8 +32,8 @@ describe('drag audio in, export stems out', () => {
       '-c:a',
       'libmp3lame',
     ])
-    app = await serveApp(join(dir, 'data'))
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const app = await e2e.serve(join(dir, 'data'))
+    const page = await e2e.browser().newPage({ viewport: { width: 1280, height: 800 } })
     await page.goto(app.url)
     await page.getByLabel('New project').fill('Drop test')
     await page.getByRole('button', { name: 'Create' }).click()
@@ -74,7 +53,7 @@ describe('drag audio in, export stems out', () => {
             .filter(Boolean).length,
       )
       .toBe(2)
-    await page.screenshot({ path: join(SHOTS, 'import-01-clips.png') })
+    await page.screenshot({ path: shot('import-01-clips.png') })
 
     // Dropping on empty space below the tracks makes a new track.
     await dropFiles(page, page.locator('.head'), [drums])
@@ -86,7 +65,7 @@ describe('drag audio in, export stems out', () => {
     await page.getByLabel('Folder').fill(out)
     await page.getByRole('button', { name: 'Export', exact: true }).click()
     await page.getByText(/Exported 4 files/).waitFor({ timeout: 30_000 })
-    await page.screenshot({ path: join(SHOTS, 'import-02-exported.png') })
+    await page.screenshot({ path: shot('import-02-exported.png') })
     expect(readdirSync(out).sort()).toEqual([
       'Drop test - 01 Track 1.wav',
       'Drop test - 02 drums.wav',

@@ -1,30 +1,24 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { decodeWav } from '../../src/main/core/audio/wav-decode'
 import type { Generation } from '../../src/shared/domain'
 import { startReplicateFake, type ReplicateFake } from '../fakes/replicate'
-import { launchChromium } from '../helpers/browser'
 import { centerOf, clipsOf, drag, projectIdOf, rpc } from '../helpers/page'
-import { serveApp, type ServedApp } from '../helpers/serve'
+import { shot, useE2e } from '../helpers/e2e'
 import { tempDir } from '../helpers/temp'
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots')
-let browser: Browser
-let app: ServedApp | undefined
 let fake: ReplicateFake | undefined
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true })
-  browser = await launchChromium()
   fake = await startReplicateFake({ maxOutputSeconds: 30, token: 'r8_e2eToken123' })
 })
 afterAll(async () => {
-  await app?.stop()
   await fake?.close()
-  await browser?.close()
 })
+
+const e2e = useE2e()
 
 /** Drags a take from the takes list onto a lane, as the pointer would. */
 async function dragTakeOnto(page: Page, take: Locator, lane: Locator): Promise<void> {
@@ -47,8 +41,8 @@ async function takes(page: Page): Promise<Generation[]> {
 describe('sketching with MusicGen, end to end', () => {
   it('sets a key, generates a take, places it, extends it twice, plays, undoes, exports, reloads', async () => {
     const dir = tempDir()
-    app = await serveApp(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: fake!.url })
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: fake!.url })
+    const page = await e2e.browser().newPage({ viewport: { width: 1440, height: 900 } })
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
     await page.goto(app.url)
@@ -80,12 +74,12 @@ describe('sketching with MusicGen, end to end', () => {
       .getByText('Ready')
       .waitFor({ timeout: 30_000 })
       .catch(async (error: unknown) => {
-        await page.screenshot({ path: join(SHOTS, 'sketch-failed.png') })
+        await page.screenshot({ path: shot('sketch-failed.png') })
         throw new Error(
-          `${String(error)}\ntakes: ${JSON.stringify(await takes(page))}\nhost: ${app!.stderr()}`,
+          `${String(error)}\ntakes: ${JSON.stringify(await takes(page))}\nhost: ${app.stderr()}`,
         )
       })
-    await page.screenshot({ path: join(SHOTS, 'sketch-01-take.png') })
+    await page.screenshot({ path: shot('sketch-01-take.png') })
     expect(fake!.state.created).toBe(1)
     const [take] = await takes(page)
     expect(take).toMatchObject({ status: 'succeeded', provider: 'replicate' })
@@ -111,7 +105,7 @@ describe('sketching with MusicGen, end to end', () => {
     await page.getByLabel('Prompt').fill('the arpeggio opens up, drums enter')
     await page.getByRole('button', { name: /Add a segment/ }).click()
     await page.getByLabel('Segment 2', { exact: true }).fill('big chorus')
-    await page.screenshot({ path: join(SHOTS, 'sketch-02-extend.png') })
+    await page.screenshot({ path: shot('sketch-02-extend.png') })
     await page.getByRole('button', { name: 'Extend ×2' }).click()
     await expect.poll(async () => (await clipsOf(page)).length, { timeout: 60_000 }).toBe(3)
     const chain = await clipsOf(page)
@@ -123,7 +117,7 @@ describe('sketching with MusicGen, end to end', () => {
     expect(all.filter((g) => g.parentClipId !== null)).toHaveLength(2)
     expect(all.map((g) => g.params.prompt)).toContain('big chorus')
     await page.getByRole('button', { name: 'Fit' }).click()
-    await page.screenshot({ path: join(SHOTS, 'sketch-03-chain.png') })
+    await page.screenshot({ path: shot('sketch-03-chain.png') })
 
     // Play: the playhead moves.
     const clock = page.getByLabel('Playhead position')
@@ -172,7 +166,7 @@ describe('sketching with MusicGen, end to end', () => {
     await page.locator('[data-take-id]').first().waitFor()
     expect(await page.locator('[data-take-id]').count()).toBe(3)
     expect(await clipsOf(page)).toEqual(clipsBefore)
-    await page.screenshot({ path: join(SHOTS, 'sketch-04-reloaded.png') })
+    await page.screenshot({ path: shot('sketch-04-reloaded.png') })
     expect(errors).toEqual([])
     expect(fake!.state.created).toBe(3)
     await page.close()

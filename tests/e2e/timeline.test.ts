@@ -1,33 +1,11 @@
-import { spawnSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { launchChromium } from '../helpers/browser'
+import { describe, expect, it } from 'vitest'
 import { dropFiles } from '../helpers/drop'
 import { centerOf, clipsOf, drag, type Placed } from '../helpers/page'
-import { serveApp, type ServedApp } from '../helpers/serve'
+import { makeAudio, shot, useE2e } from '../helpers/e2e'
 import { tempDir } from '../helpers/temp'
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots')
-let browser: Browser
-let app: ServedApp | undefined
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true })
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await app?.stop()
-  await browser?.close()
-})
-
-function makeAudio(dir: string, name: string, args: string[]): string {
-  const path = join(dir, name)
-  const result = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args, path], { encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(result.stderr)
-  return path
-}
+const e2e = useE2e()
 
 describe('timeline', () => {
   it('moves, trims, splits, undoes, plays and persists', async () => {
@@ -52,8 +30,8 @@ describe('timeline', () => {
       '-ac',
       '2',
     ])
-    app = await serveApp(join(dir, 'data'))
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    const app = await e2e.serve(join(dir, 'data'))
+    const page = await e2e.browser().newPage({ viewport: { width: 1440, height: 900 } })
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
     await page.goto(app.url)
@@ -75,7 +53,7 @@ describe('timeline', () => {
       .poll(() => page.locator('canvas[data-drawn]').first().getAttribute('data-drawn'))
       .toContain(padClip.id)
     await page.getByRole('button', { name: 'Fit' }).click()
-    await page.screenshot({ path: join(SHOTS, 'timeline-01-imported.png') })
+    await page.screenshot({ path: shot('timeline-01-imported.png') })
 
     // Move the second clip by dragging it down onto the second track and to the right.
     const padSelector = `[data-clip-id="${padClip.id}"]`
@@ -85,7 +63,7 @@ describe('timeline', () => {
       .toEqual(expect.objectContaining({ trackIndex: 1 }))
     const moved = (await clipsOf(page)).find((clip) => clip.id === padClip.id)!
     expect(moved.start).toBeGreaterThan(padClip.start)
-    await page.screenshot({ path: join(SHOTS, 'timeline-02-moved.png') })
+    await page.screenshot({ path: shot('timeline-02-moved.png') })
 
     // Undo and redo the move with the keyboard, persisted through the contract.
     await page.keyboard.press('Control+z')
@@ -117,7 +95,7 @@ describe('timeline', () => {
     expect(halves).toHaveLength(2)
     expect(halves[0]!.start + halves[0]!.length).toBe(halves[1]!.start)
     expect(halves[0]!.length + halves[1]!.length).toBe(trimmed.length)
-    await page.screenshot({ path: join(SHOTS, 'timeline-03-split.png') })
+    await page.screenshot({ path: shot('timeline-03-split.png') })
 
     // Duplicate (Ctrl+D) then delete (Delete), then undo the delete: the copy comes back.
     await page.locator(`[data-clip-id="${halves[1]!.id}"]`).click()
@@ -146,7 +124,7 @@ describe('timeline', () => {
     await page.waitForTimeout(1200)
     const playing = await position.textContent()
     expect(playing).not.toBe(start)
-    await page.screenshot({ path: join(SHOTS, 'timeline-04-playing.png') })
+    await page.screenshot({ path: shot('timeline-04-playing.png') })
     await page.keyboard.press('Space')
     await expect.poll(() => page.getByRole('button', { name: 'Play' }).count()).toBe(1)
     const seconds = Number(/(\d+):(\d+\.\d+)/.exec((await position.textContent()) ?? '')?.[2])
@@ -155,7 +133,7 @@ describe('timeline', () => {
     // The help overlay, with ? and with the toolbar button.
     await page.keyboard.press('?')
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor()
-    await page.screenshot({ path: join(SHOTS, 'timeline-05-help.png') })
+    await page.screenshot({ path: shot('timeline-05-help.png') })
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0)
     await page.getByRole('button', { name: 'Keyboard shortcuts' }).click()

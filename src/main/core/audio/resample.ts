@@ -1,3 +1,4 @@
+import { framesAtRate, gcd } from '../../../shared/timeline'
 import type { FrameReader, PcmAudio } from './pcm'
 
 /**
@@ -40,11 +41,6 @@ export interface ResampleFilter {
 
 const MAX_TABLE = 1 << 21
 const PROTO_STEPS = 4096
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b]
-  return a
-}
 
 function besselI0(x: number): number {
   let sum = 1
@@ -136,10 +132,7 @@ export function designResampler(
 
 /** round(frames · outRate / inRate), computed exactly. */
 export function resampledLength(frames: number, inRate: number, outRate: number): number {
-  const g = gcd(inRate, outRate)
-  const up = outRate / g
-  const down = inRate / g
-  return Math.floor((2 * frames * up + down) / (2 * down))
+  return framesAtRate(frames, inRate, outRate)
 }
 
 /** The input frames [first, last] that outputs [outStart, outStart + count) read. */
