@@ -195,6 +195,10 @@ export const methods = {
         .max(16, 'must have at most 16 segments'),
     }),
   ),
+  /** Same parameters (and place in a chain), a new seed. */
+  'generations.reroll': returns<Generation[]>()(z.strictObject({ generationId: id })),
+  /** Puts this take of a continuation on the timeline; later segments follow it. */
+  'chains.pick': returns<Generation[]>()(z.strictObject({ generationId: id })),
   'generations.get': returns<Generation>()(z.strictObject({ generationId: id })),
   'generations.list': returns<Generation[]>()(z.strictObject({ projectId: id })),
   'generations.cancel': returns<Generation>()(z.strictObject({ generationId: id })),

@@ -136,6 +136,49 @@ describe('continuations', () => {
     expect(resumed.status).toBe('succeeded')
   })
 
+  it('re-rolls a segment in place and lets the user pick it; the later segment follows', async () => {
+    const { fake, core, projectId, clip } = await setup()
+    const chain = await core.call('chains.extend', {
+      clipId: clip.id,
+      contextSeconds: 3,
+      segments: [
+        { prompt: 'a', duration: 6, model_version: 'stereo-large' },
+        { prompt: 'b', duration: 6, model_version: 'stereo-large' },
+      ],
+    })
+    await waitFor(core, chain[1]!.id)
+    const waitClips = async (n: number) => {
+      let clips = await clipsOf(core, projectId)
+      for (let i = 0; i < 200 && clips.length !== n; i++) {
+        await new Promise((r) => setTimeout(r, 10))
+        clips = await clipsOf(core, projectId)
+      }
+      return clips
+    }
+    const before = await waitClips(3)
+
+    const [again] = await core.call('generations.reroll', { generationId: chain[0]!.id })
+    expect(again).toMatchObject({ parentClipId: clip.id, inputAssetId: chain[0]!.inputAssetId })
+    expect(again!.seed).not.toBe(chain[0]!.seed)
+    const rerolled = await waitFor(core, again!.id)
+    expect(rerolled.status).toBe('succeeded')
+    // A second take of segment 1 does not pile onto the timeline by itself.
+    expect(await waitClips(3)).toEqual(before)
+
+    const created = fake.state.created
+    const requeued = await core.call('chains.pick', { generationId: again!.id })
+    expect(requeued).toHaveLength(1)
+    expect(requeued[0]).toMatchObject({ status: 'waiting_parent', parentGenerationId: again!.id })
+    const followed = await waitFor(core, requeued[0]!.id)
+    expect(followed.status).toBe('succeeded')
+    expect(fake.state.created).toBe(created + 1)
+    const after = await waitClips(3)
+    expect(after[1]!.assetId).toBe(rerolled.outputAssetId)
+    expect(after[2]!.start).toBe(after[1]!.start + after[1]!.length - Math.round(0.05 * RATE))
+    const follower = await core.call('generations.get', { generationId: requeued[0]!.id })
+    expect(follower.parentClipId).toBe(after[1]!.id)
+  })
+
   it('refuses a context longer than the clip or not shorter than the duration, queuing nothing', async () => {
     const { fake, core, clip } = await setup()
     const tooLong = await core.dispatch('generations.continue', {

@@ -6,7 +6,10 @@ import type { Chains } from '../jobs/chains'
 import type { JobQueue } from '../jobs/queue'
 import { canonicalParams, checkValid, requireKeys, seedsForTakes } from './generations'
 
-type ChainHandlers = Pick<Handlers, 'generations.continue' | 'chains.extend'>
+type ChainHandlers = Pick<
+  Handlers,
+  'generations.continue' | 'chains.extend' | 'generations.reroll' | 'chains.pick'
+>
 
 /**
  * A segment's canonical parameters: what the user set, plus the continuation of W seconds of
@@ -58,6 +61,10 @@ export function chainHandlers(ctx: CoreContext, queue: JobQueue, chains: Chains)
         seeds,
       })
     },
+
+    'generations.reroll': ({ generationId }) => chains.reroll(generationId),
+
+    'chains.pick': ({ generationId }) => chains.pick(generationId),
 
     'chains.extend': async ({ clipId, provider, contextSeconds, segments }) => {
       const clip = ctx.clips.get(clipId)

@@ -2,7 +2,8 @@
 // succeeds its result is placed after the clip, and the next segment of the chain (waiting for
 // it) gets its context cut from that new clip.
 import type { Clip, Generation } from '../../../shared/domain'
-import type { MusicgenParams, Provider } from '../../../shared/musicgen'
+import { randomSeed, type MusicgenParams, type Provider } from '../../../shared/musicgen'
+import { AppError } from '../app-error'
 import type { CoreContext } from '../context'
 import { cutContext, placeContinuationResult } from './continuation'
 import type { JobRecord, NewGeneration } from './generation-store'
@@ -96,14 +97,137 @@ export class Chains {
   }
 
   /**
-   * Called when a take ended. A succeeded continuation is placed (the first take of its group
-   * only: other takes stay available), then the next segment gets its context from the new clip.
+   * Called when a take succeeded. A continuation is placed (the first take of its group only:
+   * other takes stay available to pick), then the next segment gets its context from the new
+   * clip. Idempotent: after a restart it finishes whatever a crash interrupted.
    */
   async onEnded(record: JobRecord): Promise<void> {
     if (record.status !== 'succeeded' || !record.outputAssetId) return
+    const clipId = await this.#ensurePlaced(record)
+    if (!clipId) return
+    const clip = this.ctx.clips.get(clipId)
+    for (const child of this.queue.store.listByStatus(['waiting_parent'])) {
+      if (child.parentGenerationId !== record.id || child.parentClipId === clip.id) continue
+      await this.#prepareChild(child, clip)
+    }
+  }
+
+  /** Same parameters and the same place in the chain, a new seed. */
+  reroll(generationId: string): Generation[] {
+    const g = this.queue.store.get(generationId)
+    const row = this.#row(generationId)
+    let seed = randomSeed(this.queue.random)
+    while (seed === g.seed) seed = randomSeed(this.queue.random)
+    const waiting = g.parentGenerationId !== null && g.inputAssetId === null
+    const fresh: NewGeneration = {
+      id: this.ctx.newId(),
+      projectId: g.projectId,
+      trackId: g.trackId,
+      provider: g.provider,
+      params: { ...g.params, seed },
+      seed,
+      inputAssetId: g.inputAssetId,
+      parentClipId: g.parentClipId,
+      parentGenerationId: g.parentGenerationId,
+      contextFrames: g.contextFrames,
+      status: waiting ? 'waiting_parent' : 'queued',
+      createdAt: this.ctx.clock(),
+    }
+    return this.ctx.db.transaction(() => {
+      const added = this.queue.add([fresh])
+      if (row?.context_end != null) {
+        this.ctx.db
+          .statement('UPDATE generations SET context_end = ? WHERE id = ?')
+          .run(row.context_end, fresh.id)
+      }
+      return added
+    })
+  }
+
+  /**
+   * Puts another take of a continuation on the timeline instead of the one placed; the later
+   * segments of the chain follow it: those not generated yet continue from it, and those already
+   * generated are queued again (same prompts and seeds) from the new take.
+   */
+  async pick(generationId: string): Promise<Generation[]> {
+    const { ctx } = this
+    const g = this.queue.store.get(generationId)
+    const row = this.#row(generationId)
+    if (g.status !== 'succeeded' || !g.outputAssetId || !row?.parent_clip_id) {
+      throw new AppError(
+        'invalid_input',
+        'only a finished continuation take can be picked',
+        'generationId',
+      )
+    }
+    if (row.output_clip_id) return []
+    const placed = ctx.db
+      .statement(
+        'SELECT id, output_clip_id FROM generations WHERE parent_clip_id = ? AND id <> ? AND output_clip_id IS NOT NULL',
+      )
+      .get(row.parent_clip_id, generationId) as { id: string; output_clip_id: string } | undefined
+    const later: JobRecord[] = []
+    if (placed) {
+      for (let next = this.#nextSegment(placed.id); next; next = this.#nextSegment(next.id))
+        later.push(next)
+      ctx.db.transaction(() => {
+        for (const id of [
+          placed.output_clip_id,
+          ...later.map((s) => this.#row(s.id)?.output_clip_id),
+        ]) {
+          if (id) ctx.clips.delete(id)
+        }
+      })
+    }
+    const clipId = await this.#ensurePlaced(g)
+    if (!clipId) throw new AppError('not_found', 'the clip this take continues no longer exists')
+    const requeued: NewGeneration[] = []
+    let previous = generationId
+    for (const segment of later) {
+      if (segment.status === 'waiting_parent') {
+        ctx.db
+          .statement('UPDATE generations SET parent_generation_id = ? WHERE id = ?')
+          .run(previous, segment.id)
+        previous = segment.id
+        continue
+      }
+      const id = ctx.newId()
+      requeued.push({
+        id,
+        projectId: segment.projectId,
+        trackId: segment.trackId,
+        provider: segment.provider,
+        params: segment.params,
+        seed: segment.seed ?? randomSeed(this.queue.random),
+        inputAssetId: null,
+        parentGenerationId: previous,
+        contextFrames: segment.contextFrames,
+        status: 'waiting_parent',
+        createdAt: ctx.clock(),
+      })
+      previous = id
+    }
+    const added = requeued.length > 0 ? this.queue.add(requeued) : []
+    this.queue.releaseChildrenOf(generationId)
+    ctx.log.info('take picked for the chain', { generationId, requeued: added.length })
+    return added
+  }
+
+  #nextSegment(id: string): JobRecord | undefined {
+    const next = this.ctx.db
+      .statement(
+        'SELECT id FROM generations WHERE parent_generation_id = ? ORDER BY created_at LIMIT 1',
+      )
+      .get(id) as { id: string } | undefined
+    return next && this.queue.store.get(next.id)
+  }
+
+  /** The clip a succeeded continuation became, placing it if no take of its group is placed. */
+  async #ensurePlaced(record: Generation): Promise<string | null> {
     const row = this.#row(record.id)
-    if (!row?.parent_clip_id || row.output_clip_id || !row.input_asset_id) return
-    if (this.#siblingPlaced(record.id, row.parent_clip_id)) return
+    if (!row?.parent_clip_id || !row.input_asset_id || !record.outputAssetId) return null
+    if (row.output_clip_id) return row.output_clip_id
+    if (this.#siblingPlaced(record.id, row.parent_clip_id)) return null
     const clip = await placeContinuationResult(this.ctx, {
       parentClipId: row.parent_clip_id,
       contextAssetId: row.input_asset_id,
@@ -112,14 +236,11 @@ export class Chains {
       contextEnd: row.context_end,
       resultAssetId: record.outputAssetId,
     })
-    if (!clip) return
+    if (!clip) return null
     this.ctx.db
       .statement('UPDATE generations SET output_clip_id = ? WHERE id = ?')
       .run(clip.id, record.id)
-    for (const child of this.queue.store.listByStatus(['waiting_parent'])) {
-      if (child.parentGenerationId !== record.id) continue
-      await this.#prepareChild(child, clip)
-    }
+    return clip.id
   }
 
   async #prepareChild(child: JobRecord, parentClip: Clip): Promise<void> {

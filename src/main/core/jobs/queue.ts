@@ -133,6 +133,11 @@ export class JobQueue {
     while (this.running.size > 0) await Promise.allSettled([...this.running])
   }
 
+  /** Runs the success hook of a finished take again and releases the takes waiting for it. */
+  releaseChildrenOf(id: string): void {
+    this.afterEnd(id)
+  }
+
   /** Whether each provider answers now; a provider the queue waits for counts as unreachable. */
   async reachability(): Promise<ProviderReachability[]> {
     const providers: Provider[] = ['replicate', 'scenario', 'cog']

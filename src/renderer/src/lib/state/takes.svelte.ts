@@ -55,16 +55,32 @@ export class TakesState {
     if (done !== undefined) this.list = this.list.filter((existing) => existing.id !== take.id)
   }
 
-  /** Same parameters, a new random seed. */
+  /** Same parameters (and place in a chain), a new random seed. */
   async reroll(take: Generation): Promise<void> {
-    this.notices.take(
-      await this.api.call('generations.create', {
-        projectId: take.projectId,
-        provider: take.provider,
-        params: { ...take.params, seed: null },
-        ...(take.trackId ? { trackId: take.trackId } : {}),
-      }),
-    )
+    this.notices.take(await this.api.call('generations.reroll', { generationId: take.id }))
+  }
+
+  /** Puts this take of a continuation on the timeline instead; later segments follow it. */
+  async pick(take: Generation): Promise<void> {
+    this.notices.take(await this.api.call('chains.pick', { generationId: take.id }))
+  }
+
+  /** "segment 2 of 3" for a take of a chain, null for a plain take. */
+  chainPosition(take: Generation): string | null {
+    if (!take.parentClipId && !take.parentGenerationId) return null
+    let index = 1
+    for (let at = take; at.parentGenerationId; index++) {
+      const parent = this.list.find((candidate) => candidate.id === at.parentGenerationId)
+      if (!parent) break
+      at = parent
+    }
+    let total = index
+    for (let at = take; ; total++) {
+      const next = this.list.find((candidate) => candidate.parentGenerationId === at.id)
+      if (!next) break
+      at = next
+    }
+    return total > 1 ? `segment ${index} of ${total}` : 'continuation'
   }
 
   dispose(): void {
