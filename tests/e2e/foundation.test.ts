@@ -59,7 +59,7 @@ describe('foundation, as a musician uses it', () => {
     await expect
       .poll(async () => (await page.getByTestId('secret-state-replicate').textContent())?.trim())
       .toBe('set')
-    expect(await field.inputValue()).toBe('')
+    await expect.poll(() => field.inputValue()).toBe('')
     await page.screenshot({ path: shot('foundation-03-settings.png') })
     expect(await page.content()).not.toContain(key)
 
