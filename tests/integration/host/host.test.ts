@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
@@ -90,6 +91,36 @@ describe('browser-mode host', () => {
     const ok = await upgrade(`${base}?token=${token}`, { origin: `http://127.0.0.1:${port}` })
     expect(ok.status).toBe(101)
     ok.ws?.close()
+  })
+
+  it('serves the audio of an asset by id, AIFF as WAV, and nothing without the token', async () => {
+    const { port, token } = await start()
+    const project = await core!.call('projects.create', { name: 'Media' })
+    const aiff = join(tempDir(), 'tone.aiff')
+    const made = spawnSync('sox', [
+      '-n',
+      '-r',
+      '32000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      aiff,
+      'synth',
+      '0.5',
+      'sine',
+      '440',
+    ])
+    expect(made.status).toBe(0)
+    const asset = await core!.call('assets.import', { projectId: project.id, path: aiff })
+    const served = await get(port, `/media/${asset.id}?token=${token}`)
+    expect(served.status).toBe(200)
+    expect(served.headers['content-type']).toBe('audio/wav')
+    expect(served.body.startsWith('RIFF')).toBe(true)
+    expect((await get(port, `/media/${asset.id}`)).status).toBe(401)
+    expect(
+      (await get(port, `/media/00000000-0000-4000-8000-000000000000?token=${token}`)).status,
+    ).toBe(404)
   })
 
   it('answers JSON-RPC 2.0 calls with contract results and pushes events as notifications', async () => {
