@@ -94,6 +94,26 @@ export const methods = {
   ),
   'projects.get': returns<ProjectDetail>()(z.strictObject({ projectId: id })),
   'projects.rename': returns<Project>()(z.strictObject({ projectId: id, name })),
+  /** Tempo and meter: null clears them (the ruler then shows seconds). */
+  'projects.setTempo': returns<Project>()(
+    z.strictObject({
+      projectId: id,
+      tempoBpm: z
+        .number()
+        .min(20, 'must be at least 20 bpm')
+        .max(400, 'must be at most 400 bpm')
+        .nullable(),
+      timeSignature: z
+        .tuple([
+          z.int().min(1, 'must be 1 or more').max(32, 'must be at most 32'),
+          z
+            .int()
+            .refine((n) => [1, 2, 4, 8, 16, 32].includes(n), 'must be a power of two up to 32'),
+        ])
+        .nullable()
+        .default(null),
+    }),
+  ),
   'projects.delete': returns<null>()(z.strictObject({ projectId: id })),
 
   'tracks.create': returns<Track>()(z.strictObject({ projectId: id, name: name.optional() })),

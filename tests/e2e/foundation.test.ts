@@ -36,8 +36,14 @@ describe('foundation, as a musician uses it', () => {
     await expect.poll(() => page.title()).toBe('Night drive · MusicSketch')
     await page.screenshot({ path: shot('foundation-02-tracks.png') })
 
+    // A tempo turns the ruler into bars and beats.
+    await page.getByRole('spinbutton', { name: 'Tempo' }).fill('96')
+    await page.getByRole('spinbutton', { name: 'Tempo' }).press('Enter')
+    await page.getByText('96 bpm').waitFor()
+
     await page.reload()
     await page.getByRole('button', { name: 'Rename track: Drums' }).waitFor()
+    await page.getByText('96 bpm').waitFor()
     const names = await page.locator('.lane .name').allTextContents()
     expect(names).toEqual(['Track 2', 'Drums'])
     expect(

@@ -78,6 +78,31 @@ describe('projects and tracks through the contract', () => {
     core.close()
   })
 
+  it('sets and clears the tempo and meter', async () => {
+    const core = startCore(tempDir())
+    const { id: projectId } = await core.call('projects.create', { name: 'Groove' })
+    const withTempo = await core.call('projects.setTempo', {
+      projectId,
+      tempoBpm: 92.5,
+      timeSignature: [6, 8],
+    })
+    expect(withTempo).toMatchObject({ tempoBpm: 92.5, timeSignature: [6, 8] })
+    const defaultMeter = await core.call('projects.setTempo', { projectId, tempoBpm: 120 })
+    expect(defaultMeter).toMatchObject({ tempoBpm: 120, timeSignature: [4, 4] })
+    const bad = await core.dispatch('projects.setTempo', {
+      projectId,
+      tempoBpm: 120,
+      timeSignature: [4, 3],
+    })
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'timeSignature.1' },
+    })
+    const free = await core.call('projects.setTempo', { projectId, tempoBpm: null })
+    expect(free).toMatchObject({ tempoBpm: null, timeSignature: null })
+    core.close()
+  })
+
   it('keeps settings, with environment overrides reported', async () => {
     const dir = tempDir()
     const core = startCore(dir, { env: { MUSICSKETCH_COG_URL: 'http://gpu-box:5000/' } })

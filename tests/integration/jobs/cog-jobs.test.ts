@@ -1,8 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Generation } from '../../../src/shared/domain'
 import { type CogFake, startCogFake } from '../../fakes/cog'
 import { tempDir } from '../../helpers/temp'
-import { type JobsCore, projectWithAudio, startJobsCore, until, waitFor } from './helpers'
+import {
+  type JobsCore,
+  createTake,
+  projectWithAudio,
+  startJobsCore,
+  until,
+  waitFor,
+} from './helpers'
 
 let fake: CogFake | null = null
 let core: JobsCore | null = null
@@ -24,19 +30,10 @@ async function setup(
   return { fake, core, projectId, assetId }
 }
 
-async function take(
-  core: JobsCore,
-  projectId: string,
-  params: Record<string, unknown>,
-): Promise<Generation> {
-  const [g] = await core.call('generations.create', { projectId, provider: 'cog', params })
-  return g!
-}
-
 describe('Cog takes through the contract', () => {
   it('makes a prompt-only take: the prediction id is the take id, the output inline', async () => {
     const { fake, core, projectId } = await setup()
-    const g = await take(core, projectId, { prompt: 'synthwave', duration: 4 })
+    const g = await createTake(core, projectId, 'cog', { prompt: 'synthwave', duration: 4 })
     const done = await waitFor(core, g.id)
     expect(done.status).toBe('succeeded')
     expect(fake.state.history.map((p) => p.id)).toEqual([g.id])
@@ -51,7 +48,7 @@ describe('Cog takes through the contract', () => {
 
   it('makes a melody take with input audio as an audio/x-wav data URL', async () => {
     const { fake, core, projectId, assetId } = await setup()
-    const g = await take(core, projectId, {
+    const g = await createTake(core, projectId, 'cog', {
       prompt: 'melody',
       model_version: 'melody-large',
       input_audio: { assetId },
@@ -62,7 +59,7 @@ describe('Cog takes through the contract', () => {
 
   it('makes a continuation take', async () => {
     const { fake, core, projectId, assetId } = await setup()
-    const g = await take(core, projectId, {
+    const g = await createTake(core, projectId, 'cog', {
       prompt: 'continue',
       model_version: 'large',
       input_audio: { assetId },
@@ -80,7 +77,7 @@ describe('Cog takes through the contract', () => {
 
   it('cancels a running prediction on the container', async () => {
     const { fake, core, projectId } = await setup({ advanceOnPoll: false })
-    const g = await take(core, projectId, { prompt: 'cancel me' })
+    const g = await createTake(core, projectId, 'cog', { prompt: 'cancel me' })
     await waitFor(core, g.id, ['running'])
     expect((await core.call('generations.cancel', { generationId: g.id })).status).toBe('canceled')
     await until(() => fake.state.history[0]?.status === 'canceled', 'the container cancel')
@@ -90,7 +87,7 @@ describe('Cog takes through the contract', () => {
   it('ends as provider_failed with the predictor error', async () => {
     const { fake, core, projectId } = await setup()
     fake.state.failNextPredictionWith = 'CUDA error: device-side assert'
-    const g = await take(core, projectId, { prompt: 'fail' })
+    const g = await createTake(core, projectId, 'cog', { prompt: 'fail' })
     const done = await waitFor(core, g.id)
     expect(done).toMatchObject({
       status: 'failed',
@@ -102,7 +99,7 @@ describe('Cog takes through the contract', () => {
     // Polls move only our own prediction; the other one ends when the test says so.
     const { fake, core, projectId } = await setup()
     fake.state.occupy()
-    const g = await take(core, projectId, { prompt: 'after the other one' })
+    const g = await createTake(core, projectId, 'cog', { prompt: 'after the other one' })
     await until(
       () => core.updates.some((u) => u.id === g.id && /busy/.test(u.waitingReason ?? '')),
       'the busy reason',
@@ -121,7 +118,7 @@ describe('Cog takes through the contract', () => {
     const dir = tempDir()
     const first = await startJobsCore(dir, { cog: fake.url, keys: false })
     const { projectId } = await projectWithAudio(first)
-    const g = await take(first, projectId, { prompt: 'restart' })
+    const g = await createTake(first, projectId, 'cog', { prompt: 'restart' })
     await waitFor(first, g.id, ['running'])
     first.close()
     core = await startJobsCore(dir, { cog: fake.url, keys: false })

@@ -1,6 +1,7 @@
 // Shared setup of the job queue tests: a core pointed at the fakes, keys in a memory keychain,
 // an instant sleep that still yields to I/O, and waiting for a take to reach a status.
 import type { Generation, GenerationStatus } from '../../../src/shared/domain'
+import type { Provider } from '../../../src/shared/musicgen'
 import type { Sleep } from '../../../src/main/core/providers/http'
 import { makeWav } from '../../fakes/common'
 import { memoryKeychain, startCore, type TestCore } from '../../helpers/core'
@@ -92,6 +93,17 @@ export async function startJobsCore(dir: string, o: JobsCoreOptions = {}): Promi
     if (event === 'generation.updated') updates.push(payload as Generation)
   })
   return { ...core, sleeps: instant.sleeps, updates }
+}
+
+/** Queues one take on `provider` and returns it as created (status queued). */
+export async function createTake(
+  core: TestCore,
+  projectId: string,
+  provider: Provider,
+  params: Record<string, unknown>,
+): Promise<Generation> {
+  const [g] = await core.call('generations.create', { projectId, provider, params })
+  return g!
 }
 
 const TERMINAL: readonly GenerationStatus[] = ['succeeded', 'failed', 'canceled', 'needs_decision']

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Generation } from '../../../src/shared/domain'
 import { type ReplicateFake, startReplicateFake } from '../../fakes/replicate'
 import { tempDir } from '../../helpers/temp'
 import {
   type JobsCore,
   type JobsCoreOptions,
+  createTake,
   projectWithAudio,
   startJobsCore,
   until,
@@ -29,15 +29,6 @@ async function setup(
   core = await startJobsCore(tempDir(), { replicate: fake.url, ...coreOpts })
   const { projectId, assetId } = await projectWithAudio(core)
   return { fake, core, projectId, assetId }
-}
-
-async function take(
-  core: JobsCore,
-  projectId: string,
-  params: Record<string, unknown>,
-): Promise<Generation> {
-  const [g] = await core.call('generations.create', { projectId, provider: 'replicate', params })
-  return g!
 }
 
 describe('Replicate takes through the contract', () => {
@@ -79,7 +70,7 @@ describe('Replicate takes through the contract', () => {
 
   it('makes a melody take with input audio (sent as a data URL, mono model → 1 channel)', async () => {
     const { fake, core, projectId, assetId } = await setup()
-    const g = await take(core, projectId, {
+    const g = await createTake(core, projectId, 'replicate', {
       prompt: 'same tune on strings',
       model_version: 'melody-large',
       input_audio: { assetId },
@@ -100,7 +91,7 @@ describe('Replicate takes through the contract', () => {
 
   it('makes a continuation take of an input slice', async () => {
     const { fake, core, projectId, assetId } = await setup()
-    const g = await take(core, projectId, {
+    const g = await createTake(core, projectId, 'replicate', {
       prompt: 'keep going, add drums',
       model_version: 'stereo-large',
       input_audio: { assetId, seconds: 99 },
@@ -119,7 +110,7 @@ describe('Replicate takes through the contract', () => {
 
   it('cancels a running take at the provider and locally', async () => {
     const { fake, core, projectId } = await setup({ advanceOnPoll: false })
-    const g = await take(core, projectId, { prompt: 'cancel me' })
+    const g = await createTake(core, projectId, 'replicate', { prompt: 'cancel me' })
     await waitFor(core, g.id, ['running'])
     const canceled = await core.call('generations.cancel', { generationId: g.id })
     expect(canceled.status).toBe('canceled')
@@ -148,11 +139,11 @@ describe('Replicate takes through the contract', () => {
       1,
       create,
     )
-    const a = await take(core, projectId, { prompt: 'throttled with header' })
+    const a = await createTake(core, projectId, 'replicate', { prompt: 'throttled with header' })
     expect((await waitFor(core, a.id)).status).toBe('succeeded')
     expect(core.sleeps).toContain(7000)
     fake.state.faults.add({ kind: 'status', status: 429 }, 1, create)
-    const b = await take(core, projectId, { prompt: 'throttled without header' })
+    const b = await createTake(core, projectId, 'replicate', { prompt: 'throttled without header' })
     expect((await waitFor(core, b.id)).status).toBe('succeeded')
     expect(core.sleeps).toContain(30_000)
     expect(fake.state.created).toBe(2)
@@ -161,7 +152,7 @@ describe('Replicate takes through the contract', () => {
   it('puts a take back in the queue with a reason when throttling outlasts the retries', async () => {
     const { fake, core, projectId } = await setup()
     fake.state.faults.add({ kind: 'status', status: 429, headers: { 'retry-after': '600' } }, 1)
-    const g = await take(core, projectId, { prompt: 'long throttle' })
+    const g = await createTake(core, projectId, 'replicate', { prompt: 'long throttle' })
     const queued = await until(
       () => core.updates.some((u) => u.id === g.id && u.waitingReason !== null),
       'the throttle reason',
@@ -176,7 +167,7 @@ describe('Replicate takes through the contract', () => {
   it('resumes a download cut off half-way', async () => {
     const { fake, core, projectId } = await setup()
     fake.state.downloads.cutNext = 1
-    const g = await take(core, projectId, { prompt: 'cut off' })
+    const g = await createTake(core, projectId, 'replicate', { prompt: 'cut off' })
     const done = await waitFor(core, g.id)
     expect(done.status).toBe('succeeded')
     expect(fake.state.downloads.served).toBe(2)
@@ -193,7 +184,7 @@ describe('Replicate takes through the contract', () => {
       3,
       (m, p) => m === 'GET' && p.startsWith('/v1/predictions/'),
     )
-    const g = await take(core, projectId, { prompt: 'flaky' })
+    const g = await createTake(core, projectId, 'replicate', { prompt: 'flaky' })
     expect((await waitFor(core, g.id)).status).toBe('succeeded')
   })
 
@@ -247,7 +238,7 @@ describe('Replicate takes through the contract', () => {
   ])('ends as $code with the provider message: $name', async (c) => {
     const { fake, core, projectId } = await setup(c.fake)
     c.arrange(fake)
-    const g = await take(core, projectId, { prompt: 'errors' })
+    const g = await createTake(core, projectId, 'replicate', { prompt: 'errors' })
     const done = await waitFor(core, g.id)
     expect(done.status).toBe('failed')
     expect(done.error?.code).toBe(c.code)
@@ -266,11 +257,11 @@ describe('Replicate takes through the contract', () => {
             }),
           )
     const { fake, core, projectId } = await setup({}, { fetch: offlineFetch })
-    const g = await take(core, projectId, { prompt: 'offline first' })
+    const g = await createTake(core, projectId, 'replicate', { prompt: 'offline first' })
     const waiting = await waitFor(core, g.id, ['waiting_network'])
     expect(waiting.waitingReason).toMatch(/Waiting for the network.*ECONNREFUSED/)
     // Another take of the same provider waits too, without trying to send.
-    const h = await take(core, projectId, { prompt: 'offline second' })
+    const h = await createTake(core, projectId, 'replicate', { prompt: 'offline second' })
     expect((await waitFor(core, h.id, ['waiting_network'])).waitingReason).toMatch(/network/)
     // The rest of the app keeps working.
     await core.call('tracks.create', { projectId })
@@ -305,7 +296,7 @@ describe('Replicate takes through the contract', () => {
     const dir = tempDir()
     const first = await startJobsCore(dir, { replicate: fake.url })
     const { projectId } = await projectWithAudio(first)
-    const g = await take(first, projectId, { prompt: 'restart me' })
+    const g = await createTake(first, projectId, 'replicate', { prompt: 'restart me' })
     await waitFor(first, g.id, ['running'])
     first.close()
     fake.state.tick(10)
@@ -317,13 +308,16 @@ describe('Replicate takes through the contract', () => {
 
   it('deletes a finished take and its unused audio, but not a take in flight', async () => {
     const { fake, core, projectId } = await setup({ advanceOnPoll: false })
-    const g = await take(core, projectId, { prompt: 'delete me' })
+    const g = await createTake(core, projectId, 'replicate', { prompt: 'delete me' })
     await waitFor(core, g.id, ['running'])
     const busy = await core.dispatch('generations.delete', { generationId: g.id })
     expect(busy).toMatchObject({ ok: false, error: { code: 'conflict' } })
     fake.state.tick(10)
     const done = await waitFor(core, g.id)
-    const used = await take(core, projectId, { prompt: 'keep my audio', model_version: 'large' })
+    const used = await createTake(core, projectId, 'replicate', {
+      prompt: 'keep my audio',
+      model_version: 'large',
+    })
     await waitFor(core, used.id, ['running'])
     fake.state.tick(10)
     const kept = await waitFor(core, used.id)

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Generation } from '../../../src/shared/domain'
 import { type ScenarioFake, startScenarioFake } from '../../fakes/scenario'
 import { tempDir } from '../../helpers/temp'
 import {
   type JobsCore,
   SCENARIO_SECRET,
+  createTake,
   projectWithAudio,
   startJobsCore,
   until,
@@ -30,22 +30,13 @@ async function setup(
   return { fake, core, projectId, assetId }
 }
 
-async function take(
-  core: JobsCore,
-  projectId: string,
-  params: Record<string, unknown>,
-): Promise<Generation> {
-  const [g] = await core.call('generations.create', { projectId, provider: 'scenario', params })
-  return g!
-}
-
 const GENERATE = (m: string, p: string): boolean =>
   m === 'POST' && p === '/v1/generate/custom/model_meta-musicgen'
 
 describe('Scenario takes through the contract', () => {
   it('makes a prompt-only take with its cost in creative units', async () => {
     const { fake, core, projectId } = await setup({ cuCost: 7 })
-    const g = await take(core, projectId, { prompt: 'ambient pads', duration: 4 })
+    const g = await createTake(core, projectId, 'scenario', { prompt: 'ambient pads', duration: 4 })
     const done = await waitFor(core, g.id)
     expect(done.status).toBe('succeeded')
     expect(done.cost).toEqual({ creativeUnits: 7 })
@@ -63,7 +54,7 @@ describe('Scenario takes through the contract', () => {
 
   it('makes a melody take: the input audio goes through the upload flow as an asset id', async () => {
     const { fake, core, projectId, assetId } = await setup()
-    const g = await take(core, projectId, {
+    const g = await createTake(core, projectId, 'scenario', {
       prompt: 'follow this',
       model_version: 'melody-large',
       input_audio: { assetId },
@@ -77,7 +68,7 @@ describe('Scenario takes through the contract', () => {
 
   it('makes a continuation take', async () => {
     const { fake, core, projectId, assetId } = await setup()
-    const g = await take(core, projectId, {
+    const g = await createTake(core, projectId, 'scenario', {
       prompt: 'continue',
       input_audio: { assetId },
       continuation: true,
@@ -94,7 +85,7 @@ describe('Scenario takes through the contract', () => {
 
   it('cancels locally and says the provider may still finish (custom jobs refuse cancel)', async () => {
     const { fake, core, projectId } = await setup({ advanceOnPoll: false })
-    const g = await take(core, projectId, { prompt: 'cancel me' })
+    const g = await createTake(core, projectId, 'scenario', { prompt: 'cancel me' })
     await waitFor(core, g.id, ['running'])
     expect((await core.call('generations.cancel', { generationId: g.id })).status).toBe('canceled')
     await until(
@@ -138,7 +129,7 @@ describe('Scenario takes through the contract', () => {
   ])('ends as $code with the provider message: $name', async (c) => {
     const { fake, core, projectId } = await setup(c.fake)
     if (c.fail !== undefined) fake.state.failNextJobWith = c.fail
-    const g = await take(core, projectId, { prompt: 'errors' })
+    const g = await createTake(core, projectId, 'scenario', { prompt: 'errors' })
     const done = await waitFor(core, g.id)
     expect(done).toMatchObject({ status: 'failed', error: { code: c.code } })
     expect(done.error?.message).toMatch(c.message)
@@ -148,7 +139,7 @@ describe('Scenario takes through the contract', () => {
   it('backs off with jitter on a 429 without Retry-After', async () => {
     const { fake, core, projectId } = await setup()
     fake.state.faults.add({ kind: 'status', status: 429 }, 2, GENERATE)
-    const g = await take(core, projectId, { prompt: 'throttled' })
+    const g = await createTake(core, projectId, 'scenario', { prompt: 'throttled' })
     expect((await waitFor(core, g.id)).status).toBe('succeeded')
     // Full jitter under 500 ms, then under 1000 ms (the injected random is fixed per core).
     const backoffs = core.sleeps.filter((ms) => ms < 1000)
@@ -159,7 +150,7 @@ describe('Scenario takes through the contract', () => {
   it('fetches a fresh signed URL and resumes a cut-off download', async () => {
     const { fake, core, projectId } = await setup()
     fake.state.downloads.cutNext = 1
-    const g = await take(core, projectId, { prompt: 'cut' })
+    const g = await createTake(core, projectId, 'scenario', { prompt: 'cut' })
     expect((await waitFor(core, g.id)).status).toBe('succeeded')
     expect(fake.state.downloads.served).toBe(2)
     expect(fake.state.requests.filter((r) => r.startsWith('GET /v1/assets/'))).toHaveLength(2)
@@ -168,7 +159,7 @@ describe('Scenario takes through the contract', () => {
   it('asks the user when a generate answer was lost (Scenario cannot be asked), pays again on retry', async () => {
     const { fake, core, projectId } = await setup()
     fake.state.faults.add({ kind: 'drop-after' }, 1, GENERATE)
-    const g = await take(core, projectId, { prompt: 'lost answer' })
+    const g = await createTake(core, projectId, 'scenario', { prompt: 'lost answer' })
     const undecided = await waitFor(core, g.id)
     expect(undecided.status).toBe('needs_decision')
     expect(undecided.waitingReason).toMatch(/may have reached Scenario.*Retry.*billed twice/)

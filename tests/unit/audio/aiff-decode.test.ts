@@ -7,22 +7,23 @@ import {
 } from '../../../src/main/core/audio/aiff-decode'
 import { AudioError } from '../../../src/main/core/audio/audio-error'
 import { concatPcm } from '../../../src/main/core/audio/pcm'
-import { ffmpeg, ffmpegDecode, makeTempDir, maxDiff, readBytes, rng, run } from './helpers'
+import {
+  ffmpeg,
+  ffmpegDecode,
+  makeTempDir,
+  maxDiff,
+  readBytes,
+  rng,
+  run,
+  writeTestSignal,
+} from './helpers'
 
 const tmp = makeTempDir('aiff')
 let source = ''
 
 beforeAll(() => {
   source = join(tmp.dir, 'source.wav')
-  ffmpeg(
-    '-f',
-    'lavfi',
-    '-i',
-    "aevalsrc='0.7*sin(2*PI*440*t)+0.25*(random(0)-0.5)|0.5*sin(2*PI*1234*t)-0.45*(random(1)-0.5)':s=22050:d=0.4",
-    '-c:a',
-    'pcm_f32le',
-    source,
-  )
+  writeTestSignal(source, 22050, 0.4)
 })
 afterAll(() => tmp.cleanup())
 

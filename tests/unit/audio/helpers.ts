@@ -25,6 +25,19 @@ export function ffmpeg(...args: string[]): void {
   run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...args])
 }
 
+/** A stereo test signal (tone + noise, different per channel, near full scale) as float WAV. */
+export function writeTestSignal(path: string, rate: number, seconds: number): void {
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    `aevalsrc='0.7*sin(2*PI*440*t)+0.25*(random(0)-0.5)|0.5*sin(2*PI*1234*t)-0.45*(random(1)-0.5)':s=${rate}:d=${seconds}`,
+    '-c:a',
+    'pcm_f32le',
+    path,
+  )
+}
+
 /** ffmpeg's float decode of a file: planar channels. */
 export function ffmpegDecode(path: string, channels: number): Float32Array[] {
   const { stdout } = run('ffmpeg', [

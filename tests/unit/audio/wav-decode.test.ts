@@ -9,7 +9,16 @@ import {
   parseWavHeader,
   WavStreamDecoder,
 } from '../../../src/main/core/audio/wav-decode'
-import { ffmpeg, ffmpegDecode, makeTempDir, maxDiff, readBytes, rng, run } from './helpers'
+import {
+  ffmpeg,
+  ffmpegDecode,
+  makeTempDir,
+  maxDiff,
+  readBytes,
+  rng,
+  run,
+  writeTestSignal,
+} from './helpers'
 
 const tmp = makeTempDir('wav')
 let source = ''
@@ -17,15 +26,7 @@ let source = ''
 /** A 0.3 s stereo test signal (tone + noise, different per channel, near full scale). */
 beforeAll(() => {
   source = join(tmp.dir, 'source.wav')
-  ffmpeg(
-    '-f',
-    'lavfi',
-    '-i',
-    "aevalsrc='0.7*sin(2*PI*440*t)+0.25*(random(0)-0.5)|0.5*sin(2*PI*1234*t)-0.45*(random(1)-0.5)':s=44100:d=0.3",
-    '-c:a',
-    'pcm_f32le',
-    source,
-  )
+  writeTestSignal(source, 44100, 0.3)
 })
 afterAll(() => tmp.cleanup())
 

@@ -8,6 +8,7 @@ import {
   type HeaderParseOptions,
   type PcmHeader,
 } from './pcm-stream'
+import { fourcc, needMore, startsLike } from './riff-chunks'
 import { isSupportedLayout, type SampleLayout } from './sample-format'
 
 /**
@@ -26,15 +27,6 @@ export interface AiffHeader extends PcmHeader {
   declaredFrames: number
 }
 
-function fourcc(bytes: Uint8Array, offset: number): string {
-  return String.fromCharCode(
-    bytes[offset]!,
-    bytes[offset + 1]!,
-    bytes[offset + 2]!,
-    bytes[offset + 3]!,
-  )
-}
-
 /** Reads an 80-bit IEEE 754 extended float (big-endian), as AIFF stores its sample rate. */
 export function readExtended80(view: DataView, at: number): number {
   const se = view.getUint16(at)
@@ -46,18 +38,6 @@ export function readExtended80(view: DataView, at: number): number {
   if (exp === 0x7fff) return NaN
   const mantissa = hi * 0x100000000 + lo
   return sign * mantissa * 2 ** (exp - 16383 - 63)
-}
-
-function startsLike(bytes: Uint8Array, text: string): boolean {
-  const n = Math.min(bytes.length, text.length)
-  for (let i = 0; i < n; i++) if (bytes[i] !== text.charCodeAt(i)) return false
-  return true
-}
-
-function needMore(options: HeaderParseOptions | undefined, what: string): undefined {
-  if (options?.final)
-    throw new AudioError('truncated', `the file ends inside its AIFF header (${what})`)
-  return undefined
 }
 
 interface CommInfo {
@@ -106,7 +86,7 @@ export function parseAiffHeader(
     throw new AudioError('empty', 'the file is empty (0 bytes)')
   if (!startsLike(bytes, 'FORM'))
     throw new AudioError('not_audio', 'the file is not an AIFF file (no FORM header)')
-  if (bytes.length < 12) return needMore(options, 'FORM header')
+  if (bytes.length < 12) return needMore(options, 'AIFF', 'FORM header')
   const formType = fourcc(bytes, 8)
   if (formType !== 'AIFF' && formType !== 'AIFC') {
     throw new AudioError('not_audio', `the IFF file is not AIFF audio (form type '${formType}')`)
@@ -121,14 +101,18 @@ export function parseAiffHeader(
       if (options?.final && ssnd === null && comm !== null) {
         throw new AudioError('corrupt', 'the AIFF file has no SSND (sound data) chunk')
       }
-      return needMore(options, comm ? 'looking for the sound data' : 'looking for the COMM chunk')
+      return needMore(
+        options,
+        'AIFF',
+        comm ? 'looking for the sound data' : 'looking for the COMM chunk',
+      )
     }
     const id = fourcc(bytes, pos)
     const size = view.getUint32(pos + 4)
     const body = pos + 8
     if (id === 'COMM') {
       if (size < 18) throw new AudioError('corrupt', 'the AIFF COMM chunk is too short')
-      if (body + size > bytes.length) return needMore(options, 'COMM chunk')
+      if (body + size > bytes.length) return needMore(options, 'AIFF', 'COMM chunk')
       let compression = 'NONE'
       if (aifc) {
         if (size < 22)
@@ -151,7 +135,7 @@ export function parseAiffHeader(
         throw new AudioError('corrupt', `the AIFF header says ${comm.sampleSize} bits per sample`)
       }
     } else if (id === 'SSND') {
-      if (body + 8 > bytes.length) return needMore(options, 'SSND chunk')
+      if (body + 8 > bytes.length) return needMore(options, 'AIFF', 'SSND chunk')
       const offset = view.getUint32(body)
       const declared =
         size === 0 || size === 0xffffffff || size < 8 + offset ? null : size - 8 - offset

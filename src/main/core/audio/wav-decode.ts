@@ -8,6 +8,7 @@ import {
   type HeaderParseOptions,
   type PcmHeader,
 } from './pcm-stream'
+import { fourcc, isChunkId, needMore, startsLike } from './riff-chunks'
 import { isSupportedLayout, type SampleLayout } from './sample-format'
 
 /**
@@ -46,36 +47,6 @@ const FORMAT_NAMES: Record<number, string> = {
   0x50: 'MPEG',
   0x55: 'MP3',
   0xff: 'AAC',
-}
-
-function fourcc(bytes: Uint8Array, offset: number): string {
-  return String.fromCharCode(
-    bytes[offset]!,
-    bytes[offset + 1]!,
-    bytes[offset + 2]!,
-    bytes[offset + 3]!,
-  )
-}
-
-function isChunkId(bytes: Uint8Array, offset: number): boolean {
-  if (offset + 4 > bytes.length) return false
-  for (let i = 0; i < 4; i++) {
-    const b = bytes[offset + i]!
-    if (b < 0x20 || b > 0x7e) return false
-  }
-  return true
-}
-
-function startsLike(bytes: Uint8Array, text: string): boolean {
-  const n = Math.min(bytes.length, text.length)
-  for (let i = 0; i < n; i++) if (bytes[i] !== text.charCodeAt(i)) return false
-  return true
-}
-
-function needMore(options: HeaderParseOptions | undefined, what: string): undefined {
-  if (options?.final)
-    throw new AudioError('truncated', `the file ends inside its WAV header (${what})`)
-  return undefined
 }
 
 interface FmtInfo {
@@ -142,7 +113,7 @@ export function parseWavHeader(
   if (!(startsLike(bytes, 'RIFF') || startsLike(bytes, 'RF64') || startsLike(bytes, 'BW64'))) {
     throw new AudioError('not_audio', 'the file is not a WAV file (no RIFF header)')
   }
-  if (bytes.length < 12) return needMore(options, 'RIFF header')
+  if (bytes.length < 12) return needMore(options, 'WAV', 'RIFF header')
   if (fourcc(bytes, 8) !== 'WAVE')
     throw new AudioError('not_audio', 'the RIFF file is not WAVE audio')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -152,7 +123,11 @@ export function parseWavHeader(
   let pos = 12
   for (;;) {
     if (pos + 8 > bytes.length)
-      return needMore(options, fmt ? 'looking for the data chunk' : 'looking for the fmt chunk')
+      return needMore(
+        options,
+        'WAV',
+        fmt ? 'looking for the data chunk' : 'looking for the fmt chunk',
+      )
     if (!isChunkId(bytes, pos)) {
       // A writer that forgot the pad byte after an odd-sized chunk.
       if (isChunkId(bytes, pos - 1)) pos -= 1
@@ -203,7 +178,7 @@ export function parseWavHeader(
       }
     }
     if (id === 'fmt ' || id === 'ds64') {
-      if (body + size > bytes.length) return needMore(options, `${id.trim()} chunk`)
+      if (body + size > bytes.length) return needMore(options, 'WAV', `${id.trim()} chunk`)
       if (id === 'fmt ') fmt = parseFmt(view, body, size)
       else if (size >= 16) {
         const lo = view.getUint32(body + 8, true)

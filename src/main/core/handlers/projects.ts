@@ -4,7 +4,12 @@ import type { CoreContext } from '../context'
 
 type ProjectHandlers = Pick<
   Handlers,
-  'projects.list' | 'projects.create' | 'projects.get' | 'projects.rename' | 'projects.delete'
+  | 'projects.list'
+  | 'projects.create'
+  | 'projects.get'
+  | 'projects.rename'
+  | 'projects.setTempo'
+  | 'projects.delete'
 >
 
 export function projectDetail(ctx: CoreContext, projectId: string): ProjectDetail {
@@ -44,6 +49,15 @@ export function projectHandlers(ctx: CoreContext): ProjectHandlers {
 
     'projects.rename': ({ projectId, name }) => {
       const project = db.transaction(() => projects.rename(projectId, name, ctx.clock()))
+      events.emit('projects.changed', { projectId })
+      return project
+    },
+
+    'projects.setTempo': ({ projectId, tempoBpm, timeSignature }) => {
+      const meter = tempoBpm === null ? null : (timeSignature ?? [4, 4])
+      const project = db.transaction(() =>
+        projects.setTempo(projectId, tempoBpm, meter, ctx.clock()),
+      )
       events.emit('projects.changed', { projectId })
       return project
     },

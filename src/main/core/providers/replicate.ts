@@ -7,7 +7,7 @@ import {
   parseTokenProgress,
   toReplicateInput,
 } from '../../../shared/musicgen'
-import { HttpClient, type HttpRequest } from './http'
+import { type AuthHeaders, AuthedClient } from './authed-client'
 import {
   type CancelResult,
   type Estimate,
@@ -25,7 +25,6 @@ import {
   dataUrl,
   logsTail,
   progressFromCounter,
-  trimBase,
 } from './provider'
 import { ProviderError } from './provider-error'
 
@@ -157,30 +156,22 @@ function sameInput(sent: Record<string, unknown>, found: Record<string, unknown>
   return true
 }
 
-export class ReplicateClient implements ProviderClient {
+export class ReplicateClient
+  extends AuthedClient<ReplicateClientOptions>
+  implements ProviderClient
+{
   readonly id = 'replicate' as const
-  private readonly http: HttpClient
-  private readonly base: string
-  private readonly opts: ReplicateClientOptions
 
   constructor(options: ReplicateClientOptions) {
-    this.opts = options
-    this.base = trimBase(options.baseUrl)
-    this.http = new HttpClient('replicate', options)
+    super('replicate', options)
   }
 
-  private async auth(): Promise<{ headers: Record<string, string>; secrets: string[] }> {
+  protected async auth(): Promise<AuthHeaders> {
     const creds = await this.opts.getCredentials()
     if (creds === null || creds.token.trim() === '') {
       throw new ProviderError('replicate', 'auth', 'No Replicate API token is set')
     }
     return { headers: { authorization: `Bearer ${creds.token}` }, secrets: [creds.token] }
-  }
-
-  private async call(req: Omit<HttpRequest, 'secrets'>): Promise<unknown> {
-    const { headers, secrets } = await this.auth()
-    const res = await this.http.json({ ...req, headers: { ...headers, ...req.headers }, secrets })
-    return res.body
   }
 
   async prepare(job: SubmitJob): Promise<PreparedRequest> {

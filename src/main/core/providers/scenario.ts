@@ -5,7 +5,8 @@ import {
   parseSeedFromLogs,
   toScenarioInput,
 } from '../../../shared/musicgen'
-import { HttpClient, type HttpRequest } from './http'
+import { type AuthHeaders, AuthedClient } from './authed-client'
+import { type HttpRequest } from './http'
 import {
   type CancelResult,
   type Estimate,
@@ -20,7 +21,6 @@ import {
   type ProviderClientOptions,
   type SubmitJob,
   type SubmitResult,
-  trimBase,
 } from './provider'
 import { ProviderError } from './provider-error'
 
@@ -113,19 +113,14 @@ export function snapshotFromJob(body: unknown): JobSnapshot {
   return snap
 }
 
-export class ScenarioClient implements ProviderClient {
+export class ScenarioClient extends AuthedClient<ScenarioClientOptions> implements ProviderClient {
   readonly id = 'scenario' as const
-  private readonly http: HttpClient
-  private readonly base: string
-  private readonly opts: ScenarioClientOptions
 
   constructor(options: ScenarioClientOptions) {
-    this.opts = options
-    this.base = trimBase(options.baseUrl)
-    this.http = new HttpClient('scenario', options)
+    super('scenario', options)
   }
 
-  private async auth(): Promise<{ headers: Record<string, string>; secrets: string[] }> {
+  protected async auth(): Promise<AuthHeaders> {
     const c = await this.opts.getCredentials()
     if (c === null || c.apiKey === '' || c.apiSecret === '') {
       throw new ProviderError('scenario', 'auth', 'No Scenario API key and secret are set')
@@ -135,12 +130,6 @@ export class ScenarioClient implements ProviderClient {
       headers: { authorization: `Basic ${basic}` },
       secrets: [basic, c.apiSecret, c.apiKey],
     }
-  }
-
-  private async call(req: Omit<HttpRequest, 'secrets'>): Promise<unknown> {
-    const { headers, secrets } = await this.auth()
-    const res = await this.http.json({ ...req, headers: { ...headers, ...req.headers }, secrets })
-    return res.body
   }
 
   private postJson(

@@ -75,6 +75,22 @@ export class ProjectsTable {
     return this.get(id)
   }
 
+  setTempo(
+    id: string,
+    tempoBpm: number | null,
+    meter: [number, number] | null,
+    now: number,
+  ): Project {
+    const { changes } = this.db
+      .statement(
+        `UPDATE projects SET tempo_bpm = ?, time_signature_numerator = ?,
+           time_signature_denominator = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(tempoBpm, meter?.[0] ?? null, meter?.[1] ?? null, now, id)
+    if (changes === 0) throw notFound('Project', id)
+    return this.get(id)
+  }
+
   touch(id: string, now: number): void {
     this.db.statement('UPDATE projects SET updated_at = ? WHERE id = ?').run(now, id)
   }
