@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeWav } from '../../../src/main/core/audio/wav-decode'
+import { bundleChild } from '../../helpers/bundle'
 import { startCore, type TestCore } from '../../helpers/core'
 import { tempDir } from '../../helpers/temp'
 
@@ -439,6 +440,36 @@ describe('export.stems', () => {
       error: { message: expect.stringMatching(/not a folder/) },
     })
     core.close()
+  })
+
+  it('leaves nothing behind when a write fails midway (file size limit, like a full disk)', async () => {
+    const dir = tempDir()
+    const out = join(dir, 'out')
+    mkdirSync(out)
+    const source = tone(dir, 'long.flac', 10, 48000, 2)
+    const child = await bundleChild(join(import.meta.dirname, '../children/export-stems.ts'))
+    // ulimit -f counts 512-byte blocks in sh: 2000 blocks is about 1 MB, a 10 s stem is 2.9 MB.
+    const run = spawnSync(
+      'sh',
+      [
+        '-c',
+        'ulimit -f 2000 && exec "$0" "$@"',
+        process.execPath,
+        child,
+        join(dir, 'data'),
+        source,
+        out,
+      ],
+      { encoding: 'utf8' },
+    )
+    expect(run.status, run.stderr).toBe(0)
+    const answer = JSON.parse(run.stdout) as {
+      ok: boolean
+      error?: { code: string; message: string }
+    }
+    expect(answer.ok).toBe(false)
+    expect(answer.error?.message).toMatch(/nothing was exported/)
+    expect(readdirSync(out)).toEqual([])
   })
 
   it('exports a single clip', async () => {

@@ -199,7 +199,13 @@ function exportError(error: unknown): AppError {
   const code = (error as NodeJS.ErrnoException | null)?.code
   switch (code) {
     case 'ENOSPC':
+    case 'EDQUOT':
       return new AppError('internal', 'the disk is full: nothing was exported')
+    case 'EFBIG':
+      return new AppError(
+        'internal',
+        'a file grew larger than this disk or account allows: nothing was exported',
+      )
     case 'ENOENT':
       return new AppError(
         'not_found',
