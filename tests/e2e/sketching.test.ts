@@ -6,7 +6,8 @@ import { decodeWav } from '../../src/main/core/audio/wav-decode'
 import type { Generation } from '../../src/shared/domain'
 import { startReplicateFake, type ReplicateFake } from '../fakes/replicate'
 import { centerOf, clipsOf, drag, projectIdOf, rpc } from '../helpers/page'
-import { shot, useE2e } from '../helpers/e2e'
+import { makeAudio, shot, useE2e } from '../helpers/e2e'
+import { dropFiles } from '../helpers/drop'
 import { tempDir } from '../helpers/temp'
 
 let fake: ReplicateFake | undefined
@@ -169,6 +170,30 @@ describe('sketching with MusicGen, end to end', () => {
     await page.screenshot({ path: shot('sketch-04-reloaded.png') })
     expect(errors).toEqual([])
     expect(fake!.state.created).toBe(3)
+    await page.close()
+  })
+
+  it('takes a melody from a file dropped on the melody field', async () => {
+    const dir = tempDir()
+    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: fake!.url })
+    const page = await e2e.browser().newPage({ viewport: { width: 1440, height: 900 } })
+    await page.goto(app.url)
+    await rpc(page, 'secrets.set', { account: 'replicate', value: 'r8_e2eToken123' })
+    await page.getByLabel('New project').fill('Melody')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.getByRole('button', { name: 'Add the first track' }).click()
+    const hum = makeAudio(dir, 'hum.wav', ['-f', 'lavfi', '-i', 'sine=f=330:d=3:r=32000'])
+    await dropFiles(page, page.getByRole('group', { name: /Melody input/ }), [hum])
+    await expect.poll(() => page.locator('#melody option:checked').textContent()).toBe('hum.wav')
+    // Nothing landed on the timeline: the file is only a reference.
+    expect(await clipsOf(page)).toEqual([])
+    await page.getByLabel('Prompt').fill('cello following the hum')
+    const created = fake!.state.created
+    await page.getByRole('button', { name: 'Generate', exact: true }).click()
+    await expect.poll(() => fake!.state.created).toBe(created + 1)
+    const sent = [...fake!.state.predictions.values()].at(-1)!
+    expect(String(sent.input.input_audio)).toMatch(/^(data:audio|http)/)
+    expect(sent.input.continuation).toBe(false)
     await page.close()
   })
 })

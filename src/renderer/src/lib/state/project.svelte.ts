@@ -133,6 +133,13 @@ export class ProjectState {
     await this.load()
   }
 
+  /** Imports a file as an asset of the project without placing it (e.g. a melody reference). */
+  async importAsset(file: File): Promise<Asset | undefined> {
+    const asset = await this.#importOne(file)
+    if (asset) await this.load()
+    return asset
+  }
+
   async #importOne(file: File): Promise<Asset | undefined> {
     const path = this.api.pathForFile?.(file)
     const input = path
