@@ -1,7 +1,7 @@
 // Undo/redo as plain data: each command holds the contract calls that do it and those that undo
 // it. Pure: the renderer applies the returned patches through the contract (in order).
 import type { MethodInput, MethodName } from './api'
-import type { Clip } from './domain'
+import type { Clip, Track } from './domain'
 
 /** One contract call. */
 export type Patch = {
@@ -263,5 +263,38 @@ export function combineCommands(label: string, commands: readonly Command[]): Co
     label,
     do: commands.flatMap((c) => c.do),
     undo: [...commands].reverse().flatMap((c) => c.undo),
+  }
+}
+
+/**
+ * Removing a track: undo re-creates it (a new id, remapped everywhere), restores its gain, mute,
+ * solo and place, then re-creates its clips on it.
+ */
+export function deleteTrackCommand(track: Track & { clips: readonly Clip[] }): Command {
+  return {
+    label: 'Delete track',
+    do: [{ method: 'tracks.delete', input: { trackId: track.id } }],
+    undo: [
+      {
+        method: 'tracks.create',
+        input: { projectId: track.projectId, name: track.name },
+        recreates: track.id,
+      },
+      {
+        method: 'tracks.update',
+        input: {
+          trackId: track.id,
+          gainDb: track.gainDb,
+          mute: track.mute,
+          solo: track.solo,
+          position: track.position,
+        },
+      },
+      ...track.clips.map((clip): Patch => ({
+        method: 'clips.create',
+        input: clipCreateInput(clip),
+        recreates: clip.id,
+      })),
+    ],
   }
 }

@@ -140,6 +140,39 @@ describe('timeline', () => {
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor()
     await page.getByRole('button', { name: 'Close' }).click()
 
+    // Removing a track (after the confirmation) can be undone: the track and its clips return.
+    const beforeRemoval = await clipsOf(page)
+    const lastTrack = Math.max(...beforeRemoval.map((clip) => clip.trackIndex))
+    const onLast = beforeRemoval.filter((clip) => clip.trackIndex === lastTrack)
+    expect(onLast.length).toBeGreaterThan(0)
+    const trackCount = await page.locator('[data-track-id]').count()
+    await page
+      .getByRole('button', { name: /^Remove / })
+      .nth(lastTrack)
+      .click()
+    await page.getByRole('button', { name: 'Remove track', exact: true }).click()
+    await expect.poll(() => page.locator('[data-track-id]').count()).toBe(trackCount - 1)
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => page.locator('[data-track-id]').count()).toBe(trackCount)
+    const restored = await clipsOf(page)
+    expect(
+      restored.map(({ trackIndex, start, length, assetId }) => ({
+        trackIndex,
+        start,
+        length,
+        assetId,
+      })),
+    ).toEqual(
+      beforeRemoval.map(({ trackIndex, start, length, assetId }) => ({
+        trackIndex,
+        start,
+        length,
+        assetId,
+      })),
+    )
+    await page.keyboard.press('Control+Shift+z')
+    await expect.poll(() => page.locator('[data-track-id]').count()).toBe(trackCount - 1)
+
     expect(errors).toEqual([])
     await page.close()
   })

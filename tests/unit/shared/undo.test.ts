@@ -5,6 +5,7 @@ import {
   compactPatches,
   createClipCommand,
   deleteClipCommand,
+  deleteTrackCommand,
   UndoStack,
   updateClipCommand,
   type Command,
@@ -206,5 +207,57 @@ describe('compactPatches', () => {
       { method: 'clips.delete', input: { clipId: 'a' } },
       { method: 'clips.delete', input: { clipId: 'a' } },
     ])
+  })
+})
+
+describe('deleteTrackCommand', () => {
+  it('re-creates the track, restores its settings and place, then its clips on it', () => {
+    const track = {
+      id: 'track-old',
+      projectId: 'project',
+      name: 'Bass',
+      position: 2,
+      gainDb: -4,
+      mute: true,
+      solo: false,
+      clips: [
+        {
+          id: 'clip-old',
+          trackId: 'track-old',
+          assetId: 'a',
+          start: 10,
+          offset: 2,
+          length: 50,
+          gainDb: 1,
+          fadeIn: 3,
+          fadeOut: 4,
+        },
+      ],
+    }
+    const cmd = deleteTrackCommand(track)
+    expect(cmd.do).toEqual([{ method: 'tracks.delete', input: { trackId: 'track-old' } }])
+    expect(cmd.undo.map((p) => p.method)).toEqual([
+      'tracks.create',
+      'tracks.update',
+      'clips.create',
+    ])
+    expect(cmd.undo[0]).toMatchObject({
+      input: { projectId: 'project', name: 'Bass' },
+      recreates: 'track-old',
+    })
+    expect(cmd.undo[1]).toMatchObject({
+      input: { trackId: 'track-old', gainDb: -4, mute: true, solo: false, position: 2 },
+    })
+    expect(cmd.undo[2]).toMatchObject({
+      input: { trackId: 'track-old', assetId: 'a', start: 10, offset: 2, length: 50 },
+      recreates: 'clip-old',
+    })
+
+    const stack = new UndoStack()
+    stack.push(cmd)
+    expect(stack.undo()).toEqual(cmd.undo)
+    // After the undo the track came back as track-new: redo deletes that one.
+    stack.remapId('track-old', 'track-new')
+    expect(stack.redo()).toEqual([{ method: 'tracks.delete', input: { trackId: 'track-new' } }])
   })
 })

@@ -147,8 +147,9 @@ export async function applyPatches(
     const patch = remapPatch(original, ids)
     const result = await callPatch(api, patch)
     if (!result.ok) return { ok: false, error: result.error }
-    if (patch.method === 'clips.create' && patch.recreates !== undefined) {
-      const created = result.value as Clip
+    // A re-created clip or track has a new id: later patches and the stack follow it.
+    if (patch.recreates !== undefined) {
+      const created = result.value as { id: string }
       ids.set(patch.recreates, created.id)
       onRecreate(patch.recreates, created.id)
     }

@@ -82,11 +82,6 @@ export class ProjectState {
     await this.load()
   }
 
-  async removeTrack(trackId: string): Promise<void> {
-    this.notices.take(await this.api.call('tracks.delete', { trackId }))
-    await this.load()
-  }
-
   /**
    * Imports dropped files one after another and places them in a row from the drop point, on the
    * track under the pointer or on a new track per file.

@@ -12,6 +12,7 @@ import {
   combineCommands,
   createClipCommand,
   deleteClipCommand,
+  deleteTrackCommand,
   updateClipCommand,
   UndoStack,
   type Command,
@@ -403,6 +404,16 @@ export class TimelineState {
     const commands = selected.map((clip) => deleteClipCommand('Delete clip', clip))
     this.selected = []
     return this.#enqueue(() => this.#execute(combineCommands('Delete clip', commands)))
+  }
+
+  /** Removes a track with its clips, undoably (undo brings both back). */
+  removeTrack(track: Track): Promise<void> {
+    const withClips = this.project.detail?.tracks.find((candidate) => candidate.id === track.id)
+    if (!withClips) return Promise.resolve()
+    this.selected = this.selected.filter((id) => !withClips.clips.some((clip) => clip.id === id))
+    return this.#enqueue(async () => {
+      await this.#execute(deleteTrackCommand(withClips))
+    })
   }
 
   /** Track gain, mute, solo, name or order, undoable; gain moves of one slider merge. */
