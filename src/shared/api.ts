@@ -262,13 +262,6 @@ export interface Events {
   'secrets.changed': SecretsStatus
 }
 export type EventName = keyof Events
-export const EVENT_NAMES = [
-  'projects.changed',
-  'export.progress',
-  'generation.updated',
-  'settings.changed',
-  'secrets.changed',
-] as const satisfies readonly EventName[]
 
 export function isMethodName(value: unknown): value is MethodName {
   return typeof value === 'string' && Object.hasOwn(methods, value)

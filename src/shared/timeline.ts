@@ -47,10 +47,6 @@ export function secondsToSamples(seconds: number, sampleRate: number): number {
   return Math.round(seconds * sampleRate)
 }
 
-export function samplesToSeconds(samples: number, sampleRate: number): number {
-  return samples / sampleRate
-}
-
 // ---------------------------------------------------------------------------------------------
 // Equal-power crossfades (the same curves as the mixdown in src/main/core/audio/render.ts)
 

@@ -42,6 +42,22 @@ async function projectWithTrack(core: TestCore, sampleRate: 44100 | 48000 = 4800
   return { project, track }
 }
 
+/** Imports a file into the project and places it on the track as a clip. */
+async function placeFile(
+  core: TestCore,
+  where: { projectId: string; trackId: string },
+  path: string,
+  placement: { start: number; offset?: number; length?: number },
+) {
+  const asset = await core.call('assets.import', { projectId: where.projectId, path })
+  const clip = await core.call('clips.create', {
+    trackId: where.trackId,
+    assetId: asset.id,
+    ...placement,
+  })
+  return { asset, clip }
+}
+
 describe('assets.import', () => {
   it('imports bytes and paths of every supported format, with metadata and peaks', async () => {
     const dir = tempDir()
@@ -195,15 +211,12 @@ describe('clips', () => {
     const dir = tempDir()
     const core = startCore(join(dir, 'data'))
     const { project, track } = await projectWithTrack(core)
-    const asset = await core.call('assets.import', {
-      projectId: project.id,
-      path: tone(dir, 'two.wav', 2, 32000, 1),
-    })
-    const clip = await core.call('clips.create', {
-      trackId: track.id,
-      assetId: asset.id,
-      start: 4800,
-    })
+    const { asset, clip } = await placeFile(
+      core,
+      { projectId: project.id, trackId: track.id },
+      tone(dir, 'two.wav', 2, 32000, 1),
+      { start: 4800 },
+    )
     expect(clip).toMatchObject({ start: 4800, offset: 0, length: 96000, gainDb: 0 }) // 2 s at 48 kHz
     const second = await core.call('tracks.create', { projectId: project.id })
     const moved = await core.call('clips.update', {
@@ -345,11 +358,12 @@ describe('export.stems', () => {
     const dir = tempDir()
     const core = startCore(join(dir, 'data'))
     const { project, track } = await projectWithTrack(core)
-    const asset = await core.call('assets.import', {
-      projectId: project.id,
-      path: tone(dir, 'f.wav', 1, 48000, 2, 330),
-    })
-    await core.call('clips.create', { trackId: track.id, assetId: asset.id, start: 100 })
+    await placeFile(
+      core,
+      { projectId: project.id, trackId: track.id },
+      tone(dir, 'f.wav', 1, 48000, 2, 330),
+      { start: 100 },
+    )
     const wavDir = join(dir, 'wav')
     const flacDir = join(dir, 'flac')
     mkdirSync(wavDir)
@@ -400,11 +414,12 @@ describe('export.stems', () => {
     const dir = tempDir()
     const core = startCore(join(dir, 'data'))
     const { project, track } = await projectWithTrack(core)
-    const asset = await core.call('assets.import', {
-      projectId: project.id,
-      path: tone(dir, 'x.wav', 1, 48000, 2),
-    })
-    await core.call('clips.create', { trackId: track.id, assetId: asset.id, start: 0 })
+    await placeFile(
+      core,
+      { projectId: project.id, trackId: track.id },
+      tone(dir, 'x.wav', 1, 48000, 2),
+      { start: 0 },
+    )
     const missing = await core.dispatch('export.stems', {
       projectId: project.id,
       directory: join(dir, 'gone'),
@@ -476,17 +491,12 @@ describe('export.stems', () => {
     const dir = tempDir()
     const core = startCore(join(dir, 'data'))
     const { project, track } = await projectWithTrack(core)
-    const asset = await core.call('assets.import', {
-      projectId: project.id,
-      path: tone(dir, 'solo take.wav', 2, 32000, 2),
-    })
-    const clip = await core.call('clips.create', {
-      trackId: track.id,
-      assetId: asset.id,
-      start: 96000,
-      offset: 48000,
-      length: 24000,
-    })
+    const { clip } = await placeFile(
+      core,
+      { projectId: project.id, trackId: track.id },
+      tone(dir, 'solo take.wav', 2, 32000, 2),
+      { start: 96000, offset: 48000, length: 24000 },
+    )
     const result = await core.call('export.clip', {
       clipId: clip.id,
       directory: dir,
