@@ -20,6 +20,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           host: resolve(__dirname, 'src/main/host/cli.ts'),
+          // Worker threads for heavy audio work (decoding, rendering), started by the core.
+          worker: resolve(__dirname, 'src/main/core/workers/worker-main.ts'),
         },
       },
     },

@@ -27,6 +27,7 @@ async function start(): Promise<void> {
     clock: Date.now,
     log,
     mode: 'electron',
+    workerScript: join(__dirname, 'worker.js'),
     chooseDirectory: async (title) => {
       const parent = BrowserWindow.getFocusedWindow()
       const options = { title, properties: ['openDirectory', 'createDirectory'] as const }

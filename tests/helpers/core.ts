@@ -2,6 +2,7 @@ import type { MethodInput, MethodName, MethodResult } from '../../src/shared/api
 import { createCore, type Core, type CoreOptions } from '../../src/main/core/core'
 import type { Log, LogFields } from '../../src/main/core/log'
 import { Secrets, type KeychainBackend } from '../../src/main/core/secrets/secrets'
+import { workerScript } from './worker-script'
 
 export interface CapturedLog extends Log {
   lines: string[]
@@ -45,6 +46,8 @@ export interface StartCoreOptions {
   random?: CoreOptions['random']
   clock?: () => number
   providerClients?: CoreOptions['providerClients']
+  /** Default: the bundled worker entry, so heavy work runs on worker threads as in the app. */
+  workerScript?: string | null
 }
 
 export function startCore(dataDir: string, options: StartCoreOptions = {}): TestCore {
@@ -63,6 +66,8 @@ export function startCore(dataDir: string, options: StartCoreOptions = {}): Test
     sleep: options.sleep,
     random: options.random,
     providerClients: options.providerClients,
+    workerScript:
+      options.workerScript === null ? undefined : (options.workerScript ?? workerScript()),
   })
   return {
     ...core,

@@ -9,6 +9,7 @@ import type { Db } from './store/db'
 import type { ProjectsTable } from './store/projects'
 import type { SettingsTable } from './store/settings'
 import type { TracksTable } from './store/tracks'
+import type { TaskRunner } from './workers/tasks'
 
 /** What handlers share: the open store, its tables, services, and the injected clock and log. */
 export interface CoreContext {
@@ -23,6 +24,8 @@ export interface CoreContext {
   secrets: Secrets
   contentStore: ContentStore
   events: CoreEvents
+  /** Heavy audio work (decoding, rendering) off the main thread. */
+  tasks: TaskRunner
   clock: () => number
   log: Log
   newId: () => string

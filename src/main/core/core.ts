@@ -30,6 +30,8 @@ import { SCHEMA_VERSION } from './store/migrations'
 import { ProjectsTable } from './store/projects'
 import { SettingsTable } from './store/settings'
 import { TracksTable } from './store/tracks'
+import { InlineRunner } from './workers/task-runner'
+import { WorkerPool } from './workers/worker-pool'
 
 export interface CoreOptions {
   dataDir: string
@@ -47,6 +49,11 @@ export interface CoreOptions {
   random?: () => number
   /** Replaces the provider HTTP clients (benchmarks of the queue itself). */
   providerClients?: ClientFactory
+  /**
+   * The built worker entry (worker-main.ts): heavy audio work then runs on a pool of worker
+   * threads. Without it, the same work runs in this thread.
+   */
+  workerScript?: string
 }
 
 export interface Core {
@@ -80,6 +87,7 @@ export function createCore(options: CoreOptions): Core {
     secrets: options.secrets,
     contentStore: new ContentStore(dataDir),
     events: new CoreEvents(),
+    tasks: options.workerScript ? new WorkerPool(options.workerScript) : new InlineRunner(),
     clock,
     log,
     newId: randomUUID,
@@ -131,6 +139,7 @@ export function createCore(options: CoreOptions): Core {
     close: () => {
       // In-flight requests are aborted; their rows stay resumable for the next start.
       queue.stop()
+      void ctx.tasks.close()
       db.close()
     },
   }

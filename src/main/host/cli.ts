@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     clock: Date.now,
     log,
     mode: 'browser',
+    workerScript: fileURLToPath(new URL('./worker.js', import.meta.url)),
   })
   const host = await startHost({
     core,
