@@ -232,6 +232,7 @@ export class GenerationStore {
     to: GenerationStatus,
     patch: JobPatch = {},
   ): JobRecord | null {
+    // Group durability: the queue changes states often; a paid request awaits `db.durable()`.
     return this.db.transaction(() => {
       const current = this.find(id)
       if (!current || !from.includes(current.status) || !canTransition(current.status, to)) {
@@ -239,13 +240,15 @@ export class GenerationStore {
       }
       this.write(id, to, patch)
       return this.get(id)
-    })
+    }, 'group')
   }
 
   /** Changes columns without a status change (e.g. clearing submit_pending before a retry). */
   patch(id: string, patch: JobPatch): void {
-    const current = this.find(id)
-    if (current) this.write(id, current.status, patch)
+    this.db.transaction(() => {
+      const current = this.find(id)
+      if (current) this.write(id, current.status, patch)
+    }, 'group')
   }
 
   delete(id: string): void {

@@ -220,6 +220,13 @@ async function submitFresh(
     error: null,
   })
   if (!sending) return null
+  // The mark must be on disk before anything paid leaves: after a power cut the job then
+  // reconciles instead of sending again.
+  await env.ctx.db.durable()
+  if (signal.aborted) {
+    env.store.patch(g.id, { submitPending: false })
+    signal.throwIfAborted()
+  }
   let result: SubmitResult
   try {
     result = await client.submit(request, signal)
@@ -387,7 +394,7 @@ async function storeResult(
       waitingReason: null,
       error: null,
     })
-  })
+  }, 'group')
   if (!done) return
   env.emit(done)
   ctx.log.info('generation succeeded', {

@@ -1,6 +1,8 @@
 import { AppError } from '../app-error'
 import { openDatabaseFile, type Database, type Statement } from './driver'
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations'
+import { GroupSync } from './group-sync'
+import { WalFile } from './wal-file'
 
 export class DatabaseTooNewError extends AppError {
   constructor(path: string, found: number) {
@@ -12,11 +14,25 @@ export class DatabaseTooNewError extends AppError {
   }
 }
 
+/**
+ * How a transaction reaches the disk. 'sync': before the call returns (synchronous=FULL, the
+ * default: edits the user makes). 'group': the commit returns at once and a shared fsync of the
+ * WAL, off the main thread, follows within about a millisecond; `durable()` waits for it. For the
+ * job queue's frequent state changes, which must not stall the app on the disk; an app crash
+ * loses none of them either way, only a power cut may take back the last unflushed ones.
+ */
+export type Durability = 'sync' | 'group'
+
 /** An open project database: pragmas set, migrated, with a prepared-statement cache. */
 export class Db {
   readonly #statements = new Map<string, Statement>()
+  readonly #walFile: WalFile
+  readonly #wal: GroupSync
 
-  constructor(readonly raw: Database) {}
+  constructor(readonly raw: Database) {
+    this.#walFile = new WalFile(`${raw.name}-wal`)
+    this.#wal = new GroupSync(() => this.#walFile.sync())
+  }
 
   /** Prepares once per SQL text; callers pass constant SQL strings. */
   statement(sql: string): Statement {
@@ -28,8 +44,24 @@ export class Db {
     return statement
   }
 
-  transaction<T>(work: () => T): T {
-    return this.raw.transaction(work).immediate()
+  transaction<T>(work: () => T, durability: Durability = 'sync'): T {
+    // Inside an outer transaction, the outer one decides (the pragma cannot change mid-way).
+    if (durability === 'sync' || this.raw.inTransaction) {
+      return this.raw.transaction(work).immediate()
+    }
+    this.statement('PRAGMA synchronous = NORMAL').run()
+    try {
+      return this.raw.transaction(work).immediate()
+    } finally {
+      this.statement('PRAGMA synchronous = FULL').run()
+      // A failed background flush is retried by the next one; `durable()` reports its own.
+      this.#wal.flush().catch(() => undefined)
+    }
+  }
+
+  /** Resolves once every commit so far, 'group' ones included, is on disk. */
+  durable(): Promise<void> {
+    return this.#wal.flush()
   }
 
   get userVersion(): number {
@@ -38,6 +70,9 @@ export class Db {
 
   close(): void {
     this.#statements.clear()
+    const walFile = this.#walFile
+    void this.#wal.close().then(() => walFile.close())
+    // Closing checkpoints the WAL into the database file and syncs it.
     if (this.raw.open) this.raw.close()
   }
 }
