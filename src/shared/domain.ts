@@ -148,6 +148,12 @@ export interface GenerationCost {
   predictSeconds?: number
 }
 
+/** When the provider says it ran a take, by its own clock (ISO 8601). */
+export interface ProviderTimings {
+  startedAt?: string
+  completedAt?: string
+}
+
 /** A take: one request to a provider and everything known about it. */
 export interface Generation {
   id: string
@@ -165,6 +171,7 @@ export interface Generation {
   waitingReason: string | null
   error: { code: string; message: string } | null
   cost: GenerationCost | null
+  providerTimings: ProviderTimings | null
   inputAssetId: string | null
   parentClipId: string | null
   parentGenerationId: string | null

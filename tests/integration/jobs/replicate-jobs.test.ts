@@ -53,6 +53,15 @@ describe('Replicate takes through the contract', () => {
     expect(done.cost?.predictSeconds).toBeGreaterThan(0)
     expect(done.startedAt).not.toBeNull()
     expect(done.completedAt).not.toBeNull()
+    // The provider's own clock, as its prediction reports it.
+    const answer = await fetch(`${fake.url}/v1/predictions/${sent.id}`, {
+      headers: { authorization: 'Bearer r8_test_token' },
+    })
+    const reported = (await answer.json()) as { started_at: string; completed_at: string }
+    expect(done.providerTimings).toEqual({
+      startedAt: reported.started_at,
+      completedAt: reported.completed_at,
+    })
     const assets = await core.call('assets.list', { projectId })
     const out = assets.find((a) => a.id === done.outputAssetId)
     expect(out).toMatchObject({ origin: 'generation', channels: 2, sampleRate: 32_000 })

@@ -1,6 +1,11 @@
 // The generations table: rows ↔ Generation, and every status change as one transaction that
 // checks where the take is first (a late answer must not overwrite the user's cancel).
-import type { Generation, GenerationCost, GenerationStatus } from '../../../shared/domain'
+import type {
+  Generation,
+  GenerationCost,
+  GenerationStatus,
+  ProviderTimings,
+} from '../../../shared/domain'
 import type { Provider } from '../../../shared/musicgen'
 import { notFound } from '../app-error'
 import type { PreparedRequest } from '../providers/provider'
@@ -34,6 +39,7 @@ interface GenerationRow {
   completed_at: number | null
   waiting_reason: string | null
   submit_pending: number
+  provider_timings: string | null
 }
 
 /** A take with what only the queue needs: the stored request and whether it may have been sent. */
@@ -52,6 +58,7 @@ export interface JobPatch {
   waitingReason?: string | null
   error?: { code: string; message: string } | null
   cost?: GenerationCost | null
+  providerTimings?: ProviderTimings | null
   outputAssetId?: string | null
   providerJobId?: string | null
   request?: PreparedRequest | null
@@ -80,7 +87,7 @@ export interface NewGeneration {
 const COLUMNS = `id, project_id, track_id, provider, params, seed, input_asset_id, parent_clip_id,
   parent_generation_id, context_frames, status, request_body, provider_job_id, progress, logs_tail,
   error_code, error_message, cost, output_asset_id, attempts, created_at, updated_at, started_at,
-  completed_at, waiting_reason, submit_pending`
+  completed_at, waiting_reason, submit_pending, provider_timings`
 
 function parseJson<T>(text: string | null): T | null {
   if (text === null) return null
@@ -105,6 +112,7 @@ function toRecord(row: GenerationRow): JobRecord {
     error:
       row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
     cost: parseJson<GenerationCost>(row.cost),
+    providerTimings: parseJson<ProviderTimings>(row.provider_timings),
     inputAssetId: row.input_asset_id,
     parentClipId: row.parent_clip_id,
     parentGenerationId: row.parent_generation_id,
@@ -136,6 +144,7 @@ export function publicGeneration(r: JobRecord): Generation {
     waitingReason: r.waitingReason,
     error: r.error,
     cost: r.cost,
+    providerTimings: r.providerTimings,
     inputAssetId: r.inputAssetId,
     parentClipId: r.parentClipId,
     parentGenerationId: r.parentGenerationId,
@@ -156,6 +165,10 @@ const PATCH_COLUMNS: { [K in keyof JobPatch]-?: [string, (v: JobPatch[K]) => unk
   waitingReason: ['waiting_reason', (v) => v],
   error: ['error_code', (v) => v?.code ?? null],
   cost: ['cost', (v) => (v === null || v === undefined ? null : JSON.stringify(v))],
+  providerTimings: [
+    'provider_timings',
+    (v) => (v === null || v === undefined ? null : JSON.stringify(v)),
+  ],
   outputAssetId: ['output_asset_id', (v) => v],
   providerJobId: ['provider_job_id', (v) => v],
   request: ['request_body', (v) => (v === null || v === undefined ? null : JSON.stringify(v))],

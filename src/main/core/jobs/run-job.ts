@@ -3,7 +3,7 @@
 //   no provider job, request maybe sent → reconcile first (never pay twice)
 //   no provider job                     → prepare (free), record `submitting` + body, submit
 //   a provider job                      → poll until it ends, then download and store at once
-import type { GenerationCost, GenerationStatus } from '../../../shared/domain'
+import type { GenerationCost, GenerationStatus, ProviderTimings } from '../../../shared/domain'
 import {
   InvalidParamsError,
   type Provider,
@@ -315,7 +315,20 @@ function snapshotPatch(g: JobRecord, snap: JobSnapshot): JobPatch {
   const cost = mergeCost(g.cost, snap.cost)
   if (JSON.stringify(cost) !== JSON.stringify(g.cost)) patch.cost = cost
   if (g.providerJobId !== snap.providerJobId) patch.providerJobId = snap.providerJobId
+  const timings = mergeTimings(g.providerTimings, snap)
+  if (timings !== g.providerTimings) patch.providerTimings = timings
   return patch
+}
+
+/** The provider's own start and end times; the same object when the snapshot adds nothing. */
+function mergeTimings(old: ProviderTimings | null, snap: JobSnapshot): ProviderTimings | null {
+  const startedAt = snap.startedAt ?? old?.startedAt
+  const completedAt = snap.completedAt ?? old?.completedAt
+  if (startedAt === old?.startedAt && completedAt === old?.completedAt) return old
+  return {
+    ...(startedAt === undefined ? {} : { startedAt }),
+    ...(completedAt === undefined ? {} : { completedAt }),
+  }
 }
 
 /** Writes what a snapshot tells when it changes anything; null when the take is not ours. */
@@ -390,6 +403,7 @@ async function storeResult(
       seed,
       progress: 1,
       cost: mergeCost(g.cost, snap.cost) ?? undefined,
+      providerTimings: mergeTimings(g.providerTimings, snap),
       completedAt: ctx.clock(),
       waitingReason: null,
       error: null,

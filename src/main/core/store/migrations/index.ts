@@ -3,6 +3,7 @@ import { migration002 } from './002-assets-clips'
 import { migration003 } from './003-generations'
 import { migration004 } from './004-generation-queue'
 import { migration005 } from './005-continuations'
+import { migration006 } from './006-provider-timings'
 import type { Migration } from './migration'
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -11,5 +12,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length
