@@ -117,7 +117,7 @@ describe('job queue benchmark', () => {
       `queue overhead, 200 queued jobs (instant provider, tiny outputs stored), data dir on disk: ` +
         `${disk.perJob.toFixed(2)} ms/job (${disk.events} events; target < 5 ms)`,
     )
-    // The same on tmpfs: what is left without fsync (synchronous=FULL commits, the content store).
+    // The same on tmpfs, where fsync costs nothing: how much of the figure above is the disk.
     if (existsSync('/dev/shm')) {
       const memory = await queue200(tempDataDir('/dev/shm'))
       console.log(`  same with the data dir on tmpfs: ${memory.perJob.toFixed(2)} ms/job`)
