@@ -66,12 +66,20 @@ const samples = z
 const positiveSamples = samples.min(1, 'must be at least one sample')
 const fileName = z.string().trim().min(1, 'must not be empty').max(255, 'is too long')
 const directory = z.string().trim().min(1, 'must name a folder').max(4096, 'is too long')
+/** Base64 alphabet, `=` only as the last one or two characters. */
+function isBase64(text: string): boolean {
+  // Not one anchored regex: that takes ~0.7 s on a 230 MB string, this ~0.1 s.
+  if (/[^A-Za-z0-9+/=]/.test(text)) return false
+  const pad = text.indexOf('=')
+  return pad < 0 || (pad >= text.length - 2 && text.endsWith('='.repeat(text.length - pad)))
+}
+
 // Base64 of the file's bytes; 400 MB of audio at most through a socket frame.
 const base64 = z
   .string()
   .min(1, 'must not be empty')
   .max(540_000_000, 'is too large: import files over 400 MB from the desktop app')
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+  .refine(isBase64, 'must be base64')
 const contextSeconds = z
   .number()
   .min(1, 'must be at least 1 second')

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest'
+import { methods } from '../../../src/shared/api'
+
+const importInput = (data: string) =>
+  methods['assets.import'].input.safeParse({ projectId: 'p', name: 'a.wav', data })
+
+describe('assets.import data (base64)', () => {
+  it.each(['AAAA', 'AAA=', 'AA==', 'ab+/Zz09', Buffer.from('any bytes \u00ff').toString('base64')])(
+    'accepts %j',
+    (data) => {
+      expect(importInput(data).success).toBe(true)
+    },
+  )
+
+  it.each(['AA=A', 'A===', '=AAA', 'AA-_', 'AA AA', 'AA\nAA', 'é'])('refuses %j', (data) => {
+    const result = importInput(data)
+    expect(result.success).toBe(false)
+  })
+})
