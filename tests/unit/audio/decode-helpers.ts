@@ -1,13 +1,20 @@
 import { join } from 'node:path'
-import { decodeAudioFile, type DecodedInfo } from '../../../src/main/core/audio/decode'
+import {
+  decodeAudioFile,
+  type DecodedInfo,
+  type DecodeFileOptions,
+} from '../../../src/main/core/audio/decode'
 import { ffmpeg } from './helpers'
 
-/** Decodes a file through the streaming entry point; all chunks joined. */
+/** Decodes a file through the streaming entry point; all chunks joined. A number: chunkBytes. */
 export async function decodeFileFully(
   path: string,
-  chunkBytes?: number,
+  options: number | DecodeFileOptions = {},
 ): Promise<{ info: DecodedInfo; channels: Float32Array[]; chunks: number }> {
-  const stream = decodeAudioFile(path, chunkBytes)
+  const stream = decodeAudioFile(
+    path,
+    typeof options === 'number' ? { chunkBytes: options } : options,
+  )
   const info = await stream.info()
   const parts: Float32Array[][] = []
   for await (const chunk of stream.frames()) parts.push(chunk)

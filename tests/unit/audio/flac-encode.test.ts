@@ -10,6 +10,7 @@ import {
 import { parseFlacStreamInfo } from '../../../src/main/core/audio/flac-header'
 import { decodeFileFully } from './decode-helpers'
 import { ffmpegDecode, makeTempDir, rng, run, sine } from './helpers'
+import { roundingCases } from './rounding-cases'
 
 const tmp = makeTempDir('flac-encode')
 afterAll(() => tmp.cleanup())
@@ -85,6 +86,23 @@ describe('FLAC encoder', () => {
     const back = await decodeFileFully(write('streamed.flac', streamed))
     expect(back.channels).toEqual(input)
   })
+
+  it.each([16, 24] as const)(
+    'converts to %i-bit as Math.round, clamped, NaN as 0 (half steps included)',
+    async (bits) => {
+      const scale = 2 ** (bits - 1)
+      const input = [roundingCases(20011, bits), roundingCases(20011, bits + 1)]
+      const path = write(`rounding-${bits}.flac`, encodeFlac(input, 48000, bits))
+      const back = await decodeFileFully(path)
+      const expected = input.map((channel) =>
+        channel.map((x) => {
+          const v = Math.round(x * scale)
+          return (v > scale - 1 ? scale - 1 : v < -scale ? -scale : v || 0) / scale
+        }),
+      )
+      expect(back.channels).toEqual(expected)
+    },
+  )
 
   it('clamps out-of-range and NaN samples', () => {
     const input = [new Float32Array([2, -2, NaN, 0.5, 1])]

@@ -41,9 +41,7 @@ class Mp3Decoder implements ChunkDecoder {
   }
 
   get expectedFrames(): number | undefined {
-    const info = this.info
-    if (info?.tagFrames === undefined || info.delay === undefined) return undefined
-    return info.tagFrames * info.samplesPerFrame - info.delay - (info.padding ?? 0)
+    return this.info && mp3ExpectedFrames(this.info)
   }
 
   push(chunk: Uint8Array): Promise<Float32Array[]> {
@@ -52,20 +50,7 @@ class Mp3Decoder implements ChunkDecoder {
 
   end(): Promise<Float32Array[]> {
     const last = this.feed(new Uint8Array(0), true)
-    if (this.decoded === 0) {
-      throw new AudioError('corrupt', 'no MPEG audio frame in the file could be decoded')
-    }
-    const expected = this.expectedFrames
-    const total = this.decoded
-    if (expected !== undefined && total < expected) {
-      throw new AudioError(
-        'truncated',
-        `the MP3 stream is cut short (${total} of ${expected} samples per channel)`,
-      )
-    }
-    if (this.errors > 0 && expected === undefined) {
-      throw new AudioError('corrupt', 'the MP3 stream is damaged')
-    }
+    checkMp3Decoded(this.decoded, this.expectedFrames, this.errors)
     return Promise.resolve(last)
   }
 
@@ -113,6 +98,35 @@ class Mp3Decoder implements ChunkDecoder {
     // mpg123 reports the rate it decodes at; trust it over the first header (free-format, etc.).
     if (out.sampleRate > 0) this.info!.sampleRate = out.sampleRate
     return channels
+  }
+}
+
+/** Samples per channel a LAME tag announces (after gapless trimming), when there is one. */
+export function mp3ExpectedFrames(info: Mp3StreamInfo): number | undefined {
+  if (info.tagFrames === undefined || info.delay === undefined) return undefined
+  return info.tagFrames * info.samplesPerFrame - info.delay - (info.padding ?? 0)
+}
+
+/**
+ * Throws the AudioError a whole decode ends with: nothing decoded, fewer samples than the tag
+ * announces, or decoder errors in a stream with nothing to check its length against.
+ */
+export function checkMp3Decoded(
+  decoded: number,
+  expected: number | undefined,
+  errors: number,
+): void {
+  if (decoded === 0) {
+    throw new AudioError('corrupt', 'no MPEG audio frame in the file could be decoded')
+  }
+  if (expected !== undefined && decoded < expected) {
+    throw new AudioError(
+      'truncated',
+      `the MP3 stream is cut short (${decoded} of ${expected} samples per channel)`,
+    )
+  }
+  if (errors > 0 && expected === undefined) {
+    throw new AudioError('corrupt', 'the MP3 stream is damaged')
   }
 }
 

@@ -8,8 +8,10 @@ import { createMp3Decoder } from './decode-mp3'
 import { createOpusDecoder } from './decode-opus'
 import { createVorbisDecoder } from './decode-vorbis'
 import type { PcmHeader, PcmStreamDecoder } from './pcm-stream'
+import { planSegments, type ParallelSource } from './segmented-decode'
 import { SNIFF_BYTES, sniffFormat, type SniffedFormat } from './sniff'
 import { WavStreamDecoder } from './wav-decode'
+import type { TaskRunner } from '../workers/tasks'
 
 /** What a decode stream yields: the format found in the bytes, the output rate and channels. */
 export interface DecodedInfo {
@@ -40,9 +42,26 @@ const M4A_MESSAGE = 'M4A/AAC is not supported: convert it to WAV or FLAC'
 const NOT_AUDIO_MESSAGE =
   'the file is not audio in a supported format (WAV, AIFF, MP3, FLAC, Ogg Vorbis, Ogg Opus)'
 
-/** Decodes a file read from disk in chunks of `chunkBytes`: never held in memory as a whole. */
-export function decodeAudioFile(path: string, chunkBytes = DECODE_CHUNK_BYTES): AudioDecodeStream {
-  return new DecodeStream(async function* () {
+export interface DecodeFileOptions {
+  /** Read size (DECODE_CHUNK_BYTES by default). */
+  chunkBytes?: number
+  /**
+   * Worker threads: an MP3 or FLAC file is then decoded in segments, several at a time, with
+   * the same result. Without them (or with one at a time), or for a file that does not lend
+   * itself to it, decoding runs in this thread.
+   */
+  tasks?: TaskRunner
+  /** Audio per worker task (20 s by default; tests use short segments). */
+  segmentSeconds?: number
+}
+
+/** Decodes a file read from disk in chunks: never held in memory as a whole. */
+export function decodeAudioFile(path: string, options: DecodeFileOptions = {}): AudioDecodeStream {
+  const chunkBytes = options.chunkBytes ?? DECODE_CHUNK_BYTES
+  const { tasks, segmentSeconds } = options
+  // As for the PCM import: with a single worker, decoding in this thread is as fast.
+  const parallel = tasks && tasks.parallelism > 1 ? { path, tasks, segmentSeconds } : undefined
+  return new DecodeStream(parallel, async function* () {
     const { size } = await stat(path)
     const source = createReadStream(path, { highWaterMark: chunkBytes })
     try {
@@ -59,7 +78,7 @@ export function decodeAudioBytes(
   bytes: Uint8Array,
   chunkBytes = DECODE_CHUNK_BYTES,
 ): AudioDecodeStream {
-  return new DecodeStream(async function* () {
+  return new DecodeStream(undefined, async function* () {
     yield { fileSize: bytes.length }
     for (let at = 0; at < bytes.length; at += chunkBytes) {
       yield bytes.subarray(at, at + chunkBytes)
@@ -78,8 +97,8 @@ class DecodeStream implements AudioDecodeStream {
   private infoPromise: Promise<DecodedInfo> | undefined
   private iterated = false
 
-  constructor(source: ByteSource) {
-    this.iterator = decodeSource(source, (info) => {
+  constructor(parallel: ParallelSource | undefined, source: ByteSource) {
+    this.iterator = decodeSource(parallel, source, (info) => {
       this.known = info
     })
   }
@@ -122,6 +141,7 @@ class DecodeStream implements AudioDecodeStream {
 }
 
 async function* decodeSource(
+  parallel: ParallelSource | undefined,
   source: ByteSource,
   announce: (info: DecodedInfo) => void,
 ): AsyncGenerator<Float32Array[]> {
@@ -145,6 +165,16 @@ async function* decodeSource(
     const format = sniffFormat(first.subarray(0, SNIFF_BYTES))
     if (format === null) throw new AudioError('not_audio', NOT_AUDIO_MESSAGE)
     if (format === 'm4a') throw new AudioError('unsupported', M4A_MESSAGE)
+
+    if (parallel && (format === 'mp3' || format === 'flac')) {
+      const segmented = await planSegments(format, parallel)
+      if (segmented) {
+        await input.return(undefined)
+        announce(segmented.info)
+        yield* segmented.decode()
+        return
+      }
+    }
 
     const decoder = await createDecoder(format, fileSize)
     try {

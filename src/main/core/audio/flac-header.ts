@@ -30,3 +30,8 @@ export function parseFlacStreamInfo(bytes: Uint8Array): FlacStreamInfo | undefin
   if (sampleRate === 0) throw new AudioError('corrupt', 'the FLAC header says a sample rate of 0')
   return { sampleRate, channels, bitsPerSample, totalSamples }
 }
+
+/** STREAMINFO's largest frame in bytes (0 when the encoder did not know it); bytes as above. */
+export function flacMaxFrameBytes(bytes: Uint8Array): number {
+  return (bytes[15]! << 16) | (bytes[16]! << 8) | bytes[17]!
+}

@@ -40,18 +40,91 @@ function ascii(b: Uint8Array, at: number, text: string): boolean {
   return true
 }
 
+/** True for a plausible MPEG audio frame header at `at` (sync, no reserved field values). */
+export function isFrameHeader(bytes: Uint8Array, at: number): boolean {
+  if (at + 4 > bytes.length || bytes[at] !== 0xff) return false
+  const b1 = bytes[at + 1]!
+  const b2 = bytes[at + 2]!
+  if ((b1 & 0xe0) !== 0xe0) return false
+  if (((b1 >> 3) & 3) === 1 || ((b1 >> 1) & 3) === 0) return false
+  return b2 >> 4 !== 15 && ((b2 >> 2) & 3) !== 3
+}
+
 /** Index of the first plausible MPEG frame header in `bytes` at or after `from`, or -1. */
 export function findFrameSync(bytes: Uint8Array, from = 0): number {
   for (let i = from; i + 4 <= bytes.length; i++) {
-    if (bytes[i] !== 0xff) continue
-    const b1 = bytes[i + 1]!
-    const b2 = bytes[i + 2]!
-    if ((b1 & 0xe0) !== 0xe0) continue
-    if (((b1 >> 3) & 3) === 1 || ((b1 >> 1) & 3) === 0) continue
-    if (b2 >> 4 === 15 || ((b2 >> 2) & 3) === 3) continue
-    return i
+    if (bytes[i] === 0xff && isFrameHeader(bytes, i)) return i
   }
   return -1
+}
+
+// Bitrates in kbit/s by bitrate index: MPEG-1 layers I, II, III, then MPEG-2/2.5 layer I, II/III.
+const BITRATES: readonly (readonly number[])[] = [
+  [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+  [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+  [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+  [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+]
+
+/**
+ * Length in bytes of the frame whose header (checked with isFrameHeader) is at `at`, header
+ * included; 0 for a free-format frame (bitrate index 0), whose length the header does not say.
+ */
+export function frameLength(bytes: Uint8Array, at: number): number {
+  const b1 = bytes[at + 1]!
+  const b2 = bytes[at + 2]!
+  const version = (b1 >> 3) & 3
+  const layer = (b1 >> 1) & 3 // 3: I, 2: II, 1: III
+  const table = version === 3 ? 3 - layer : layer === 3 ? 3 : 4
+  const bitrate = BITRATES[table]![b2 >> 4]! * 1000
+  const rate = RATES[version]![(b2 >> 2) & 3]!
+  const padding = (b2 >> 1) & 1
+  if (layer === 3) return (Math.floor((12 * bitrate) / rate) + padding) * 4
+  if (layer === 1 && version !== 3) return Math.floor((72 * bitrate) / rate) + padding
+  return Math.floor((144 * bitrate) / rate) + padding
+}
+
+/**
+ * The header bits that must stay the same from frame to frame for the frames to decode as one
+ * stream: version, layer, CRC flag, sample rate and mono or not.
+ */
+export function streamKey(bytes: Uint8Array, at: number): number {
+  const mono = bytes[at + 3]! >> 6 === 3 ? 1 : 0
+  return ((bytes[at + 1]! & 0x1f) << 3) | (bytes[at + 2]! & 0x0c) | mono
+}
+
+/** True when the frame at `at` carries a CRC (2 bytes after the header). */
+export function hasCrc(bytes: Uint8Array, at: number): boolean {
+  return (bytes[at + 1]! & 1) === 0
+}
+
+/** Size of the layer III side information after the header (and CRC). */
+export function sideInfoLength(bytes: Uint8Array, at: number): number {
+  const mpeg1 = ((bytes[at + 1]! >> 3) & 3) === 3
+  const mono = bytes[at + 3]! >> 6 === 3
+  return mpeg1 ? (mono ? 17 : 32) : mono ? 9 : 17
+}
+
+/**
+ * The layer III main_data_begin of the frame at `at` (no CRC): how many bytes of the preceding
+ * frames' main data (the bit reservoir) its own main data starts with.
+ */
+export function mainDataBegin(bytes: Uint8Array, at: number): number {
+  const mpeg1 = ((bytes[at + 1]! >> 3) & 3) === 3
+  return mpeg1 ? (bytes[at + 4]! << 1) | (bytes[at + 5]! >> 7) : bytes[at + 4]!
+}
+
+/**
+ * True when mpg123 takes the layer III frame at `at` (the first of a stream) for a Xing/Info tag
+ * frame and skips it: side information zero apart from its first two bytes, then "Xing" or "Info".
+ */
+export function looksLikeInfoFrame(bytes: Uint8Array, at: number): boolean {
+  const side = sideInfoLength(bytes, at)
+  const body = at + 4
+  if (frameLength(bytes, at) - 4 < side + 8 || body + side + 4 > bytes.length) return false
+  for (let i = 2; i < side; i++) if (bytes[body + i] !== 0) return false
+  return ascii(bytes, body + side, 'Xing') || ascii(bytes, body + side, 'Info')
 }
 
 /** Reads the frame header at `at` (a sync found by findFrameSync) and any Xing/LAME tag in it. */

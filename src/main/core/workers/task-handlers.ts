@@ -1,4 +1,13 @@
+import { decodeFlacSegment } from '../audio/flac-segment-task'
+import { decodeMp3Segment } from '../audio/mp3-segment-task'
+import { scanPcmFile } from '../assets/pcm-scan-task'
+import { renderWavRange } from '../export/wav-range-task'
 import type { TaskHandlers } from './tasks'
 
 /** The implementation of every worker task, shared by the worker entry and the inline runner. */
-export const taskHandlers: TaskHandlers = {}
+export const taskHandlers: TaskHandlers = {
+  'audio-decode-flac-segment': decodeFlacSegment,
+  'audio-decode-mp3-segment': decodeMp3Segment,
+  'assets-scan-pcm-file': scanPcmFile,
+  'export-wav-range': renderWavRange,
+}

@@ -1,10 +1,23 @@
+import type { FlacSegmentInput, FlacSegmentOutput } from '../audio/flac-segment-task'
+import type { Mp3SegmentInput, Mp3SegmentOutput } from '../audio/mp3-segment-task'
+import type { PcmScanFileInput, PcmScanFileOutput } from '../assets/pcm-scan-task'
+import type { WavRangeInput } from '../export/wav-range-task'
+
 /**
  * The work that runs on worker threads, as a table of task kinds with their input and output.
  * Inputs and outputs cross threads by structured clone; big buffers are transferred.
  */
 // Each feature adds its tasks here and their implementation in task-handlers.ts.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface WorkerTasks {}
+export interface WorkerTasks {
+  /** Decodes the frames in a range of a FLAC file (audio/flac-segment-task.ts). */
+  'audio-decode-flac-segment': { input: FlacSegmentInput; output: FlacSegmentOutput }
+  /** Decodes a run of frames of an MP3 file (audio/mp3-segment-task.ts, for mp3-parallel.ts). */
+  'audio-decode-mp3-segment': { input: Mp3SegmentInput; output: Mp3SegmentOutput }
+  /** Checks a WAV/AIFF file and computes its peaks, for an import (assets/pcm-scan-task.ts). */
+  'assets-scan-pcm-file': { input: PcmScanFileInput; output: PcmScanFileOutput }
+  /** Renders a range of a WAV stems export into its temporary files (export/wav-range-task.ts). */
+  'export-wav-range': { input: WavRangeInput; output: { frames: number } }
+}
 
 export type TaskKind = keyof WorkerTasks
 
