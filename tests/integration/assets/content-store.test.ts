@@ -50,6 +50,35 @@ describe('content-addressed asset store', () => {
     expect(readdirSync(join(dir, 'assets', 'tmp'))).toEqual([])
   })
 
+  it('writes a blob given in chunks, handing each chunk back once it is written', async () => {
+    const dir = tempDir()
+    const store = new ContentStore(dir)
+    const bytes = randomBytes(70 * 1024 * 1024 + 5) // past the in-flight limit and a sync step
+    const writer = await store.begin()
+    const handedBack: Uint8Array[] = []
+    for (let at = 0; at < bytes.length; at += 3 * 1024 * 1024) {
+      await writer.write(bytes.subarray(at, at + 3 * 1024 * 1024), (chunk) =>
+        handedBack.push(chunk),
+      )
+    }
+    const stored = await store.commit(writer, 'wav')
+    expect(stored).toMatchObject({ sha256: sha(bytes), size: bytes.length, created: true })
+    expect(handedBack).toHaveLength(Math.ceil(bytes.length / (3 * 1024 * 1024)))
+    expect(readFileSync(stored.path).equals(bytes)).toBe(true)
+    expect(readdirSync(join(dir, 'assets', 'tmp'))).toEqual([])
+  })
+
+  it('removes an aborted blob and refuses more bytes for it', async () => {
+    const dir = tempDir()
+    const store = new ContentStore(dir)
+    const writer = await store.begin()
+    await writer.write(randomBytes(1000))
+    await writer.abort()
+    await expect(writer.write(randomBytes(10))).rejects.toThrow(/aborted/)
+    expect(readdirSync(join(dir, 'assets', 'tmp'))).toEqual([])
+    expect(readdirSync(join(dir, 'assets'))).toEqual(['tmp'])
+  })
+
   it('refuses paths that are not content addresses', () => {
     const store = new ContentStore(tempDir())
     expect(() => store.pathOf('../../etc/passwd', 'wav')).toThrow(/not a content address/)

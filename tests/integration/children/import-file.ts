@@ -1,11 +1,12 @@
 // Child process for the memory test: imports one file through the real core and reports the
-// process's peak resident set size as the OS measured it (getrusage).
+// process's peak resident set size as the OS measured it (getrusage). With a worker script, heavy
+// work runs on worker threads (in this process: their memory counts too).
 import { createCore } from '../../../src/main/core/core'
 import { Secrets } from '../../../src/main/core/secrets/secrets'
 
 async function main(): Promise<void> {
-  const [dataDir, path] = process.argv.slice(2)
-  if (!dataDir || !path) throw new Error('usage: import-file <dataDir> <audio path>')
+  const [dataDir, path, workerScript] = process.argv.slice(2)
+  if (!dataDir || !path) throw new Error('usage: import-file <dataDir> <audio path> [worker.js]')
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined }
   const core = createCore({
     dataDir,
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     log: silent,
     mode: 'browser',
     env: {},
+    workerScript,
   })
   const project = await core.dispatch('projects.create', { name: 'Memory' })
   if (!project.ok) throw new Error(project.error.message)

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { randomUUID } from 'node:crypto'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { BlobWriter } from './blob-writer'
+import { BufferPool, readChunks } from './file-chunks'
 
 export interface StoredBlob {
   sha256: string
@@ -13,6 +14,9 @@ export interface StoredBlob {
 }
 
 const EXT = /^[a-z0-9]{1,8}$/
+
+/** Bytes handed to a BlobWriter at a time when copying a file or a buffer. */
+export const STORE_CHUNK_BYTES = 4 << 20
 
 /**
  * Audio files by content: `assets/<first two hex>/<sha256>.<ext>`. Writes go to a temporary file
@@ -34,56 +38,75 @@ export class ContentStore {
     return join(this.root, sha256.slice(0, 2), `${sha256}.${ext}`)
   }
 
+  /**
+   * Starts a blob: write its bytes in order, then `store.commit(writer, ext)`, or `writer.abort()`
+   * to leave nothing behind.
+   */
+  async begin(): Promise<BlobWriter> {
+    await mkdir(this.#tmp, { recursive: true })
+    return BlobWriter.create(join(this.#tmp, `${randomUUID()}.part`))
+  }
+
+  /**
+   * Makes a finished blob part of the store: durable (file and folder fsynced) under its content
+   * address, or dropped when identical bytes are already there. Aborts the writer on failure.
+   */
+  async commit(writer: BlobWriter, ext: string): Promise<StoredBlob> {
+    if (!EXT.test(ext)) {
+      await writer.abort()
+      throw new Error(`invalid extension ${ext}`)
+    }
+    const { sha256, size } = await writer.finish()
+    const path = this.pathOf(sha256, ext)
+    if (await exists(path)) {
+      await rm(writer.path, { force: true })
+      return { sha256, ext, path, size, created: false }
+    }
+    const dir = join(this.root, sha256.slice(0, 2))
+    try {
+      await mkdir(dir, { recursive: true })
+      await rename(writer.path, path)
+    } catch (error) {
+      await rm(writer.path, { force: true })
+      throw error
+    }
+    await syncDirectory(dir)
+    return { sha256, ext, path, size, created: true }
+  }
+
   async putBytes(bytes: Uint8Array, ext: string): Promise<StoredBlob> {
-    return this.#put(ext, async (write) => {
-      await write(bytes)
+    return this.#put(ext, async (writer) => {
+      for (let at = 0; at < bytes.length; at += STORE_CHUNK_BYTES) {
+        await writer.write(bytes.subarray(at, at + STORE_CHUNK_BYTES))
+      }
     })
   }
 
   /** Copies a file in chunks, hashing on the way, so large files never sit in memory. */
   async putFile(sourcePath: string, ext: string): Promise<StoredBlob> {
-    return this.#put(ext, async (write) => {
-      for await (const chunk of createReadStream(sourcePath, { highWaterMark: 1 << 20 })) {
-        await write(chunk as Buffer)
+    return this.#put(ext, async (writer) => {
+      const source = await open(sourcePath, 'r')
+      try {
+        const pool = new BufferPool(STORE_CHUNK_BYTES, 6)
+        for await (const chunk of readChunks(source, 0, pool)) {
+          await writer.write(chunk, (written) => pool.release(written))
+        }
+      } finally {
+        await source.close()
       }
     })
   }
 
-  async #put(
-    ext: string,
-    produce: (write: (chunk: Uint8Array) => Promise<void>) => Promise<void>,
-  ): Promise<StoredBlob> {
+  async #put(ext: string, produce: (writer: BlobWriter) => Promise<void>): Promise<StoredBlob> {
     if (!EXT.test(ext)) throw new Error(`invalid extension ${ext}`)
-    await mkdir(this.#tmp, { recursive: true })
-    const tmpPath = join(this.#tmp, `${randomUUID()}.part`)
-    const hash = createHash('sha256')
-    let size = 0
-    const file = await open(tmpPath, 'wx')
+    const writer = await this.begin()
     try {
-      await produce(async (chunk) => {
-        hash.update(chunk)
-        size += chunk.byteLength
-        await file.write(chunk)
-      })
-      await file.sync()
+      await produce(writer)
     } catch (error) {
-      await file.close()
-      await rm(tmpPath, { force: true })
+      await writer.abort()
       throw error
     }
-    await file.close()
-
-    const sha256 = hash.digest('hex')
-    const path = this.pathOf(sha256, ext)
-    if (await exists(path)) {
-      await rm(tmpPath, { force: true })
-      return { sha256, ext, path, size, created: false }
-    }
-    const dir = join(this.root, sha256.slice(0, 2))
-    await mkdir(dir, { recursive: true })
-    await rename(tmpPath, path)
-    await syncDirectory(dir)
-    return { sha256, ext, path, size, created: true }
+    return this.commit(writer, ext)
   }
 }
 

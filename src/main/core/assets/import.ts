@@ -1,10 +1,16 @@
+import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
 import { AppError } from '../app-error'
 import { AudioError } from '../audio/audio-error'
 import { decodeAudioBytes, decodeAudioFile, type AudioDecodeStream } from '../audio/decode'
+import { PcmScanner, type PcmContainer } from '../audio/pcm-scan'
 import { PeaksBuilder, serializePeaks } from '../audio/peaks'
-import type { ContentStore, StoredBlob } from './content-store'
+import { SNIFF_BYTES, sniffFormat } from '../audio/sniff'
+import type { TaskRunner } from '../workers/tasks'
+import { STORE_CHUNK_BYTES, type ContentStore, type StoredBlob } from './content-store'
+import { BufferPool, readChunks } from './file-chunks'
+import { importError, sourceStep } from './import-errors'
 
 export type ImportSource =
   { kind: 'bytes'; name: string; bytes: Uint8Array } | { kind: 'path'; path: string }
@@ -28,56 +34,188 @@ const EXTENSIONS: Record<AudioFormat, string> = {
   'ogg-opus': 'opus',
 }
 
+/** Bytes the PCM scan takes at a time: it then works on bytes still in the CPU cache. */
+const SCAN_BYTES = 1 << 20
+/** Read buffers of a file import: those being written, the one in hand and the one read ahead. */
+const READ_BUFFERS = 6
+
+/** What checking the audio gives, besides the stored bytes. */
+interface Checked {
+  format: AudioFormat
+  sampleRate: number
+  channels: number
+  frames: number
+  peaks: Uint8Array
+}
+
+/** The bytes of the file being imported, in chunks; `release` gives a chunk's buffer back. */
+interface Chunks {
+  size: number
+  chunks: AsyncIterator<Uint8Array>
+  release: (chunk: Uint8Array) => void
+}
+
 /**
- * Decodes a file in one streaming pass (validating it and computing its peaks), then stores the
- * original bytes by content. A file that does not decode stores nothing.
+ * How to check a file, given the container its first bytes show: a WAV/AIFF file scanned here
+ * while it is stored, or a check running apart (a decode, or a worker's scan) meanwhile.
+ */
+type CheckPlan = (container: PcmContainer | null) => { scanHere: PcmContainer } | Promise<Checked>
+
+/**
+ * Checks a file (decoding it, or for WAV/AIFF validating its header and data), computes its
+ * peaks, and stores its bytes by content, reading it once here: the bytes read are hashed and
+ * written to the store while they are checked. A file that does not decode stores nothing. With
+ * `tasks` running in parallel, a WAV/AIFF file's check and peaks run on a worker thread (which
+ * reads the file itself) while this thread hashes and stores it.
  */
 export async function decodeAndStore(
   source: ImportSource,
   store: ContentStore,
+  tasks?: TaskRunner,
 ): Promise<DecodedImport> {
-  const name = source.kind === 'bytes' ? source.name : basename(source.path)
-  const stream: AudioDecodeStream =
-    source.kind === 'bytes' ? decodeAudioBytes(source.bytes) : decodeAudioFile(source.path)
-  let info
-  let frames = 0
-  let peaks: PeaksBuilder | undefined
+  if (source.kind === 'bytes') {
+    const { name, bytes } = source
+    return importChunks(name, bytesChunks(bytes), store, (container) =>
+      container ? { scanHere: container } : checkDecoded(name, decodeAudioBytes(bytes)),
+    )
+  }
+  const { path } = source
+  const name = basename(path)
+  const file = await sourceStep(name, () => open(path, 'r'))
   try {
-    info = await stream.info()
+    const chunks = await fileChunks(name, file)
+    return await importChunks(name, chunks, store, (container) => {
+      if (!container) return checkDecoded(name, decodeAudioFile(path, { tasks }))
+      if (!tasks || tasks.parallelism < 2) return { scanHere: container }
+      return sourceStep(name, () => tasks.run('assets-scan-pcm-file', { path, container })).then(
+        (scanned): Checked => ({ format: container, ...scanned }),
+      )
+    })
+  } finally {
+    await file.close()
+  }
+}
+
+async function importChunks(
+  name: string,
+  { size, chunks, release }: Chunks,
+  store: ContentStore,
+  plan: CheckPlan,
+): Promise<DecodedImport> {
+  const first = await sourceStep(name, () => chunks.next())
+  const head = first.done ? new Uint8Array(0) : first.value
+  const container = pcmContainer(head)
+  const writer = await store.begin()
+  let checked: Checked
+  try {
+    const check = plan(container)
+    if ('scanHere' in check) {
+      const scanner = new PcmScanner(check.scanHere, size)
+      for (let chunk = head; chunk.length > 0; chunk = await nextChunk(name, chunks)) {
+        // Scanned before it is handed to the writer, which releases it once written.
+        for (let at = 0; at < chunk.length; at += SCAN_BYTES) {
+          const part = chunk.subarray(at, at + SCAN_BYTES)
+          scanStep(name, () => scanner.push(part))
+        }
+        await writer.write(chunk, release)
+      }
+      checked = scanStep(name, () => pcmChecked(check.scanHere, scanner))
+    } else {
+      checked = await checkedWhileCopying(check, async (stop) => {
+        for (let chunk = head; chunk.length > 0 && !stop(); chunk = await nextChunk(name, chunks)) {
+          await writer.write(chunk, release)
+        }
+      })
+    }
+  } catch (error) {
+    await chunks.return?.()
+    await writer.abort()
+    throw error
+  }
+  const blob = await store.commit(writer, EXTENSIONS[checked.format])
+  return { name, ...checked, blob }
+}
+
+function bytesChunks(bytes: Uint8Array): Chunks {
+  function* views(): Generator<Uint8Array> {
+    for (let at = 0; at < bytes.length; at += STORE_CHUNK_BYTES) {
+      yield bytes.subarray(at, at + STORE_CHUNK_BYTES)
+    }
+  }
+  const iterator = views()
+  return {
+    size: bytes.length,
+    chunks: { next: () => Promise.resolve(iterator.next()) },
+    release: () => undefined,
+  }
+}
+
+async function fileChunks(name: string, file: FileHandle): Promise<Chunks> {
+  const { size } = await sourceStep(name, () => file.stat())
+  const pool = new BufferPool(STORE_CHUNK_BYTES, READ_BUFFERS)
+  return {
+    size,
+    chunks: readChunks(file, 0, pool),
+    release: (chunk) => pool.release(chunk),
+  }
+}
+
+/** The next chunk, empty at the end; a read failure is reported as the file's. */
+async function nextChunk(name: string, chunks: AsyncIterator<Uint8Array>): Promise<Uint8Array> {
+  const next = await sourceStep(name, () => chunks.next())
+  return next.done ? new Uint8Array(0) : next.value
+}
+
+/** The container when the bytes start like a WAV or AIFF file (checked further by the scan). */
+function pcmContainer(head: Uint8Array): PcmContainer | null {
+  const format = sniffFormat(head.subarray(0, SNIFF_BYTES))
+  return format === 'wav' || format === 'aiff' ? format : null
+}
+
+function scanStep<T>(name: string, step: () => T): T {
+  try {
+    return step()
+  } catch (error) {
+    throw importError(name, error)
+  }
+}
+
+function pcmChecked(container: PcmContainer, scanner: PcmScanner): Checked {
+  const { sampleRate, channels, frames, peaks } = scanner.end()
+  return { format: container, sampleRate, channels, frames, peaks: serializePeaks(peaks) }
+}
+
+/** Decodes a compressed file to check it and compute its peaks. */
+async function checkDecoded(name: string, stream: AudioDecodeStream): Promise<Checked> {
+  return sourceStep(name, async () => {
+    const info = await stream.info()
     if (info.format === 'm4a') throw new AudioError('unsupported', 'M4A/AAC is not supported')
-    peaks = new PeaksBuilder(info.channels)
+    const peaks = new PeaksBuilder(info.channels)
+    let frames = 0
     for await (const chunk of stream.frames()) {
       peaks.push(chunk)
       frames += chunk[0]?.length ?? 0
     }
-  } catch (error) {
-    throw importError(name, error)
-  }
-  if (frames === 0) throw new AppError('invalid_input', `${name}: the file holds no audio`)
-  const format = info.format
-  const ext = EXTENSIONS[format]
-  const blob =
-    source.kind === 'bytes'
-      ? await store.putBytes(source.bytes, ext)
-      : await store.putFile(source.path, ext)
-  return {
-    name,
-    format,
-    sampleRate: info.sampleRate,
-    channels: info.channels,
-    frames,
-    peaks: serializePeaks(peaks.finish()),
-    blob,
-  }
+    if (frames === 0) throw new AppError('invalid_input', `${name}: the file holds no audio`)
+    const { format, sampleRate, channels } = info
+    return { format, sampleRate, channels, frames, peaks: serializePeaks(peaks.finish()) }
+  })
 }
 
-function importError(name: string, error: unknown): AppError {
-  if (error instanceof AudioError) return new AppError('invalid_input', `${name}: ${error.message}`)
-  const code = (error as NodeJS.ErrnoException | null)?.code
-  if (code === 'ENOENT') return new AppError('not_found', `${name}: the file does not exist`)
-  if (code === 'EACCES' || code === 'EPERM') {
-    return new AppError('invalid_input', `${name}: permission denied`)
-  }
-  if (code === 'EISDIR') return new AppError('invalid_input', `${name}: is a folder, not a file`)
-  return new AppError('invalid_input', `${name}: could not be read (${String(error)})`)
+/**
+ * Runs the copy while the check runs, stopping the copy early when the check fails. A failed
+ * check wins (it says what is wrong with the file); otherwise the copy's failure (reading the
+ * file, or writing the store).
+ */
+async function checkedWhileCopying(
+  checking: Promise<Checked>,
+  copy: (stop: () => boolean) => Promise<void>,
+): Promise<Checked> {
+  let failed = false
+  checking.catch(() => (failed = true))
+  const copying = copy(() => failed)
+  const [checked, copied] = await Promise.allSettled([checking, copying])
+  if (checked.status === 'rejected') throw checked.reason
+  if (copied.status === 'rejected') throw copied.reason
+  return checked.value
 }

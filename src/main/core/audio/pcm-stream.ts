@@ -96,18 +96,22 @@ export function decodePcmFile<H extends PcmHeader>(
 }
 
 /**
- * Incremental decoder: push the bytes of a file in chunks of any size (for example from a read
- * stream); each push returns the planar frames completed by that chunk (possibly none). Holds at
- * most one partial frame between pushes, plus the header bytes until the header is complete.
+ * Splits the bytes of a PCM file, pushed in chunks of any size, into its header and runs of whole
+ * frames of its data region. Holds at most one partial frame between pushes, plus the header
+ * bytes until the header is complete. The runs are views, valid until the next push.
  */
-export class PcmStreamDecoder<H extends PcmHeader> {
+export class PcmFrameSplitter<H extends PcmHeader> {
   private headBytes: Uint8Array = new Uint8Array(0)
   private _header: H | undefined
-  private bytesSeen = 0
+  private _bytesSeen = 0
   /** Bytes of the data region consumed so far. */
   private dataConsumed = 0
+  /** The partial frame left by the previous chunk: carryLength bytes. */
   private carry = new Uint8Array(0)
-  private _framesDecoded = 0
+  private carryLength = 0
+  /** The frame completed from the carry and the start of a chunk. */
+  private joined = new Uint8Array(0)
+  private _frames = 0
 
   constructor(
     private readonly parse: HeaderParser<H>,
@@ -119,29 +123,140 @@ export class PcmStreamDecoder<H extends PcmHeader> {
     return this._header
   }
 
+  /** Frames of the data region seen so far. */
+  get frames(): number {
+    return this._frames
+  }
+
+  /** Bytes pushed so far. */
+  get bytesSeen(): number {
+    return this._bytesSeen
+  }
+
+  /** Calls `onFrames` with the runs of whole frames this chunk completes (none, one or two). */
+  push(chunk: Uint8Array, onFrames: (frames: Uint8Array) => void): void {
+    this._bytesSeen += chunk.length
+    if (this._header !== undefined) {
+      this.split(chunk, onFrames)
+      return
+    }
+    let bytes = chunk
+    if (this.headBytes.length > 0) {
+      bytes = new Uint8Array(this.headBytes.length + chunk.length)
+      bytes.set(this.headBytes)
+      bytes.set(chunk, this.headBytes.length)
+    }
+    const options = this.fileSize === undefined ? {} : { fileSize: this.fileSize }
+    const header = this.parse(bytes, options)
+    if (header === undefined) {
+      this.headBytes = bytes === chunk ? chunk.slice() : bytes
+      return
+    }
+    this._header = header
+    this.headBytes = new Uint8Array(0)
+    // Continue with the bytes of the data region in hand.
+    this.split(bytes.subarray(Math.min(header.dataOffset, bytes.length)), onFrames)
+  }
+
+  /**
+   * Signals the end of the input. Throws AudioError when the header never completed; returns the
+   * total number of frames. A trailing partial frame is dropped. Frames that only a header
+   * completed at the end makes available are counted but not passed on.
+   */
+  end(): number {
+    if (this._header === undefined) {
+      if (this._bytesSeen === 0) throw new AudioError('empty', 'the file is empty (0 bytes)')
+      const header = this.parse(this.headBytes, { fileSize: this._bytesSeen, final: true })
+      if (header === undefined) throw new AudioError('truncated', 'the file ends inside its header')
+      this._header = header
+      this.split(
+        this.headBytes.subarray(Math.min(header.dataOffset, this.headBytes.length)),
+        () => {},
+      )
+    }
+    return this._frames
+  }
+
+  private split(input: Uint8Array, onFrames: (frames: Uint8Array) => void): void {
+    const header = this._header!
+    const remaining = header.dataLength - this.dataConsumed
+    let bytes = input.length > remaining ? input.subarray(0, remaining) : input
+    if (bytes.length === 0) return
+    this.dataConsumed += bytes.length
+    const align = header.blockAlign
+    if (this.carry.length !== align) {
+      this.carry = new Uint8Array(align)
+      this.joined = new Uint8Array(align)
+    }
+    // Complete the partial frame left by the previous chunk, without copying the whole chunk.
+    if (this.carryLength > 0) {
+      const need = align - this.carryLength
+      if (bytes.length < need) {
+        this.carry.set(bytes, this.carryLength)
+        this.carryLength += bytes.length
+        return
+      }
+      this.joined.set(this.carry.subarray(0, this.carryLength))
+      this.joined.set(bytes.subarray(0, need), this.carryLength)
+      this.carryLength = 0
+      bytes = bytes.subarray(need)
+      this._frames += 1
+      onFrames(this.joined)
+    }
+    const frames = Math.floor(bytes.length / align)
+    const whole = frames * align
+    this.carry.set(bytes.subarray(whole))
+    this.carryLength = bytes.length - whole
+    if (frames === 0) return
+    this._frames += frames
+    onFrames(bytes.subarray(0, whole))
+  }
+}
+
+/**
+ * Incremental decoder: push the bytes of a file in chunks of any size (for example from a read
+ * stream); each push returns the planar frames completed by that chunk (possibly none). Holds at
+ * most one partial frame between pushes, plus the header bytes until the header is complete.
+ */
+export class PcmStreamDecoder<H extends PcmHeader> {
+  private readonly splitter: PcmFrameSplitter<H>
+  private readonly runs: Uint8Array[] = []
+  private readonly collect = (frames: Uint8Array): void => {
+    this.runs.push(frames)
+  }
+
+  constructor(parse: HeaderParser<H>, fileSize?: number) {
+    this.splitter = new PcmFrameSplitter(parse, fileSize)
+  }
+
+  /** The header, once enough bytes have been pushed. */
+  get header(): H | undefined {
+    return this.splitter.header
+  }
+
   get framesDecoded(): number {
-    return this._framesDecoded
+    return this.splitter.frames
   }
 
   /** Returns the planar frames completed by this chunk, or [] when it completed none. */
   push(chunk: Uint8Array): Float32Array[] {
-    this.bytesSeen += chunk.length
-    if (this._header === undefined) {
-      const joined = new Uint8Array(this.headBytes.length + chunk.length)
-      joined.set(this.headBytes)
-      joined.set(chunk, this.headBytes.length)
-      const options = this.fileSize === undefined ? {} : { fileSize: this.fileSize }
-      const header = this.parse(joined, options)
-      if (header === undefined) {
-        this.headBytes = joined
-        return []
-      }
-      this._header = header
-      this.headBytes = new Uint8Array(0)
-      // Continue with the bytes of the data region in hand.
-      return this.decodeData(joined.subarray(Math.min(header.dataOffset, joined.length)))
+    const runs = this.runs
+    runs.length = 0
+    this.splitter.push(chunk, this.collect)
+    if (runs.length === 0) return []
+    const header = this.splitter.header!
+    let total = 0
+    for (const run of runs) total += run.length / header.blockAlign
+    const out: Float32Array[] = []
+    for (let c = 0; c < header.channels; c++) out.push(new Float32Array(total))
+    let at = 0
+    for (const run of runs) {
+      const frames = run.length / header.blockAlign
+      decodeInterleaved(header.layout, run, frames, out, at)
+      at += frames
     }
-    return this.decodeData(chunk)
+    runs.length = 0
+    return out
   }
 
   /**
@@ -149,50 +264,7 @@ export class PcmStreamDecoder<H extends PcmHeader> {
    * total number of frames decoded. A trailing partial frame is dropped.
    */
   end(): number {
-    if (this._header === undefined) {
-      if (this.bytesSeen === 0) throw new AudioError('empty', 'the file is empty (0 bytes)')
-      const header = this.parse(this.headBytes, { fileSize: this.bytesSeen, final: true })
-      if (header === undefined) throw new AudioError('truncated', 'the file ends inside its header')
-      this._header = header
-      this.decodeData(this.headBytes.subarray(Math.min(header.dataOffset, this.headBytes.length)))
-    }
-    return this._framesDecoded
-  }
-
-  private decodeData(input: Uint8Array): Float32Array[] {
-    const header = this._header!
-    const remaining = header.dataLength - this.dataConsumed
-    let bytes = input.length > remaining ? input.subarray(0, remaining) : input
-    if (bytes.length === 0) return []
-    this.dataConsumed += bytes.length
-    const align = header.blockAlign
-    // Complete the partial frame left by the previous chunk, without copying the whole chunk.
-    let first: Uint8Array | null = null
-    if (this.carry.length > 0) {
-      const need = align - this.carry.length
-      if (bytes.length < need) {
-        const joined = new Uint8Array(this.carry.length + bytes.length)
-        joined.set(this.carry)
-        joined.set(bytes, this.carry.length)
-        this.carry = joined
-        return []
-      }
-      first = new Uint8Array(align)
-      first.set(this.carry)
-      first.set(bytes.subarray(0, need), this.carry.length)
-      bytes = bytes.subarray(need)
-    }
-    const frames = Math.floor(bytes.length / align)
-    this.carry = bytes.slice(frames * align)
-    const lead = first === null ? 0 : 1
-    const total = lead + frames
-    if (total === 0) return []
-    const out: Float32Array[] = []
-    for (let c = 0; c < header.channels; c++) out.push(new Float32Array(total))
-    if (first !== null) decodeInterleaved(header.layout, first, 1, out, 0)
-    decodeInterleaved(header.layout, bytes, frames, out, lead)
-    this._framesDecoded += total
-    return out
+    return this.splitter.end()
   }
 }
 

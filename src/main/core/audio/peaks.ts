@@ -42,16 +42,13 @@ const MAGIC = 0x4b50534d // 'MSPK' read as little-endian u32
 const VERSION = 1
 const SCALE = 32767
 
-class LevelAccumulator {
+/** The growing per-channel min/max arrays of one level, as peaks complete. */
+export class PeakArrays {
   min: Float32Array[] = []
   max: Float32Array[] = []
   count = 0
-  private fill = 0
-  private curMin: Float64Array
-  private curMax: Float64Array
 
   constructor(
-    readonly framesPerPeak: number,
     private readonly channels: number,
     capacity: number,
   ) {
@@ -59,11 +56,10 @@ class LevelAccumulator {
       this.min.push(new Float32Array(capacity))
       this.max.push(new Float32Array(capacity))
     }
-    this.curMin = new Float64Array(channels).fill(Infinity)
-    this.curMax = new Float64Array(channels).fill(-Infinity)
   }
 
-  private ensure(extra: number): void {
+  /** Makes room for `extra` more peaks. */
+  reserve(extra: number): void {
     const need = this.count + extra
     const cap = this.min[0]?.length ?? 0
     if (need <= cap) return
@@ -78,19 +74,46 @@ class LevelAccumulator {
     }
   }
 
+  level(framesPerPeak: number): PeakLevel {
+    return {
+      framesPerPeak,
+      count: this.count,
+      min: this.min.map((a) => a.slice(0, this.count)),
+      max: this.max.map((a) => a.slice(0, this.count)),
+    }
+  }
+}
+
+class LevelAccumulator {
+  readonly peaks: PeakArrays
+  private fill = 0
+  private curMin: Float64Array
+  private curMax: Float64Array
+
+  constructor(
+    readonly framesPerPeak: number,
+    private readonly channels: number,
+    capacity: number,
+  ) {
+    this.peaks = new PeakArrays(channels, capacity)
+    this.curMin = new Float64Array(channels).fill(Infinity)
+    this.curMax = new Float64Array(channels).fill(-Infinity)
+  }
+
   push(chunk: Float32Array[], frames: number): void {
     const fpp = this.framesPerPeak
-    this.ensure(Math.ceil((this.fill + frames) / fpp))
+    const peaks = this.peaks
+    peaks.reserve(Math.ceil((this.fill + frames) / fpp))
     let fillAfter = this.fill
-    let countAfter = this.count
+    let countAfter = peaks.count
     for (let c = 0; c < this.channels; c++) {
       const src = chunk[c]!
-      const outMin = this.min[c]!
-      const outMax = this.max[c]!
+      const outMin = peaks.min[c]!
+      const outMax = peaks.max[c]!
       let mn = this.curMin[c]!
       let mx = this.curMax[c]!
       let fill = this.fill
-      let count = this.count
+      let count = peaks.count
       let i = 0
       while (i < frames) {
         const end = Math.min(frames, i + fpp - fill)
@@ -116,28 +139,24 @@ class LevelAccumulator {
       countAfter = count
     }
     this.fill = fillAfter
-    this.count = countAfter
+    peaks.count = countAfter
   }
 
   finish(): PeakLevel {
+    const peaks = this.peaks
     if (this.fill > 0) {
-      this.ensure(1)
+      peaks.reserve(1)
       for (let c = 0; c < this.channels; c++) {
         const mn = this.curMin[c]!
         const mx = this.curMax[c]!
         // A partial bucket of NaNs only: show silence.
-        this.min[c]![this.count] = mn === Infinity ? 0 : mn
-        this.max[c]![this.count] = mx === -Infinity ? 0 : mx
+        peaks.min[c]![peaks.count] = mn === Infinity ? 0 : mn
+        peaks.max[c]![peaks.count] = mx === -Infinity ? 0 : mx
       }
-      this.count++
+      peaks.count++
       this.fill = 0
     }
-    return {
-      framesPerPeak: this.framesPerPeak,
-      count: this.count,
-      min: this.min.map((a) => a.slice(0, this.count)),
-      max: this.max.map((a) => a.slice(0, this.count)),
-    }
+    return peaks.level(this.framesPerPeak)
   }
 }
 
@@ -171,12 +190,50 @@ function mergeLevel(source: PeakLevel, framesPerPeak: number, frames: number): P
 }
 
 /**
+ * Which levels a set of resolutions needs computed from the samples (`direct`), and which are
+ * derived at the end from the finest one (`derived`: multiples of it). Throws RangeError on an
+ * empty set or a resolution that is not a positive integer.
+ */
+export function planPeakLevels(resolutions: readonly number[]): {
+  direct: number[]
+  derived: number[]
+} {
+  const sorted = [...new Set(resolutions)].sort((a, b) => a - b)
+  if (sorted.length === 0) throw new RangeError('at least one peak resolution is needed')
+  for (const r of sorted) {
+    if (!Number.isInteger(r) || r < 1) throw new RangeError(`invalid peak resolution: ${r}`)
+  }
+  const finest = sorted[0]!
+  const direct: number[] = []
+  const derived: number[] = []
+  for (const r of sorted) {
+    if (r !== finest && r % finest === 0) derived.push(r)
+    else direct.push(r)
+  }
+  return { direct, derived }
+}
+
+/** Completes the direct levels (finest first) with the derived ones, ordered finest first. */
+export function assemblePeaks(
+  channels: number,
+  frames: number,
+  direct: PeakLevel[],
+  derived: readonly number[],
+): Peaks {
+  const levels = [...direct]
+  const finest = direct[0]!
+  for (const r of derived) levels.push(mergeLevel(finest, r, frames))
+  levels.sort((a, b) => a.framesPerPeak - b.framesPerPeak)
+  return { channels, frames, levels }
+}
+
+/**
  * Computes peaks incrementally: push planar chunks (all channels the same length), then finish().
  * Levels whose resolution is a multiple of the finest one are derived from it at the end.
  */
 export class PeaksBuilder {
   private readonly direct: LevelAccumulator[] = []
-  private readonly derived: number[] = []
+  private readonly derived: number[]
   private frames = 0
 
   constructor(
@@ -185,15 +242,10 @@ export class PeaksBuilder {
     /** When known, the total frame count, so the arrays are allocated once. */
     expectedFrames = 0,
   ) {
-    const sorted = [...new Set(resolutions)].sort((a, b) => a - b)
-    if (sorted.length === 0) throw new RangeError('at least one peak resolution is needed')
-    for (const r of sorted) {
-      if (!Number.isInteger(r) || r < 1) throw new RangeError(`invalid peak resolution: ${r}`)
-    }
-    const finest = sorted[0]!
-    for (const r of sorted) {
-      if (r !== finest && r % finest === 0) this.derived.push(r)
-      else this.direct.push(new LevelAccumulator(r, channelCount, Math.ceil(expectedFrames / r)))
+    const plan = planPeakLevels(resolutions)
+    this.derived = plan.derived
+    for (const r of plan.direct) {
+      this.direct.push(new LevelAccumulator(r, channelCount, Math.ceil(expectedFrames / r)))
     }
   }
 
@@ -209,10 +261,7 @@ export class PeaksBuilder {
 
   finish(): Peaks {
     const levels = this.direct.map((l) => l.finish())
-    const finest = levels[0]!
-    for (const r of this.derived) levels.push(mergeLevel(finest, r, this.frames))
-    levels.sort((a, b) => a.framesPerPeak - b.framesPerPeak)
-    return { channels: this.channelCount, frames: this.frames, levels }
+    return assemblePeaks(this.channelCount, this.frames, levels, this.derived)
   }
 }
 

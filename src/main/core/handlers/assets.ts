@@ -16,7 +16,7 @@ export function assetHandlers(ctx: CoreContext): AssetHandlers {
         'data' in input
           ? { kind: 'bytes' as const, name: input.name, bytes: Buffer.from(input.data, 'base64') }
           : { kind: 'path' as const, path: input.path }
-      const decoded = await decodeAndStore(source, ctx.contentStore)
+      const decoded = await decodeAndStore(source, ctx.contentStore, ctx.tasks)
       const asset = db.transaction(() => {
         const existing = assets.findBySha(input.projectId, decoded.blob.sha256)
         if (existing) return existing

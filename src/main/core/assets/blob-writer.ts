@@ -1,0 +1,132 @@
+import { createHash, type Hash } from 'node:crypto'
+import { open, rm, type FileHandle } from 'node:fs/promises'
+
+/** Bytes handed to the libuv pool and not yet written, beyond which `write` waits. */
+const MAX_IN_FLIGHT_BYTES = 16 << 20
+/**
+ * Bytes written between two fdatasyncs while the file is being written, so that the final fsync
+ * has little left to flush (and the disk works while the import computes).
+ */
+const SYNC_EVERY_BYTES = 32 << 20
+
+/**
+ * A temporary file being filled with a blob's bytes, hashing them on the way. `write` hashes in
+ * this thread and leaves the disk write to the libuv pool (several in flight, fdatasynced every
+ * SYNC_EVERY_BYTES), so the caller's own work overlaps the disk's. `finish` waits for the bytes to
+ * be durable (fsync) and gives their SHA-256; `abort` removes the file.
+ */
+export class BlobWriter {
+  readonly #hash: Hash = createHash('sha256')
+  readonly #inFlight = new Set<Promise<void>>()
+  #inFlightBytes = 0
+  #position = 0
+  #unsynced = 0
+  #syncing: Promise<void> | undefined
+  #failure: { error: unknown } | undefined
+  #closed = false
+
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async create(path: string): Promise<BlobWriter> {
+    return new BlobWriter(path, await open(path, 'wx'))
+  }
+
+  /**
+   * Appends `chunk`, which must not change until it is written: `written(chunk)` is called then
+   * (also when the write fails), so that its buffer can be reused. Resolves once there is room
+   * for more; rejects when an earlier write failed.
+   */
+  async write(chunk: Uint8Array, written?: (chunk: Uint8Array) => void): Promise<void> {
+    this.#check()
+    if (chunk.length === 0) {
+      written?.(chunk)
+      return
+    }
+    this.#hash.update(chunk)
+    const position = this.#position
+    this.#position += chunk.length
+    this.#inFlightBytes += chunk.length
+    const done: Promise<void> = this.#writeAll(chunk, position).then(
+      () => {
+        this.#inFlight.delete(done)
+        this.#inFlightBytes -= chunk.length
+        written?.(chunk)
+        this.#unsynced += chunk.length
+        if (this.#unsynced >= SYNC_EVERY_BYTES && this.#syncing === undefined) this.#startSync()
+      },
+      (error: unknown) => {
+        this.#inFlight.delete(done)
+        this.#inFlightBytes -= chunk.length
+        written?.(chunk)
+        this.#failure ??= { error }
+      },
+    )
+    this.#inFlight.add(done)
+    while (this.#inFlightBytes >= MAX_IN_FLIGHT_BYTES && this.#inFlight.size > 0) {
+      await Promise.race(this.#inFlight)
+      this.#check()
+    }
+  }
+
+  /** Waits for every byte to be written and fsynced, closes the file; its hash and size. */
+  async finish(): Promise<{ sha256: string; size: number }> {
+    try {
+      await this.#drain()
+      this.#check()
+      await this.handle.sync()
+      this.#closed = true
+      await this.handle.close()
+    } catch (error) {
+      await this.abort()
+      throw error
+    }
+    return { sha256: this.#hash.digest('hex'), size: this.#position }
+  }
+
+  /** Stops writing and removes the temporary file. Safe to call more than once. */
+  async abort(): Promise<void> {
+    this.#failure ??= { error: new Error('the blob write was aborted') }
+    await this.#drain().catch(() => undefined)
+    if (!this.#closed) {
+      this.#closed = true
+      await this.handle.close().catch(() => undefined)
+    }
+    await rm(this.path, { force: true })
+  }
+
+  #check(): void {
+    if (this.#failure) throw this.#failure.error
+  }
+
+  async #writeAll(chunk: Uint8Array, position: number): Promise<void> {
+    let at = 0
+    while (at < chunk.length) {
+      const { bytesWritten } = await this.handle.write(chunk, at, chunk.length - at, position + at)
+      at += bytesWritten
+    }
+  }
+
+  #startSync(): void {
+    this.#unsynced = 0
+    this.#syncing = this.handle.datasync().then(
+      () => {
+        this.#syncing = undefined
+        if (this.#unsynced >= SYNC_EVERY_BYTES) this.#startSync()
+      },
+      (error: unknown) => {
+        this.#syncing = undefined
+        this.#failure ??= { error }
+      },
+    )
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#inFlight.size > 0 || this.#syncing !== undefined) {
+      if (this.#inFlight.size > 0) await Promise.all(this.#inFlight)
+      else await this.#syncing
+    }
+  }
+}
