@@ -3,11 +3,15 @@ import type { FrameReader, PcmAudio } from '../../../src/main/core/audio/pcm'
 import {
   audibleTracks,
   projectEnd,
+  RenderScratch,
   renderMix,
   renderTrack,
+  renderTrackInto,
+  type BufferedFrameReader,
   type RenderClip,
   type RenderProject,
   type RenderTrack,
+  type StereoBuffer,
 } from '../../../src/main/core/audio/render'
 import { resample } from '../../../src/main/core/audio/resample'
 import { maxDiff, rng, sine } from './helpers'
@@ -186,6 +190,91 @@ describe('renderTrack', () => {
       expect(start).toBeGreaterThanOrEqual(0)
       expect(start + count).toBeLessThanOrEqual(3000)
     }
+  })
+})
+
+describe('renderTrackInto', () => {
+  /** An in-memory source read through the BufferedFrameReader interface, counting its calls. */
+  function buffered(audio: PcmAudio) {
+    const calls = { read: 0, readInto: 0, mixInto: 0 }
+    const frames = audio.channels[0]!.length
+    const reader: BufferedFrameReader = {
+      sampleRate: audio.sampleRate,
+      channelCount: audio.channels.length,
+      frames,
+      read: (start, count) => {
+        calls.read++
+        return audio.channels.map((c) => c.slice(start, start + count))
+      },
+      readInto: (start, count, out, outOffset) => {
+        calls.readInto++
+        audio.channels.forEach((c, ch) => out[ch]!.set(c.subarray(start, start + count), outOffset))
+      },
+      mixInto: (start, count, gain, out, outOffset) => {
+        calls.mixInto++
+        const left = audio.channels[0]!
+        const right = audio.channels[1] ?? left
+        for (let i = 0; i < count; i++) {
+          out[0][outOffset + i] = out[0][outOffset + i]! + left[start + i]! * gain
+          out[1][outOffset + i] = out[1][outOffset + i]! + right[start + i]! * gain
+        }
+      },
+    }
+    return { reader, calls }
+  }
+
+  it('renders into reused buffers exactly what renderTrack returns', () => {
+    const stereo = { sampleRate: RATE, channels: [noise(6000, 21), noise(6000, 22)] }
+    const mono = { sampleRate: RATE, channels: [noise(3000, 23)] }
+    const slow = { sampleRate: 44100, channels: [noise(4000, 24), noise(4000, 25)] }
+    const clips = (s: PcmAudio | FrameReader, m: PcmAudio | FrameReader) => [
+      clip(s, { start: 100, offset: 7, length: 5000, fadeIn: 300, fadeOut: 900, gainDb: -2 }),
+      clip(m, { start: 2500, offset: 1, length: 2999, gainDb: 3 }),
+      clip(s, { start: 4000, offset: 5500, length: 3000 }), // runs past its source
+      clip(slow, { start: 50, offset: 11, length: 3500, fadeOut: 100 }),
+    ]
+    const direct = track(clips(stereo, mono), { gainDb: -1 })
+    const viaReaders = buffered(stereo)
+    const monoReader = buffered(mono)
+    const throughReaders = track(clips(viaReaders.reader, monoReader.reader), { gainDb: -1 })
+    const whole = renderTrack(RATE, direct, 0, 7500)
+    const scratch = new RenderScratch()
+    const out: StereoBuffer = [new Float32Array(1000).fill(7), new Float32Array(1000).fill(7)]
+    for (const t of [direct, throughReaders]) {
+      for (let from = 0; from < 7500; from += 1000) {
+        const to = Math.min(7500, from + 1000)
+        renderTrackInto(RATE, t, from, to, out, scratch)
+        for (let c = 0; c < 2; c++) {
+          expect(Array.from(out[c]!.subarray(0, to - from))).toEqual(
+            Array.from(whole[c]!.subarray(from, to)),
+          )
+        }
+      }
+    }
+    // Ranges without a fade go through mixInto; fades and the source's end through readInto.
+    expect(viaReaders.calls.mixInto).toBeGreaterThan(0)
+    expect(viaReaders.calls.readInto).toBeGreaterThan(0)
+    expect(monoReader.calls.mixInto).toBeGreaterThan(0)
+  })
+
+  it('gives a mono source one buffer after a stereo source used two', () => {
+    const stereo = { sampleRate: RATE, channels: [noise(500, 31), noise(500, 32)] }
+    const mono = { sampleRate: RATE, channels: [noise(500, 33)] }
+    const t = track([
+      clip(stereo, { start: 0, offset: 10, length: 400, fadeIn: 50 }),
+      clip(mono, { start: 100, offset: 20, length: 300, fadeOut: 50 }),
+    ])
+    const scratch = new RenderScratch()
+    const out: StereoBuffer = [new Float32Array(500), new Float32Array(500)]
+    renderTrackInto(RATE, t, 0, 500, out, scratch)
+    const [l, r] = renderTrack(RATE, t, 0, 500)
+    expect(Array.from(out[0])).toEqual(Array.from(l))
+    expect(Array.from(out[1])).toEqual(Array.from(r))
+  })
+
+  it('refuses an output shorter than the range', () => {
+    const out: StereoBuffer = [new Float32Array(10), new Float32Array(10)]
+    expect(() => renderTrackInto(RATE, track([]), 0, 11, out)).toThrow(/fewer than 11 frames/)
   })
 })
 

@@ -5,6 +5,7 @@ import { decodeWav } from '../../../src/main/core/audio/wav-decode'
 import {
   encodeWav,
   encodeWavFrames,
+  encodeWavFramesInto,
   encodeWavHeader,
   encodeWavTrailer,
   wavFileSize,
@@ -12,6 +13,7 @@ import {
   type WavSampleFormat,
 } from '../../../src/main/core/audio/wav-encode'
 import { ffmpegDecode, makeTempDir, maxDiff, rng, run } from './helpers'
+import { roundingCases } from './rounding-cases'
 
 const tmp = makeTempDir('wavenc')
 afterAll(() => tmp.cleanup())
@@ -155,5 +157,82 @@ describe('encodeWav', () => {
     expect(() =>
       encodeWavHeader({ sampleRate: 48000, channels: 0, frames: 1, format: 'int16' }),
     ).toThrow(RangeError)
+  })
+})
+
+/** The encoder as it was before encodeWavFramesInto: Math.round, clamp, NaN as 0, byte by byte. */
+function referenceEncode(format: WavSampleFormat, channels: Float32Array[]): Uint8Array {
+  const nch = channels.length
+  const count = channels[0]!.length
+  const bps = format === 'int16' ? 2 : format === 'int24' ? 3 : 4
+  const out = new Uint8Array(count * nch * bps)
+  const view = new DataView(out.buffer)
+  for (let c = 0; c < nch; c++) {
+    const src = channels[c]!
+    for (let i = 0, o = c * bps; i < count; i++, o += nch * bps) {
+      if (format === 'float32') {
+        view.setFloat32(o, src[i]!, true)
+      } else if (format === 'int16') {
+        let v = Math.round(src[i]! * 32768)
+        v = v > 32767 ? 32767 : v < -32768 ? -32768 : v || 0
+        out[o] = v & 0xff
+        out[o + 1] = (v >> 8) & 0xff
+      } else {
+        let v = Math.round(src[i]! * 8388608)
+        v = v > 8388607 ? 8388607 : v < -8388608 ? -8388608 : v || 0
+        out[o] = v & 0xff
+        out[o + 1] = (v >> 8) & 0xff
+        out[o + 2] = (v >> 16) & 0xff
+      }
+    }
+  }
+  return out
+}
+
+describe('encodeWavFramesInto', () => {
+  const formats: WavSampleFormat[] = ['int16', 'int24', 'float32']
+  for (const format of formats) {
+    it(`writes the same ${format} bytes as the byte-by-byte encoder, at any offset`, () => {
+      for (const nch of [1, 2, 3]) {
+        for (const frames of [0, 1, 2, 3, 1001, 4096]) {
+          const channels = Array.from({ length: nch }, (_, c) =>
+            roundingCases(frames + 5, frames * 7 + c).subarray(5),
+          )
+          const expected = referenceEncode(format, channels)
+          expect(encodeWavFrames(format, channels), `${nch} ch, ${frames} frames`).toEqual(expected)
+          for (const outOffset of [0, 1, 2, 3, 4, 7]) {
+            const out = new Uint8Array(outOffset + expected.length + 3).fill(0xa5)
+            const written = encodeWavFramesInto(format, channels, 0, frames, out, outOffset)
+            expect(written).toBe(expected.length)
+            expect(out.subarray(outOffset, outOffset + written)).toEqual(expected)
+            // Nothing is written outside the frames' bytes.
+            expect(out.subarray(0, outOffset).every((b) => b === 0xa5)).toBe(true)
+            expect(out.subarray(outOffset + written).every((b) => b === 0xa5)).toBe(true)
+          }
+        }
+      }
+    })
+  }
+
+  it('encodes a frame range of longer channels', () => {
+    const channels = [roundingCases(300, 1), roundingCases(300, 2)]
+    const out = new Uint8Array(101 * 6)
+    encodeWavFramesInto('int24', channels, 77, 101, out)
+    expect(out).toEqual(
+      referenceEncode(
+        'int24',
+        channels.map((c) => c.subarray(77, 178)),
+      ),
+    )
+  })
+
+  it('refuses an output buffer too small for the frames', () => {
+    const channels = [new Float32Array(10), new Float32Array(10)]
+    expect(() => encodeWavFramesInto('int16', channels, 0, 10, new Uint8Array(39))).toThrow(
+      /too small/,
+    )
+    expect(() => encodeWavFramesInto('int16', channels, 0, 10, new Uint8Array(40), 1)).toThrow(
+      /too small/,
+    )
   })
 })

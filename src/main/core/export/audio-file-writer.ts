@@ -8,6 +8,7 @@ import {
   encodeWavFrames,
   encodeWavHeader,
   encodeWavTrailer,
+  wavBytesPerSample,
   type WavSampleFormat,
 } from '../audio/wav-encode'
 
@@ -21,26 +22,35 @@ export interface AudioFileSpec {
   tags: Record<string, string>
 }
 
-const WAV_FORMATS: Record<ExportBitDepth, WavSampleFormat> = {
+export const WAV_FORMATS: Record<ExportBitDepth, WavSampleFormat> = {
   16: 'int16',
   24: 'int24',
   32: 'float32',
 }
 
 /**
- * Writes an audio file under a temporary name beside its destination; `commit` fsyncs and links
- * it into place without ever replacing an existing file, `discard` removes it.
+ * Writes an audio file under a temporary name beside its destination. The samples come either
+ * through `write` (in order) or, for WAV, from anyone writing at `dataOffset` in `tempPath` (a
+ * worker thread). `finish` completes, fsyncs and closes the file; `publish` links it into place
+ * without ever replacing an existing file; `discard` removes it (and what publish put in place).
  */
 export class AudioFileWriter {
   readonly tempPath: string
   #handle: FileHandle | undefined
   #flac: FlacEncoder | undefined
+  #dataOffset = 0
+  #published = false
 
   constructor(readonly spec: AudioFileSpec) {
     this.tempPath = join(
       dirname(spec.path),
       `.${basename(spec.path)}.${randomBytes(4).toString('hex')}.part`,
     )
+  }
+
+  /** Where the first sample goes in the file (once open). */
+  get dataOffset(): number {
+    return this.#dataOffset
   }
 
   async open(): Promise<void> {
@@ -52,19 +62,32 @@ export class AudioFileWriter {
       this.#flac = new FlacEncoder({ sampleRate, channels, bitsPerSample: bitDepth })
     }
     this.#handle = await open(this.tempPath, 'wx')
-    await this.#handle.write(this.#flac ? this.#flac.header() : encodeWavHeader(this.#wavOptions()))
+    const header = this.#flac ? this.#flac.header() : encodeWavHeader(this.#wavOptions())
+    await this.#handle.write(header)
+    this.#dataOffset = header.length
   }
 
-  async write(channels: Float32Array[]): Promise<void> {
+  /** Encodes the file's next frames (for `append`, in the same order). */
+  encode(channels: Float32Array[]): Uint8Array {
     if (!this.#handle) throw new Error('writer is not open')
-    await this.#handle.write(
-      this.#flac
-        ? this.#flac.encode(channels)
-        : encodeWavFrames(WAV_FORMATS[this.spec.bitDepth], channels),
-    )
+    return this.#flac
+      ? this.#flac.encode(channels)
+      : encodeWavFrames(WAV_FORMATS[this.spec.bitDepth], channels)
   }
 
-  async commit(overwrite: boolean): Promise<void> {
+  /** Appends what `encode` returned. */
+  async append(bytes: Uint8Array): Promise<void> {
+    if (!this.#handle) throw new Error('writer is not open')
+    await this.#handle.write(bytes)
+  }
+
+  /** Pushes the data written so far towards the disk (so that `finish` has less to wait for). */
+  async flush(): Promise<void> {
+    await this.#handle?.datasync()
+  }
+
+  /** Writes what follows the samples, then fsyncs and closes the temporary file. */
+  async finish(): Promise<void> {
     const handle = this.#handle
     if (!handle) throw new Error('writer is not open')
     if (this.#flac) {
@@ -73,21 +96,33 @@ export class AudioFileWriter {
       // STREAMINFO (totals and MD5) is only known at the end; it sits near the file's start.
       await handle.write(streamInfo, 0, streamInfo.length, FLAC_STREAMINFO_OFFSET)
     } else {
-      await handle.write(encodeWavTrailer(this.#wavOptions()))
+      const options = this.#wavOptions()
+      const trailer = encodeWavTrailer(options)
+      const end =
+        this.#dataOffset + options.frames * options.channels * wavBytesPerSample(options.format)
+      await handle.write(trailer, 0, trailer.length, end)
     }
     await handle.sync()
     await handle.close()
     this.#handle = undefined
+  }
+
+  /** Puts the finished file in place (replacing an existing one only when `overwrite`). */
+  async publish(overwrite: boolean): Promise<void> {
     if (overwrite) await rm(this.spec.path, { force: true })
     // link() fails with EEXIST instead of replacing: a file that appeared meanwhile is kept.
     await link(this.tempPath, this.spec.path)
+    this.#published = true
     await rm(this.tempPath, { force: true })
   }
 
+  /** Removes the temporary file, and the file in place if this export put it there. */
   async discard(): Promise<void> {
     await this.#handle?.close().catch(() => undefined)
     this.#handle = undefined
     await rm(this.tempPath, { force: true })
+    if (this.#published) await rm(this.spec.path, { force: true })
+    this.#published = false
   }
 
   #wavOptions() {

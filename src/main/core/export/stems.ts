@@ -2,12 +2,15 @@ import { access, constants, stat, writeFile, rm, link } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ExportBitDepth, ExportResult, ProjectDetail } from '../../../shared/domain'
 import { AppError } from '../app-error'
-import { audibleTracks, projectEnd, renderTrack, type RenderTrack } from '../audio/render'
 import type { AssetRecord } from '../store/assets'
-import { openAssetSource, type AssetSource } from './asset-source'
-import { AudioFileWriter } from './audio-file-writer'
+import type { TaskRunner } from '../workers/tasks'
+import { describeAssetSource, type SourceSpec } from './asset-source'
+import { AudioFileWriter, WAV_FORMATS } from './audio-file-writer'
+import { BackgroundFlush } from './background-flush'
 import { mixFileName, sidecarFileName, stemFileName } from './file-names'
-import { renderTracks } from './render-plan'
+import { layOutStems, openStemPlan, type StemPlan } from './render-plan'
+import { StemChunkRenderer } from './stem-chunks'
+import { renderWavRanges } from './wav-ranges'
 
 export interface StemsRequest {
   project: ProjectDetail
@@ -21,8 +24,10 @@ export interface StemsRequest {
   overwrite: boolean
   /** A single-clip export: one file with this name, no sidecar. */
   singleFileName?: string
-  onProgress(done: number, total: number): void
+  onProgress: (done: number, total: number) => void
   now: number
+  /** Runs the rendering of WAV exports (worker threads in the app). */
+  tasks: TaskRunner
 }
 
 /** What a sidecar and a WAV comment say about the take behind a clip's audio. */
@@ -32,6 +37,7 @@ export interface TakeSummary {
   params: unknown
 }
 
+/** Frames per chunk of the in-thread (FLAC) rendering. */
 const CHUNK_FRAMES = 1 << 16
 
 /**
@@ -50,30 +56,29 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
     )
   }
 
-  const sources = new Map<string, AssetSource>()
   const writers: AudioFileWriter[] = []
   try {
     for (const track of project.tracks) {
       for (const clip of track.clips) {
-        if (sources.has(clip.assetId)) continue
-        const asset = request.assets.get(clip.assetId)
-        if (!asset)
+        if (!request.assets.has(clip.assetId))
           throw new AppError('not_found', `the audio of a clip on “${track.name}” is missing`)
-        sources.set(clip.assetId, await openAssetSource(asset.path, asset.format))
       }
     }
-    const tracks = renderTracks(project, sources, sampleRate)
-    const audible = audibleTracks(tracks)
-    const frames = projectEnd(tracks.filter((_, i) => audible[i]))
+    const layout = layOutStems(project, sampleRate)
+    const { frames } = layout
     if (frames === 0) {
       throw new AppError('invalid_input', 'nothing to export: no audible track has clips')
     }
+    const sources: SourceSpec[] = []
+    for (const assetId of layout.assetIds) {
+      const asset = request.assets.get(assetId)!
+      sources.push(await describeAssetSource(asset.path, asset.format, request.tasks))
+    }
+    const plan: StemPlan = { sampleRate, sources, stems: layout.stems }
 
     const ext = format
-    const stems: { index: number; track: RenderTrack; writer: AudioFileWriter }[] = []
-    project.tracks.forEach((track, i) => {
-      const renderTrackPlan = tracks[i]!
-      if (!audible[i] || renderTrackPlan.clips.length === 0) return
+    const stems = layout.trackIndexes.map((i) => {
+      const track = project.tracks[i]!
       const writer = new AudioFileWriter({
         path: join(
           directory,
@@ -86,8 +91,8 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
         frames,
         tags: wavTags(project.name, track.name, track.clips, request),
       })
-      stems.push({ index: i, track: renderTrackPlan, writer })
       writers.push(writer)
+      return { index: i, writer }
     })
     const mixWriter = request.includeMix
       ? new AudioFileWriter({
@@ -109,28 +114,18 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
     )
     for (const writer of writers) await writer.open()
 
-    for (let from = 0; from < frames; from += CHUNK_FRAMES) {
-      const to = Math.min(frames, from + CHUNK_FRAMES)
-      const mix = [new Float32Array(to - from), new Float32Array(to - from)]
-      for (const stem of stems) {
-        const audio = renderTrack(sampleRate, stem.track, from, to)
-        await stem.writer.write(audio)
-        for (let c = 0; c < 2; c++) {
-          const out = mix[c]!
-          const add = audio[c]!
-          for (let i = 0; i < out.length; i++) out[i] = out[i]! + add[i]!
-        }
-      }
-      if (mixWriter) await mixWriter.write(mix)
-      request.onProgress(to, frames)
-    }
+    const withMix = mixWriter !== null
+    if (format === 'wav') await renderWav(request, plan, writers, withMix, frames)
+    else await renderInThread(plan, writers, withMix, frames, request.onProgress)
 
     const sidecarTemp = `${sidecar}.part`
     if (sidecar) {
       const description = describeExport(request, frames, stems, mixWriter)
       await writeFile(sidecarTemp, JSON.stringify(description, null, 2), { flag: 'w' })
     }
-    for (const writer of writers) await writer.commit(request.overwrite)
+    // The files' data reach the disk together rather than one after another.
+    await Promise.all(writers.map((writer) => writer.finish()))
+    for (const writer of writers) await writer.publish(request.overwrite)
     if (sidecar) {
       if (request.overwrite) await rm(sidecar, { force: true })
       await link(sidecarTemp, sidecar)
@@ -150,8 +145,61 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
     await Promise.all(writers.map((writer) => writer.discard()))
     await rm(join(directory, `${sidecarFileName(project.name)}.part`), { force: true })
     throw exportError(error)
+  }
+}
+
+/**
+ * Renders a WAV export on the task runner (worker threads), which writes the samples straight
+ * into the temporary files; meanwhile the files are flushed towards the disk.
+ */
+async function renderWav(
+  request: StemsRequest,
+  plan: StemPlan,
+  writers: AudioFileWriter[],
+  withMix: boolean,
+  frames: number,
+): Promise<void> {
+  const flush = new BackgroundFlush(writers)
+  const job = {
+    plan,
+    format: WAV_FORMATS[request.bitDepth],
+    files: writers.map((w) => ({ path: w.tempPath, dataOffset: w.dataOffset })),
+    withMix,
+  }
+  try {
+    await renderWavRanges(request.tasks, job, frames, (done, total) => {
+      request.onProgress(done, total)
+      flush.poke()
+    })
+  } catch (error) {
+    await flush.settle().catch(() => undefined)
+    throw error
+  }
+  await flush.settle()
+}
+
+/** Renders chunk after chunk in this thread, each file written through its writer (FLAC). */
+async function renderInThread(
+  plan: StemPlan,
+  writers: AudioFileWriter[],
+  withMix: boolean,
+  frames: number,
+  onProgress: (done: number, total: number) => void,
+): Promise<void> {
+  const { tracks, close } = openStemPlan(plan)
+  try {
+    const renderer = new StemChunkRenderer(plan.sampleRate, tracks, CHUNK_FRAMES, withMix)
+    const encoded: Uint8Array[] = []
+    for (let from = 0; from < frames; from += CHUNK_FRAMES) {
+      const to = Math.min(frames, from + CHUNK_FRAMES)
+      renderer.render(from, to, (k, audio) => {
+        encoded[k] = writers[k]!.encode(audio.map((c) => c.subarray(0, to - from)))
+      })
+      for (const [k, writer] of writers.entries()) await writer.append(encoded[k]!)
+      onProgress(to, frames)
+    }
   } finally {
-    for (const source of sources.values()) source.close()
+    close()
   }
 }
 

@@ -58,6 +58,7 @@ export function exportHandlers(
         assets: assetFiles(project.id),
         takes: takes(project.id),
         onProgress: progress(project.id),
+        tasks: ctx.tasks,
         now: ctx.clock(),
       }
       const result = await exportStems(request)
@@ -84,6 +85,7 @@ export function exportHandlers(
         assets: assetFiles(project.id),
         takes: takes(project.id),
         onProgress: progress(project.id),
+        tasks: ctx.tasks,
         now: ctx.clock(),
       })
     },

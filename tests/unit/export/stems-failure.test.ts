@@ -1,0 +1,81 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { exportStems } from '../../../src/main/core/export/stems'
+import { InlineRunner } from '../../../src/main/core/workers/task-runner'
+import type { TaskRunner } from '../../../src/main/core/workers/tasks'
+import { makeTempDir } from '../audio/helpers'
+import { mixedProject, writeSources } from './project-fixture'
+
+const tmp = makeTempDir('stems-failure')
+const assets = writeSources(tmp.dir)
+afterAll(() => tmp.cleanup())
+
+/** The inline runner, with `before` run ahead of the nth task (0-based). */
+function runnerWith(n: number, before: () => void): TaskRunner {
+  const inline = new InlineRunner()
+  let count = 0
+  return {
+    parallelism: 1,
+    run: (kind, input) => {
+      if (count++ === n) before()
+      return inline.run(kind, input)
+    },
+    close: () => Promise.resolve(),
+  }
+}
+
+let dirs = 0
+function exportWith(tasksFor: (directory: string) => TaskRunner) {
+  const directory = join(tmp.dir, `out-${++dirs}`)
+  mkdirSync(directory)
+  const tasks = tasksFor(directory)
+  const run = exportStems({
+    project: mixedProject(false),
+    assets,
+    takes: new Map(),
+    directory,
+    format: 'wav',
+    bitDepth: 24,
+    sampleRate: 48000,
+    includeMix: true,
+    overwrite: false,
+    onProgress: () => undefined,
+    now: 0,
+    tasks,
+  })
+  return { directory, run }
+}
+
+describe('stems export failures', () => {
+  it('removes every file when a range fails (disk full)', async () => {
+    const full = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })
+    const { directory, run } = exportWith(() =>
+      runnerWith(1, () => {
+        throw full
+      }),
+    )
+    await expect(run).rejects.toMatchObject({ message: 'the disk is full: nothing was exported' })
+    expect(readdirSync(directory)).toEqual([])
+  })
+
+  it('reports a folder removed while rendering', async () => {
+    const { run } = exportWith((directory) =>
+      runnerWith(1, () => rmSync(directory, { recursive: true })),
+    )
+    await expect(run).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'the export folder disappeared while writing: nothing was exported',
+    })
+  })
+
+  it('keeps a file that appeared meanwhile and takes back the files it had put in place', async () => {
+    const { directory, run } = exportWith((directory) =>
+      runnerWith(0, () => writeFileSync(join(directory, 'Equality - stems.json'), 'theirs')),
+    )
+    await expect(run).rejects.toMatchObject({ code: 'conflict' })
+    // The audio files were linked into place before the sidecar failed: they are gone again.
+    expect(readdirSync(directory)).toEqual(['Equality - stems.json'])
+    expect(readFileSync(join(directory, 'Equality - stems.json'), 'utf8')).toBe('theirs')
+  })
+})
