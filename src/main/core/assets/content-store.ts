@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BlobWriter } from './blob-writer'
-import { BufferPool, readChunks } from './file-chunks'
+import { bufferPoolFor, readChunks } from './file-chunks'
 
 export interface StoredBlob {
   sha256: string
@@ -87,7 +87,7 @@ export class ContentStore {
     return this.#put(ext, async (writer) => {
       const source = await open(sourcePath, 'r')
       try {
-        const pool = new BufferPool(STORE_CHUNK_BYTES, 6)
+        const pool = bufferPoolFor((await source.stat()).size, STORE_CHUNK_BYTES, 6)
         for await (const chunk of readChunks(source, 0, pool)) {
           await writer.write(chunk, (written) => pool.release(written))
         }

@@ -35,6 +35,14 @@ export class BufferPool {
 }
 
 /**
+ * A pool of `count` read buffers for a file of `size` bytes: no larger than the file, so that the
+ * many small files (generated takes) do not each map and fault in megabytes.
+ */
+export function bufferPoolFor(size: number, chunkBytes: number, count: number): BufferPool {
+  return new BufferPool(Math.max(1, Math.min(chunkBytes, size)), count)
+}
+
+/**
  * The chunks of a file from `position` to its end, each a view of a buffer from `pool` that the
  * caller releases when done with it. The next read is under way while the caller works on a chunk.
  * A read's failure is thrown where its chunk would have come.

@@ -9,7 +9,7 @@ import { PeaksBuilder, serializePeaks } from '../audio/peaks'
 import { SNIFF_BYTES, sniffFormat } from '../audio/sniff'
 import type { TaskRunner } from '../workers/tasks'
 import { STORE_CHUNK_BYTES, type ContentStore, type StoredBlob } from './content-store'
-import { BufferPool, readChunks } from './file-chunks'
+import { bufferPoolFor, readChunks } from './file-chunks'
 import { importError, sourceStep } from './import-errors'
 
 export type ImportSource =
@@ -152,7 +152,7 @@ function bytesChunks(bytes: Uint8Array): Chunks {
 
 async function fileChunks(name: string, file: FileHandle): Promise<Chunks> {
   const { size } = await sourceStep(name, () => file.stat())
-  const pool = new BufferPool(STORE_CHUNK_BYTES, READ_BUFFERS)
+  const pool = bufferPoolFor(size, STORE_CHUNK_BYTES, READ_BUFFERS)
   return {
     size,
     chunks: readChunks(file, 0, pool),
