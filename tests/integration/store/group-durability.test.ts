@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDb } from '../../../src/main/core/store/db'
-import { bundleChild } from '../../helpers/bundle'
+import { killWriterAfter } from '../../helpers/kill-writer'
 import { tempDir } from '../../helpers/temp'
 
 const FULL = 2
@@ -55,27 +54,8 @@ describe('group durability', () => {
   })
 
   it('keeps every group commit when the writer is killed (SIGKILL) mid-loop', async () => {
-    const child = await bundleChild(join(import.meta.dirname, '../children/write-loop.ts'))
     const path = join(tempDir(), 'db.sqlite')
-    const writer = spawn(process.execPath, [child, path, 'group'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stderr = ''
-    writer.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const committed: string[] = []
-    let buffered = ''
-    await new Promise<void>((resolve, reject) => {
-      writer.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString()
-        const lines = buffered.split('\n')
-        buffered = lines.pop() ?? ''
-        committed.push(...lines)
-        if (committed.length >= 300 && writer.exitCode === null) writer.kill('SIGKILL')
-      })
-      writer.once('exit', (code, signal) =>
-        signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited ${code}: ${stderr}`)),
-      )
-    })
+    const committed = await killWriterAfter(path, 300, ['group'])
     const db = openDb(path)
     expect(db.raw.pragma('integrity_check', { simple: true })).toBe('ok')
     const present = new Set(
