@@ -1,5 +1,7 @@
 import { framesAtRate, gcd } from '../../../shared/timeline'
 import type { FrameReader, PcmAudio } from './pcm'
+import { resampleKernelPairScalar, resampleKernelScalar } from './resample-scalar'
+import { simdResampleKernel } from './resample-simd'
 
 /**
  * Band-limited rational resampling with a polyphase Kaiser-windowed-sinc filter.
@@ -150,7 +152,8 @@ export function inputSpan(
 /**
  * The filter loop for one channel: writes outputs [outStart, outStart + count) into
  * out[outOffset…], reading `x`, whose element 0 is input frame `xStart` and which covers
- * inputSpan(filter, outStart, count) entirely.
+ * inputSpan(filter, outStart, count) entirely. Runs the WebAssembly SIMD kernel when the filter
+ * has a polyphase table and the runtime supports it, else resampleKernelScalar.
  */
 export function resampleKernel(
   filter: ResampleFilter,
@@ -161,114 +164,11 @@ export function resampleKernel(
   out: Float32Array,
   outOffset = 0,
 ): void {
-  const { up, down, taps } = filter
-  const half = taps / 2
-  let base = Math.floor((outStart * down) / up)
-  let p = outStart * down - base * up
-  const bInc = Math.floor(down / up)
-  const pInc = down - bInc * up
-  const table = filter.table
-  if (table !== null) {
-    for (let n = 0; n < count; n++) {
-      const c = p * taps
-      const xi = base - xStart - half + 1
-      let a0 = 0
-      let a1 = 0
-      let a2 = 0
-      let a3 = 0
-      for (let j = 0; j < taps; j += 4) {
-        a0 += table[c + j]! * x[xi + j]!
-        a1 += table[c + j + 1]! * x[xi + j + 1]!
-        a2 += table[c + j + 2]! * x[xi + j + 2]!
-        a3 += table[c + j + 3]! * x[xi + j + 3]!
-      }
-      out[outOffset + n] = a0 + a1 + a2 + a3
-      p += pInc
-      base += bInc
-      if (p >= up) {
-        p -= up
-        base++
-      }
-    }
-    return
-  }
-  const proto = filter.proto!
-  const steps = filter.protoSteps
-  const row = steps + 1
-  for (let n = 0; n < count; n++) {
-    const pos = (p / up) * steps
-    const k = Math.min(steps - 1, Math.floor(pos))
-    const w = pos - k
-    const xi = base - xStart - half + 1
-    let acc = 0
-    for (let j = 0, r = k; j < taps; j++, r += row) {
-      acc += (proto[r]! + (proto[r + 1]! - proto[r]!) * w) * x[xi + j]!
-    }
-    out[outOffset + n] = acc
-    p += pInc
-    base += bInc
-    if (p >= up) {
-      p -= up
-      base++
-    }
-  }
-}
-
-/**
- * resampleKernel for two channels at once (one coefficient load for two products): the same
- * results as two resampleKernel calls. Needs the polyphase table.
- */
-function resampleKernelPair(
-  filter: ResampleFilter,
-  x0: Float32Array,
-  x1: Float32Array,
-  xStart: number,
-  outStart: number,
-  count: number,
-  out0: Float32Array,
-  out1: Float32Array,
-): void {
-  const { up, down, taps } = filter
-  const table = filter.table!
-  const half = taps / 2
-  let base = Math.floor((outStart * down) / up)
-  let p = outStart * down - base * up
-  const bInc = Math.floor(down / up)
-  const pInc = down - bInc * up
-  for (let n = 0; n < count; n++) {
-    const c = p * taps
-    const xi = base - xStart - half + 1
-    let a0 = 0
-    let a1 = 0
-    let a2 = 0
-    let a3 = 0
-    let b0 = 0
-    let b1 = 0
-    let b2 = 0
-    let b3 = 0
-    for (let j = 0; j < taps; j += 4) {
-      const h0 = table[c + j]!
-      const h1 = table[c + j + 1]!
-      const h2 = table[c + j + 2]!
-      const h3 = table[c + j + 3]!
-      const k = xi + j
-      a0 += h0 * x0[k]!
-      a1 += h1 * x0[k + 1]!
-      a2 += h2 * x0[k + 2]!
-      a3 += h3 * x0[k + 3]!
-      b0 += h0 * x1[k]!
-      b1 += h1 * x1[k + 1]!
-      b2 += h2 * x1[k + 2]!
-      b3 += h3 * x1[k + 3]!
-    }
-    out0[n] = a0 + a1 + a2 + a3
-    out1[n] = b0 + b1 + b2 + b3
-    p += pInc
-    base += bInc
-    if (p >= up) {
-      p -= up
-      base++
-    }
+  const simd = filter.table !== null ? simdResampleKernel() : null
+  if (simd !== null) {
+    simd.run(filter, [x], xStart, outStart, count, [out], outOffset)
+  } else {
+    resampleKernelScalar(filter, x, xStart, outStart, count, out, outOffset)
   }
 }
 
@@ -285,19 +185,11 @@ function resampleChannels(
   out: Float32Array[],
 ): void {
   let c = 0
-  if (filter.table !== null) {
-    for (; c + 1 < inputs.length; c += 2) {
-      resampleKernelPair(
-        filter,
-        inputs[c]!,
-        inputs[c + 1]!,
-        xStart,
-        outStart,
-        count,
-        out[c]!,
-        out[c + 1]!,
-      )
-    }
+  const simd = filter.table !== null ? simdResampleKernel() : null
+  for (; filter.table !== null && c + 1 < inputs.length; c += 2) {
+    const [x0, x1, y0, y1] = [inputs[c]!, inputs[c + 1]!, out[c]!, out[c + 1]!]
+    if (simd !== null) simd.run(filter, [x0, x1], xStart, outStart, count, [y0, y1])
+    else resampleKernelPairScalar(filter, x0, x1, xStart, outStart, count, y0, y1)
   }
   for (; c < inputs.length; c++)
     resampleKernel(filter, inputs[c]!, xStart, outStart, count, out[c]!)
