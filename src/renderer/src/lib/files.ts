@@ -6,8 +6,9 @@ export function fileToBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader()
     reader.onload = () => {
-      const url = String(reader.result)
-      resolve(url.slice(url.indexOf(',') + 1))
+      const url = reader.result
+      if (typeof url === 'string') resolve(url.slice(url.indexOf(',') + 1))
+      else reject(new Error(`could not read ${file.name}`))
     }
     reader.onerror = () => reject(reader.error ?? new Error(`could not read ${file.name}`))
     reader.readAsDataURL(file)
