@@ -6,6 +6,7 @@ import {
   encodeWav,
   encodeWavFrames,
   encodeWavFramesInto,
+  encodeWavFramesScalarInto,
   encodeWavHeader,
   encodeWavTrailer,
   wavFileSize,
@@ -202,12 +203,16 @@ describe('encodeWavFramesInto', () => {
           expect(encodeWavFrames(format, channels), `${nch} ch, ${frames} frames`).toEqual(expected)
           for (const outOffset of [0, 1, 2, 3, 4, 7]) {
             const out = new Uint8Array(outOffset + expected.length + 3).fill(0xa5)
-            const written = encodeWavFramesInto(format, channels, 0, frames, out, outOffset)
-            expect(written).toBe(expected.length)
-            expect(out.subarray(outOffset, outOffset + written)).toEqual(expected)
-            // Nothing is written outside the frames' bytes.
-            expect(out.subarray(0, outOffset).every((b) => b === 0xa5)).toBe(true)
-            expect(out.subarray(outOffset + written).every((b) => b === 0xa5)).toBe(true)
+            // The dispatching encoder (SIMD for stereo integers) and the JavaScript one alike.
+            for (const encode of [encodeWavFramesInto, encodeWavFramesScalarInto]) {
+              out.fill(0xa5)
+              const written = encode(format, channels, 0, frames, out, outOffset)
+              expect(written).toBe(expected.length)
+              expect(out.subarray(outOffset, outOffset + written)).toEqual(expected)
+              // Nothing is written outside the frames' bytes.
+              expect(out.subarray(0, outOffset).every((b) => b === 0xa5)).toBe(true)
+              expect(out.subarray(outOffset + written).every((b) => b === 0xa5)).toBe(true)
+            }
           }
         }
       }

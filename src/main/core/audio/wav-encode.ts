@@ -1,4 +1,5 @@
 import type { PcmAudio } from './pcm'
+import { pcmSimdKernel } from './pcm-simd'
 
 /**
  * WAV writing, one-shot or streamed: write `encodeWavHeader(options)`, then
@@ -158,8 +159,30 @@ export function encodeWavFrames(
 /**
  * encodeWavFrames into a caller's buffer (for streaming without an allocation per chunk): writes
  * count × channels × bytes-per-sample bytes at `out[outOffset]` and returns that byte count.
+ * Stereo integers go through the WebAssembly SIMD kernel when the runtime has one.
  */
 export function encodeWavFramesInto(
+  format: WavSampleFormat,
+  channels: Float32Array[],
+  start: number,
+  count: number,
+  out: Uint8Array,
+  outOffset = 0,
+): number {
+  const simd = channels.length === 2 && format !== 'float32' ? pcmSimdKernel() : null
+  if (simd === null)
+    return encodeWavFramesScalarInto(format, channels, start, count, out, outOffset)
+  const size = count * 2 * BYTES[format]
+  if (outOffset < 0 || outOffset + size > out.length) {
+    throw new RangeError(`the output buffer is too small for ${count} frames`)
+  }
+  const bits = format === 'int16' ? 16 : 24
+  simd.encodeStereo(bits, channels[0]!, channels[1]!, start, count, out, outOffset)
+  return size
+}
+
+/** encodeWavFramesInto in plain JavaScript: any channel count, and the SIMD kernel's reference. */
+export function encodeWavFramesScalarInto(
   format: WavSampleFormat,
   channels: Float32Array[],
   start: number,

@@ -39,20 +39,13 @@ export function renderWavRange(input: WavRangeInput): Promise<TaskAnswer<{ frame
   const blocks = files.map(() => new Uint8Array(pool.take(WRITE_FRAMES * frameBytes)))
   try {
     for (const file of files) fds.push(openSync(file.path, 'r+'))
-    const renderer = new StemChunkRenderer(plan.sampleRate, tracks, CHUNK_FRAMES, withMix)
-    for (let block = from; block < to; block += WRITE_FRAMES) {
-      const blockEnd = Math.min(to, block + WRITE_FRAMES)
-      for (let at = block; at < blockEnd; at += CHUNK_FRAMES) {
-        const end = Math.min(blockEnd, at + CHUNK_FRAMES)
-        const offset = (at - block) * frameBytes
-        renderer.render(at, end, (k, audio) => {
-          encodeWavFramesInto(format, audio, 0, end - at, blocks[k]!, offset)
-        })
-      }
-      const length = (blockEnd - block) * frameBytes
-      files.forEach((file, k) =>
-        writeAll(fds[k]!, blocks[k]!, length, file.dataOffset + block * frameBytes),
-      )
+    const renderer = new StemChunkRenderer(plan.sampleRate, tracks, CHUNK_FRAMES, withMix, {
+      simd: true,
+    })
+    try {
+      renderRange(renderer, format, blocks, fds, files, from, to)
+    } finally {
+      renderer.close()
     }
   } finally {
     for (const fd of fds) closeSync(fd)
@@ -60,6 +53,32 @@ export function renderWavRange(input: WavRangeInput): Promise<TaskAnswer<{ frame
     close()
   }
   return Promise.resolve({ value: { frames: to - from } })
+}
+
+function renderRange(
+  renderer: StemChunkRenderer,
+  format: WavSampleFormat,
+  blocks: Uint8Array[],
+  fds: number[],
+  files: WavRangeInput['files'],
+  from: number,
+  to: number,
+): void {
+  const frameBytes = 2 * wavBytesPerSample(format)
+  for (let block = from; block < to; block += WRITE_FRAMES) {
+    const blockEnd = Math.min(to, block + WRITE_FRAMES)
+    for (let at = block; at < blockEnd; at += CHUNK_FRAMES) {
+      const end = Math.min(blockEnd, at + CHUNK_FRAMES)
+      const offset = (at - block) * frameBytes
+      renderer.render(at, end, (k, audio) => {
+        encodeWavFramesInto(format, audio, 0, end - at, blocks[k]!, offset)
+      })
+    }
+    const length = (blockEnd - block) * frameBytes
+    files.forEach((file, k) =>
+      writeAll(fds[k]!, blocks[k]!, length, file.dataOffset + block * frameBytes),
+    )
+  }
 }
 
 function writeAll(fd: number, bytes: Uint8Array, length: number, position: number): void {
