@@ -1,3 +1,4 @@
+import { instantiateSimd, WASM_PAGE, type WasmMemory } from './simd-module'
 import { PCM_SIMD_WASM_BASE64 } from './pcm-simd-wasm'
 
 /**
@@ -7,15 +8,7 @@ import { PCM_SIMD_WASM_BASE64 } from './pcm-simd-wasm'
  * except for audio already in that memory (buffers from `leaseStereo`).
  */
 
-/** The WebAssembly API as used here (@types/node does not declare the global). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object) => { exports: unknown }
-}
-
-interface KernelExports {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface KernelExports extends WasmMemory {
   encode24(left: number, right: number, out: number, groups: number): void
   encode16(left: number, right: number, out: number, groups: number): void
   add(out: number, add: number, groups: number): void
@@ -23,7 +16,6 @@ interface KernelExports {
 
 /** Frames per kernel call when the audio is copied in (a multiple of the 8-frame group). */
 const BLOCK = 4096
-const PAGE = 65536
 /** Memory layout (bytes): the copied-in left and right channels, then the encoded bytes. */
 const LEFT = 0
 const RIGHT = LEFT + BLOCK * 4
@@ -44,7 +36,7 @@ export class PcmSimdKernel {
   private constructor(private readonly wasm: KernelExports) {
     const memory = wasm.memory
     if (memory.buffer.byteLength < MEMORY_BYTES) {
-      memory.grow(Math.ceil((MEMORY_BYTES - memory.buffer.byteLength) / PAGE))
+      memory.grow(Math.ceil((MEMORY_BYTES - memory.buffer.byteLength) / WASM_PAGE))
     }
     this.bytes = new Uint8Array(memory.buffer)
     this.floats = new Float32Array(memory.buffer)
@@ -52,13 +44,8 @@ export class PcmSimdKernel {
 
   /** The kernel, or null when this runtime has no WebAssembly SIMD. */
   static create(): PcmSimdKernel | null {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
-    if (wasm === undefined) return null
-    const bytes = Buffer.from(PCM_SIMD_WASM_BASE64, 'base64')
-    // The module uses SIMD: a runtime without it fails validation.
-    if (!wasm.validate(bytes)) return null
-    const instance = new wasm.Instance(new wasm.Module(bytes))
-    return new PcmSimdKernel(instance.exports as KernelExports)
+    const exports = instantiateSimd<KernelExports>(PCM_SIMD_WASM_BASE64)
+    return exports && new PcmSimdKernel(exports)
   }
 
   /**

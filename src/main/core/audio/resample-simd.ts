@@ -1,3 +1,4 @@
+import { instantiateSimd, WASM_PAGE, type WasmMemory } from './simd-module'
 import { RESAMPLE_SIMD_WASM_BASE64 } from './resample-simd-wasm'
 
 /**
@@ -14,15 +15,7 @@ export interface SimdFilter {
   readonly table: Float64Array | null
 }
 
-/** The WebAssembly API as used here (@types/node does not declare the global). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object) => { exports: unknown }
-}
-
-interface KernelExports {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface KernelExports extends WasmMemory {
   pair(
     x0: number,
     x1: number,
@@ -53,7 +46,6 @@ interface KernelExports {
 
 /** Outputs per kernel call: bounds the linear memory whatever the range asked for. */
 const BLOCK = 16384
-const PAGE = 65536
 
 const align16 = (bytes: number): number => (bytes + 15) & ~15
 
@@ -69,13 +61,8 @@ export class SimdResampleKernel {
 
   /** The kernel, or null when this runtime has no WebAssembly SIMD. */
   static create(): SimdResampleKernel | null {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
-    if (wasm === undefined) return null
-    const bytes = Buffer.from(RESAMPLE_SIMD_WASM_BASE64, 'base64')
-    // The module uses SIMD: a runtime without it fails validation.
-    if (!wasm.validate(bytes)) return null
-    const instance = new wasm.Instance(new wasm.Module(bytes))
-    return new SimdResampleKernel(instance.exports as KernelExports)
+    const exports = instantiateSimd<KernelExports>(RESAMPLE_SIMD_WASM_BASE64)
+    return exports && new SimdResampleKernel(exports)
   }
 
   /**
@@ -168,7 +155,7 @@ export class SimdResampleKernel {
   private ensureBytes(bytes: number): void {
     const memory = this.wasm.memory
     if (memory.buffer.byteLength >= bytes) return
-    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE))
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / WASM_PAGE))
     this.heap = new Float32Array(memory.buffer)
   }
 }
