@@ -15,6 +15,7 @@ import {
 } from '../../../src/main/core/audio/wav-encode'
 import { ffmpegDecode, makeTempDir, maxDiff, rng, run } from './helpers'
 import { roundingCases } from './rounding-cases'
+import { referenceEncode as referenceEncodeFrames } from '../export/reference-render'
 
 const tmp = makeTempDir('wavenc')
 afterAll(() => tmp.cleanup())
@@ -161,33 +162,9 @@ describe('encodeWav', () => {
   })
 })
 
-/** The encoder as it was before encodeWavFramesInto: Math.round, clamp, NaN as 0, byte by byte. */
+/** The encoder as it was before encodeWavFramesInto (the same oracle as the export tests). */
 function referenceEncode(format: WavSampleFormat, channels: Float32Array[]): Uint8Array {
-  const nch = channels.length
-  const count = channels[0]!.length
-  const bps = format === 'int16' ? 2 : format === 'int24' ? 3 : 4
-  const out = new Uint8Array(count * nch * bps)
-  const view = new DataView(out.buffer)
-  for (let c = 0; c < nch; c++) {
-    const src = channels[c]!
-    for (let i = 0, o = c * bps; i < count; i++, o += nch * bps) {
-      if (format === 'float32') {
-        view.setFloat32(o, src[i]!, true)
-      } else if (format === 'int16') {
-        let v = Math.round(src[i]! * 32768)
-        v = v > 32767 ? 32767 : v < -32768 ? -32768 : v || 0
-        out[o] = v & 0xff
-        out[o + 1] = (v >> 8) & 0xff
-      } else {
-        let v = Math.round(src[i]! * 8388608)
-        v = v > 8388607 ? 8388607 : v < -8388608 ? -8388608 : v || 0
-        out[o] = v & 0xff
-        out[o + 1] = (v >> 8) & 0xff
-        out[o + 2] = (v >> 16) & 0xff
-      }
-    }
-  }
-  return out
+  return referenceEncodeFrames(format, channels, channels[0]!.length)
 }
 
 describe('encodeWavFramesInto', () => {
