@@ -4,6 +4,8 @@ import {
   type DecodedInfo,
   type DecodeFileOptions,
 } from '../../../src/main/core/audio/decode'
+import { InlineRunner } from '../../../src/main/core/workers/task-runner'
+import type { TaskRunner } from '../../../src/main/core/workers/tasks'
 import { ffmpeg } from './helpers'
 
 /** Decodes a file through the streaming entry point; all chunks joined. A number: chunkBytes. */
@@ -79,4 +81,14 @@ export function makeSource(
     path,
   )
   return path
+}
+
+/** Runs the tasks in this thread but, like a pool of two workers, two at a time. */
+export function inlinePair(): TaskRunner {
+  const inline = new InlineRunner()
+  return {
+    parallelism: 2,
+    run: (kind, input) => inline.run(kind, input),
+    close: () => inline.close(),
+  }
 }

@@ -2,11 +2,9 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { planMp3Segments } from '../../../src/main/core/audio/mp3-parallel'
-import { InlineRunner } from '../../../src/main/core/workers/task-runner'
-import type { TaskRunner } from '../../../src/main/core/workers/tasks'
 import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
 import { workerScript } from '../../helpers/worker-script'
-import { decodeFileFully, makeSource } from './decode-helpers'
+import { decodeFileFully, inlinePair, makeSource } from './decode-helpers'
 import { ffmpeg, ffmpegDecode, makeTempDir, readBytes } from './helpers'
 
 // Decoding an MP3 in segments on worker threads must give exactly the one-pass decode: the same
@@ -20,16 +18,6 @@ beforeAll(() => {
   source = makeSource(tmp.dir, 48000, 2.5)
 })
 afterAll(() => tmp.cleanup())
-
-/** Runs the tasks in this thread but, like a pool of two workers, two at a time. */
-function inlinePair(): TaskRunner {
-  const inline = new InlineRunner()
-  return {
-    parallelism: 2,
-    run: (kind, input) => inline.run(kind, input),
-    close: () => inline.close(),
-  }
-}
 
 function encode(name: string, ...args: string[]): string {
   const path = join(tmp.dir, name)
