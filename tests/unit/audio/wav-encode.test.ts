@@ -153,6 +153,46 @@ describe('encodeWav', () => {
     }
   })
 
+  it('aligns the first sample with a JUNK chunk that every reader skips', () => {
+    const channels = noise(2, 500, 4)
+    // Tags of every length up to 20 bytes move the header through all remainders, including
+    // gaps too small for a chunk header.
+    for (let length = 0; length <= 20; length++) {
+      for (const format of ['int16', 'int24', 'float32'] as const) {
+        const tags: Record<string, string> = length > 0 ? { ICMT: 'x'.repeat(length) } : {}
+        const options = { sampleRate: 48000, channels: 2, frames: 500, format, tags }
+        const header = encodeWavHeader({ ...options, alignData: 4096 })
+        expect(header.length % 4096, `${format}, ${length}`).toBe(0)
+        expect(header.length).toBeLessThanOrEqual(encodeWavHeader(options).length + 4096 + 8)
+        const file = Buffer.concat([
+          header,
+          encodeWavFrames(format, channels),
+          encodeWavTrailer(options),
+        ])
+        expect(file.readUInt32LE(4), 'RIFF size').toBe(file.length - 8)
+        expect(wavFileSize({ ...options, alignData: 4096 })).toBe(file.length)
+        const decoded = decodeWav(new Uint8Array(file))
+        expect(decoded.header.dataOffset).toBe(header.length)
+        expect(decoded.audio.channels[1]).toEqual(
+          decodeWav(encodeWav({ sampleRate: 48000, channels }, { format, tags })).audio.channels[1],
+        )
+      }
+    }
+    const path = join(tmp.dir, 'aligned.wav')
+    const options = { sampleRate: 48000, channels: 2, frames: 500, format: 'int24' as const }
+    writeFileSync(
+      path,
+      Buffer.concat([
+        encodeWavHeader({ ...options, alignData: 512 }),
+        encodeWavFrames('int24', channels),
+      ]),
+    )
+    const reference = ffmpegDecode(path, 2)
+    expect(reference[0]!.length).toBe(500)
+    expect(maxDiff(reference, channels)).toBeLessThan(1 / 8388608 + 1e-9)
+    expect(() => encodeWavHeader({ ...options, alignData: 3 })).toThrow(RangeError)
+  })
+
   it('rejects invalid tag ids and shapes', () => {
     const audio = { sampleRate: 48000, channels: noise(1, 10, 1) }
     expect(() => encodeWav(audio, { format: 'int16', tags: { title: 'x' } })).toThrow(RangeError)

@@ -1,5 +1,12 @@
 import { createHash, type Hash } from 'node:crypto'
 import { open, rm, type FileHandle } from 'node:fs/promises'
+import { AlignedSlots } from '../direct-io/aligned-memory'
+import {
+  alignedLength,
+  DIRECT_IO_ALIGN,
+  directWriteFlags,
+  isDirectRefusal,
+} from '../direct-io/direct-io'
 
 /** Bytes handed to the libuv pool and not yet written, beyond which `write` waits. */
 const MAX_IN_FLIGHT_BYTES = 16 << 20
@@ -8,11 +15,17 @@ const MAX_IN_FLIGHT_BYTES = 16 << 20
  * has little left to flush (and the disk works while the import computes).
  */
 const SYNC_EVERY_BYTES = 32 << 20
+/**
+ * Aligned memory the bytes are copied into for direct writes (see direct-io.ts), shared by this
+ * thread's writers. The copy costs far less than the page cache would.
+ */
+const staging = new AlignedSlots(4 << 20)
 
 /**
  * A temporary file being filled with a blob's bytes, hashing them on the way. `write` hashes in
- * this thread and leaves the disk write to the libuv pool (several in flight, fdatasynced every
- * SYNC_EVERY_BYTES), so the caller's own work overlaps the disk's. `finish` waits for the bytes to
+ * this thread and leaves the disk write to the libuv pool (several in flight), so the caller's
+ * own work overlaps the disk's. Whole blocks go straight to the disk where the system allows it;
+ * bytes written through the page cache are fdatasynced every SYNC_EVERY_BYTES. `finish` waits for the bytes to
  * be durable (fsync) and gives their SHA-256; `abort` removes the file.
  */
 export class BlobWriter {
@@ -24,14 +37,27 @@ export class BlobWriter {
   #syncing: Promise<void> | undefined
   #failure: { error: unknown } | undefined
   #closed = false
+  /** False once the filesystem refused a direct write: the page cache takes everything. */
+  #directAllowed: boolean
 
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
-  ) {}
+    /** A descriptor for direct writes, or null where the system has none. */
+    private readonly direct: FileHandle | null,
+  ) {
+    this.#directAllowed = direct !== null
+  }
 
   static async create(path: string): Promise<BlobWriter> {
-    return new BlobWriter(path, await open(path, 'wx'))
+    const handle = await open(path, 'wx')
+    const flags = directWriteFlags()
+    let direct: FileHandle | null = null
+    if (flags !== null) {
+      // A filesystem without direct I/O refuses this open: the page cache then takes everything.
+      direct = await open(path, flags).catch(() => null)
+    }
+    return new BlobWriter(path, handle, direct)
   }
 
   /**
@@ -49,12 +75,12 @@ export class BlobWriter {
     const position = this.#position
     this.#position += chunk.length
     this.#inFlightBytes += chunk.length
-    const done: Promise<void> = this.#writeAll(chunk, position).then(
-      () => {
+    const done: Promise<void> = this.#store(chunk, position).then(
+      (cached) => {
         this.#inFlight.delete(done)
         this.#inFlightBytes -= chunk.length
         written?.(chunk)
-        this.#unsynced += chunk.length
+        this.#unsynced += cached
         if (this.#unsynced >= SYNC_EVERY_BYTES && this.#syncing === undefined) this.#startSync()
       },
       (error: unknown) => {
@@ -78,7 +104,7 @@ export class BlobWriter {
       this.#check()
       await this.handle.sync()
       this.#closed = true
-      await this.handle.close()
+      await this.#closeHandles()
     } catch (error) {
       await this.abort()
       throw error
@@ -92,7 +118,7 @@ export class BlobWriter {
     await this.#drain().catch(() => undefined)
     if (!this.#closed) {
       this.#closed = true
-      await this.handle.close().catch(() => undefined)
+      await this.#closeHandles().catch(() => undefined)
     }
     await rm(this.path, { force: true })
   }
@@ -101,12 +127,46 @@ export class BlobWriter {
     if (this.#failure) throw this.#failure.error
   }
 
-  async #writeAll(chunk: Uint8Array, position: number): Promise<void> {
-    let at = 0
+  async #closeHandles(): Promise<void> {
+    await Promise.all([this.handle.close(), this.direct?.close()])
+  }
+
+  /** Writes `chunk` at `position`; resolves with how many of its bytes went to the page cache. */
+  async #store(chunk: Uint8Array, position: number): Promise<number> {
+    const direct = position % DIRECT_IO_ALIGN === 0 ? await this.#storeDirect(chunk, position) : 0
+    let at = direct
     while (at < chunk.length) {
       const { bytesWritten } = await this.handle.write(chunk, at, chunk.length - at, position + at)
       at += bytesWritten
     }
+    return chunk.length - direct
+  }
+
+  /** Writes the whole blocks at the start of `chunk` directly; how many bytes it wrote. */
+  async #storeDirect(chunk: Uint8Array, position: number): Promise<number> {
+    const length = alignedLength(chunk.length)
+    let done = 0
+    while (done < length && this.#directAllowed) {
+      const slot = staging.take()
+      try {
+        const n = Math.min(slot.length, length - done)
+        slot.set(chunk.subarray(done, done + n))
+        let at = 0
+        while (at < n) {
+          const { bytesWritten } = await this.direct!.write(slot, at, n - at, position + done + at)
+          at += bytesWritten
+          // A short write leaves an unaligned rest: the page cache takes it.
+          if (bytesWritten === 0 || bytesWritten % DIRECT_IO_ALIGN !== 0) return done + at
+        }
+        done += n
+      } catch (error) {
+        if (!isDirectRefusal(error)) throw error
+        this.#directAllowed = false
+      } finally {
+        staging.give(slot)
+      }
+    }
+    return done
   }
 
   #startSync(): void {

@@ -24,6 +24,12 @@ export interface WavEncodeOptions {
    * Values are written as UTF-8.
    */
   tags?: Record<string, string>
+  /**
+   * Puts the first sample at a multiple of this many bytes (an even number) with a JUNK chunk
+   * before the data chunk, as broadcast tools do: whole blocks of samples can then be written
+   * straight to the disk, which needs block-aligned file positions.
+   */
+  alignData?: number
 }
 
 const BYTES: Record<WavSampleFormat, number> = { int16: 2, int24: 3, float32: 4 }
@@ -91,7 +97,9 @@ export function encodeWavHeader(options: WavEncodeOptions): Uint8Array {
   const fmtSize = extensible ? 40 : 16
   const info = encodeInfo(options.tags)
   const data = dataBytes(options)
-  const headerSize = 12 + 8 + fmtSize + (float ? 12 : 0) + info.length + 8
+  const unpadded = 12 + 8 + fmtSize + (float ? 12 : 0) + info.length + 8
+  const junk = junkBytes(unpadded, options.alignData)
+  const headerSize = unpadded + junk
   const riffSize = headerSize - 8 + data + (data & 1)
   if (riffSize > 0xffffffff) throw new RangeError('the audio is too large for a WAV file (4 GiB)')
   const out = new Uint8Array(headerSize)
@@ -125,9 +133,25 @@ export function encodeWavHeader(options: WavEncodeOptions): Uint8Array {
   }
   out.set(info, pos)
   pos += info.length
+  if (junk > 0) {
+    writeAscii(out, pos, 'JUNK')
+    view.setUint32(pos + 4, junk - 8, true)
+    pos += junk
+  }
   writeAscii(out, pos, 'data')
   view.setUint32(pos + 4, data, true)
   return out
+}
+
+/** Size of the JUNK chunk (header included) that moves a header of `size` bytes to `align`. */
+function junkBytes(size: number, align: number | undefined): number {
+  if (align === undefined) return 0
+  if (!Number.isInteger(align) || align < 2 || align % 2 !== 0) {
+    throw new RangeError(`invalid data alignment: ${align}`)
+  }
+  const pad = (align - (size % align)) % align
+  // A chunk is at least its 8-byte header: a smaller gap takes one more alignment unit.
+  return pad === 0 || pad >= 8 ? pad : pad + align * Math.ceil((8 - pad) / align)
 }
 
 /** Bytes after the last sample: one pad byte when the data size is odd, else nothing. */

@@ -11,6 +11,7 @@ import {
   wavBytesPerSample,
   type WavSampleFormat,
 } from '../audio/wav-encode'
+import { DIRECT_IO_ALIGN } from '../direct-io/direct-io'
 
 export interface AudioFileSpec {
   path: string
@@ -127,6 +128,14 @@ export class AudioFileWriter {
 
   #wavOptions() {
     const { sampleRate, channels, frames, bitDepth, tags } = this.spec
-    return { sampleRate, channels, frames, format: WAV_FORMATS[bitDepth], tags }
+    // Samples start on a block boundary, so that whole blocks can go straight to the disk.
+    return {
+      sampleRate,
+      channels,
+      frames,
+      format: WAV_FORMATS[bitDepth],
+      tags,
+      alignData: DIRECT_IO_ALIGN,
+    }
   }
 }

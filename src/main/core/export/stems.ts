@@ -150,7 +150,8 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
 
 /**
  * Renders a WAV export on the task runner (worker threads), which writes the samples straight
- * into the temporary files; meanwhile the files are flushed towards the disk.
+ * into the temporary files; samples that went through the page cache are meanwhile flushed
+ * towards the disk.
  */
 async function renderWav(
   request: StemsRequest,
@@ -167,9 +168,10 @@ async function renderWav(
     withMix,
   }
   try {
-    await renderWavRanges(request.tasks, job, frames, (done, total) => {
+    await renderWavRanges(request.tasks, job, frames, (done, total, range) => {
       request.onProgress(done, total)
-      flush.poke()
+      // Samples written straight to the disk leave nothing for a background flush to do.
+      if (!range.direct) flush.poke()
     })
   } catch (error) {
     await flush.settle().catch(() => undefined)

@@ -1,7 +1,8 @@
-import { closeSync, openSync, writeSync } from 'node:fs'
 import { encodeWavFramesInto, wavBytesPerSample, type WavSampleFormat } from '../audio/wav-encode'
 import type { TaskAnswer } from '../workers/tasks'
+import { AlignedBlocks } from '../direct-io/aligned-memory'
 import { BufferPool } from './buffer-pool'
+import { DirectFile } from '../direct-io/direct-file'
 import { openStemPlan, type StemPlan } from './render-plan'
 import { StemChunkRenderer } from './stem-chunks'
 
@@ -12,6 +13,7 @@ const WRITE_FRAMES = 1 << 16
 
 /** This thread's buffers, reused from range to range. */
 const pool = new BufferPool()
+const writeBlocks = new AlignedBlocks()
 
 /** One range of a WAV export, for a worker thread: it writes into the files the caller made. */
 export interface WavRangeInput {
@@ -28,38 +30,40 @@ export interface WavRangeInput {
  * Renders frames [from, to) of every stem (and the mix) and writes them at their place in the
  * stereo WAV files, which already exist (headers written by the caller).
  */
-export function renderWavRange(input: WavRangeInput): Promise<TaskAnswer<{ frames: number }>> {
+export function renderWavRange(
+  input: WavRangeInput,
+): Promise<TaskAnswer<{ frames: number; direct: boolean }>> {
   const { plan, format, files, withMix, from, to } = input
   if (files.length !== plan.stems.length + (withMix ? 1 : 0)) {
     throw new RangeError('a WAV range needs one file per stem, and one for the mix')
   }
   const frameBytes = 2 * wavBytesPerSample(format)
   const { tracks, close } = openStemPlan(plan, pool)
-  const fds: number[] = []
-  const blocks = files.map(() => new Uint8Array(pool.take(WRITE_FRAMES * frameBytes)))
+  const outputs: DirectFile[] = []
+  const blocks = writeBlocks.take(files.length, WRITE_FRAMES * frameBytes)
   try {
-    for (const file of files) fds.push(openSync(file.path, 'r+'))
+    for (const file of files) outputs.push(DirectFile.open(file.path))
     const renderer = new StemChunkRenderer(plan.sampleRate, tracks, CHUNK_FRAMES, withMix, {
       simd: true,
     })
     try {
-      renderRange(renderer, format, blocks, fds, files, from, to)
+      renderRange(renderer, format, blocks, outputs, files, from, to)
     } finally {
       renderer.close()
     }
   } finally {
-    for (const fd of fds) closeSync(fd)
-    for (const block of blocks) pool.give(block.buffer)
+    for (const output of outputs) output.close()
     close()
   }
-  return Promise.resolve({ value: { frames: to - from } })
+  const direct = outputs.every((output) => output.wroteDirect)
+  return Promise.resolve({ value: { frames: to - from, direct } })
 }
 
 function renderRange(
   renderer: StemChunkRenderer,
   format: WavSampleFormat,
   blocks: Uint8Array[],
-  fds: number[],
+  outputs: DirectFile[],
   files: WavRangeInput['files'],
   from: number,
   to: number,
@@ -76,13 +80,7 @@ function renderRange(
     }
     const length = (blockEnd - block) * frameBytes
     files.forEach((file, k) =>
-      writeAll(fds[k]!, blocks[k]!, length, file.dataOffset + block * frameBytes),
+      outputs[k]!.write(blocks[k]!, length, file.dataOffset + block * frameBytes),
     )
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array, length: number, position: number): void {
-  for (let done = 0; done < length;) {
-    done += writeSync(fd, bytes, done, length - done, position + done)
   }
 }

@@ -7,7 +7,8 @@ export const RANGE_FRAMES = 1 << 17
 /**
  * Renders a WAV export on the task runner, range by range (see wav-range-task.ts): as many ranges
  * in flight as the runner runs at once, plus one queued per worker so none waits for the next.
- * Progress counts the frames of finished ranges. On the first failure no further range starts;
+ * Progress counts the frames of finished ranges, and says whether a range's samples went
+ * straight to the disk. On the first failure no further range starts;
  * the ranges already running are waited for (they write into the files the caller will remove),
  * then the failure is thrown.
  */
@@ -15,7 +16,7 @@ export async function renderWavRanges(
   tasks: TaskRunner,
   job: Omit<WavRangeInput, 'from' | 'to'>,
   frames: number,
-  onProgress: (done: number, total: number) => void,
+  onProgress: (done: number, total: number, range: { direct: boolean }) => void,
 ): Promise<void> {
   const ranges: [number, number][] = []
   for (let from = 0; from < frames; from += RANGE_FRAMES) {
@@ -27,14 +28,15 @@ export async function renderWavRanges(
   const lane = async (): Promise<void> => {
     while (!failure && next < ranges.length) {
       const [from, to] = ranges[next++]!
+      let direct: boolean
       try {
-        await tasks.run('export-wav-range', { ...job, from, to })
+        ;({ direct } = await tasks.run('export-wav-range', { ...job, from, to }))
       } catch (error) {
         failure ??= { error }
         return
       }
       done += to - from
-      if (!failure) onProgress(done, frames)
+      if (!failure) onProgress(done, frames, { direct })
     }
   }
   const lanes = Math.max(1, tasks.parallelism * 2)

@@ -16,7 +16,7 @@ export interface WorkerTasks {
   /** Checks a WAV/AIFF file and computes its peaks, for an import (assets/pcm-scan-task.ts). */
   'assets-scan-pcm-file': { input: PcmScanFileInput; output: PcmScanFileOutput }
   /** Renders a range of a WAV stems export into its temporary files (export/wav-range-task.ts). */
-  'export-wav-range': { input: WavRangeInput; output: { frames: number } }
+  'export-wav-range': { input: WavRangeInput; output: { frames: number; direct: boolean } }
 }
 
 export type TaskKind = keyof WorkerTasks
