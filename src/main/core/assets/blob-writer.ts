@@ -25,8 +25,8 @@ const staging = new AlignedSlots(4 << 20)
  * A temporary file being filled with a blob's bytes, hashing them on the way. `write` hashes in
  * this thread and leaves the disk write to the libuv pool (several in flight), so the caller's
  * own work overlaps the disk's. Whole blocks go straight to the disk where the system allows it;
- * bytes written through the page cache are fdatasynced every SYNC_EVERY_BYTES. `finish` waits for the bytes to
- * be durable (fsync) and gives their SHA-256; `abort` removes the file.
+ * bytes written through the page cache are fdatasynced every SYNC_EVERY_BYTES. `finish` waits
+ * for the bytes to be durable (fsync) and gives their SHA-256; `abort` removes the file.
  */
 export class BlobWriter {
   readonly #hash: Hash = createHash('sha256')
@@ -37,27 +37,21 @@ export class BlobWriter {
   #syncing: Promise<void> | undefined
   #failure: { error: unknown } | undefined
   #closed = false
-  /** False once the filesystem refused a direct write: the page cache takes everything. */
-  #directAllowed: boolean
+  /**
+   * The descriptor for direct writes, opened with the first whole block (small blobs never need
+   * one); null where the system or the filesystem has no direct I/O.
+   */
+  #direct: Promise<FileHandle | null> | undefined
+  /** False once the filesystem refused a direct write: the page cache takes the rest. */
+  #directAllowed = true
 
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
-    /** A descriptor for direct writes, or null where the system has none. */
-    private readonly direct: FileHandle | null,
-  ) {
-    this.#directAllowed = direct !== null
-  }
+  ) {}
 
   static async create(path: string): Promise<BlobWriter> {
-    const handle = await open(path, 'wx')
-    const flags = directWriteFlags()
-    let direct: FileHandle | null = null
-    if (flags !== null) {
-      // A filesystem without direct I/O refuses this open: the page cache then takes everything.
-      direct = await open(path, flags).catch(() => null)
-    }
-    return new BlobWriter(path, handle, direct)
+    return new BlobWriter(path, await open(path, 'wx'))
   }
 
   /**
@@ -128,7 +122,18 @@ export class BlobWriter {
   }
 
   async #closeHandles(): Promise<void> {
-    await Promise.all([this.handle.close(), this.direct?.close()])
+    const direct = await this.#direct
+    await Promise.all([this.handle.close(), direct?.close()])
+  }
+
+  #directHandle(): Promise<FileHandle | null> {
+    if (this.#direct === undefined) {
+      const flags = directWriteFlags()
+      // A filesystem without direct I/O refuses this open: the page cache then takes everything.
+      this.#direct =
+        flags === null ? Promise.resolve(null) : open(this.path, flags).catch(() => null)
+    }
+    return this.#direct
   }
 
   /** Writes `chunk` at `position`; resolves with how many of its bytes went to the page cache. */
@@ -145,6 +150,8 @@ export class BlobWriter {
   /** Writes the whole blocks at the start of `chunk` directly; how many bytes it wrote. */
   async #storeDirect(chunk: Uint8Array, position: number): Promise<number> {
     const length = alignedLength(chunk.length)
+    const direct = length > 0 && this.#directAllowed ? await this.#directHandle() : null
+    if (direct === null) return 0
     let done = 0
     while (done < length && this.#directAllowed) {
       const slot = staging.take()
@@ -153,7 +160,7 @@ export class BlobWriter {
         slot.set(chunk.subarray(done, done + n))
         let at = 0
         while (at < n) {
-          const { bytesWritten } = await this.direct!.write(slot, at, n - at, position + done + at)
+          const { bytesWritten } = await direct.write(slot, at, n - at, position + done + at)
           at += bytesWritten
           // A short write leaves an unaligned rest: the page cache takes it.
           if (bytesWritten === 0 || bytesWritten % DIRECT_IO_ALIGN !== 0) return done + at
