@@ -84,8 +84,9 @@ describe.each(dirs)('DirectFile in %s', (_, dir) => {
   it('falls back to the cache where the memory is refused for direct writes', () => {
     const path = join(dir, `unaligned-${Math.random()}.bin`)
     writeFileSync(path, Buffer.alloc(0))
-    // Plain JavaScript memory is not page-aligned: the system refuses it for direct writes.
-    const bytes = filled(new Uint8Array(new ArrayBuffer(2 * DIRECT_IO_ALIGN + 16), 16), 3)
+    // 16 bytes past a page boundary: no sector size allows direct writes from there.
+    const [block] = new AlignedBlocks().take(1, 2 * DIRECT_IO_ALIGN + 16)
+    const bytes = filled(block!.subarray(16), 3)
     const file = DirectFile.open(path)
     try {
       file.write(bytes, bytes.length, 0)
