@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -146,6 +147,7 @@ describe('stems export', () => {
     })
     const audio = result.files.filter((file) => file.endsWith('.flac'))
     expect(audio).toHaveLength(reference.data.length)
+    const flacFiles = new Map<string, Buffer>()
     for (const [k, file] of audio.entries()) {
       const stream = decodeAudioFile(join(directory, file))
       const samples = [new Int32Array(result.frames), new Int32Array(result.frames)]
@@ -161,6 +163,23 @@ describe('stems export', () => {
       expect(at, file).toBe(result.frames)
       const expected = int24Stereo(reference.data[k]!)
       for (let c = 0; c < 2; c++) expect(firstDifference(samples[c]!, expected[c]!), file).toBe(-1)
+      // STREAMINFO: the sample count, and the MD5 of the samples as little-endian 24-bit words
+      // (the very bytes of the reference WAV data).
+      const bytes = readFileSync(join(directory, file))
+      const streamInfo = bytes.subarray(8, 8 + 34)
+      expect(streamInfo.readUInt32BE(14), file).toBe(result.frames)
+      const md5 = createHash('md5').update(reference.data[k]!).digest()
+      expect(streamInfo.subarray(18, 34).equals(md5), file).toBe(true)
+      flacFiles.set(file, bytes)
+    }
+    // The same export rendered in this thread gives the same files, byte for byte.
+    const inline = await exportProject(detail, new InlineRunner(), {
+      format: 'flac',
+      bitDepth: 24,
+      sampleRate: 48000,
+    })
+    for (const [file, bytes] of flacFiles) {
+      expect(readFileSync(join(inline.directory, file)).equals(bytes), file).toBe(true)
     }
   }, 60_000)
 })

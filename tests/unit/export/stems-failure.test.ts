@@ -26,7 +26,7 @@ function runnerWith(n: number, before: () => void): TaskRunner {
 }
 
 let dirs = 0
-function exportWith(tasksFor: (directory: string) => TaskRunner) {
+function exportWith(tasksFor: (directory: string) => TaskRunner, format: 'wav' | 'flac' = 'wav') {
   const directory = join(tmp.dir, `out-${++dirs}`)
   mkdirSync(directory)
   const tasks = tasksFor(directory)
@@ -35,7 +35,7 @@ function exportWith(tasksFor: (directory: string) => TaskRunner) {
     assets,
     takes: new Map(),
     directory,
-    format: 'wav',
+    format,
     bitDepth: 24,
     sampleRate: 48000,
     includeMix: true,
@@ -48,26 +48,35 @@ function exportWith(tasksFor: (directory: string) => TaskRunner) {
 }
 
 describe('stems export failures', () => {
-  it('removes every file when a range fails (disk full)', async () => {
-    const full = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })
-    const { directory, run } = exportWith(() =>
-      runnerWith(1, () => {
-        throw full
-      }),
-    )
-    await expect(run).rejects.toMatchObject({ message: 'the disk is full: nothing was exported' })
-    expect(readdirSync(directory)).toEqual([])
-  })
+  it.each(['wav', 'flac'] as const)(
+    'removes every file when a task fails (disk full), %s',
+    async (format) => {
+      const full = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })
+      const { directory, run } = exportWith(
+        () =>
+          runnerWith(1, () => {
+            throw full
+          }),
+        format,
+      )
+      await expect(run).rejects.toMatchObject({ message: 'the disk is full: nothing was exported' })
+      expect(readdirSync(directory)).toEqual([])
+    },
+  )
 
-  it('reports a folder removed while rendering', async () => {
-    const { run } = exportWith((directory) =>
-      runnerWith(1, () => rmSync(directory, { recursive: true })),
-    )
-    await expect(run).rejects.toMatchObject({
-      code: 'not_found',
-      message: 'the export folder disappeared while writing: nothing was exported',
-    })
-  })
+  it.each(['wav', 'flac'] as const)(
+    'reports a folder removed while rendering, %s',
+    async (format) => {
+      const { run } = exportWith(
+        (directory) => runnerWith(1, () => rmSync(directory, { recursive: true })),
+        format,
+      )
+      await expect(run).rejects.toMatchObject({
+        code: 'not_found',
+        message: 'the export folder disappeared while writing: nothing was exported',
+      })
+    },
+  )
 
   it('keeps a file that appeared meanwhile and takes back the files it had put in place', async () => {
     const { directory, run } = exportWith((directory) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RANGE_FRAMES, renderWavRanges } from '../../../src/main/core/export/wav-ranges'
-import type { TaskRunner } from '../../../src/main/core/workers/tasks'
+import { manualRunner, tick } from './manual-runner'
 
 const job = {
   plan: { sampleRate: 48000, sources: [], stems: [] },
@@ -9,30 +9,20 @@ const job = {
   withMix: false,
 }
 
-/** A runner whose tasks finish when the test says so, recording what ran. */
-function manualRunner(parallelism: number) {
-  const started: { from: number; to: number; finish(error?: Error): void }[] = []
-  const runner = {
-    parallelism,
-    run: (_kind: string, input: { from: number; to: number }) =>
-      new Promise((resolve, reject) => {
-        started.push({
-          from: input.from,
-          to: input.to,
-          finish: (error) => (error ? reject(error) : resolve({ frames: input.to - input.from })),
-        })
-      }),
-    close: () => Promise.resolve(),
-  } as unknown as TaskRunner
+type Range = { from: number; to: number }
+
+function rangeRunner(parallelism: number) {
+  const { runner, started } = manualRunner<Range>(parallelism, ({ from, to }) => ({
+    frames: to - from,
+    direct: false,
+  }))
   return { runner, started }
 }
-
-const tick = () => new Promise((resolve) => setImmediate(resolve))
 
 describe('renderWavRanges', () => {
   it('covers the export with ranges, a few in flight, progress growing to the total', async () => {
     const frames = 5 * RANGE_FRAMES + 123
-    const { runner, started } = manualRunner(2)
+    const { runner, started } = rangeRunner(2)
     const progress: [number, number][] = []
     const done = renderWavRanges(runner, job, frames, (d, t) => progress.push([d, t]))
     await tick()
@@ -40,10 +30,10 @@ describe('renderWavRanges', () => {
     // Finishing out of order still reports growing progress.
     started[1]!.finish()
     started[0]!.finish()
-    while (started.some((range) => range.to === frames) === false) await tick()
+    while (started.some((range) => range.input.to === frames) === false) await tick()
     for (const range of started.slice(2)) range.finish()
     await done
-    expect(started.map(({ from, to }) => [from, to])).toEqual([
+    expect(started.map(({ input: { from, to } }) => [from, to])).toEqual([
       ...Array.from({ length: 5 }, (_, i) => [i * RANGE_FRAMES, (i + 1) * RANGE_FRAMES]),
       [5 * RANGE_FRAMES, frames],
     ])
@@ -59,7 +49,7 @@ describe('renderWavRanges', () => {
   })
 
   it('starts no range after a failure and settles the running ones before throwing', async () => {
-    const { runner, started } = manualRunner(1)
+    const { runner, started } = rangeRunner(1)
     let settled = false
     const done = renderWavRanges(runner, job, 10 * RANGE_FRAMES, () => undefined).finally(() => {
       settled = true

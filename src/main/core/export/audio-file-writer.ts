@@ -3,9 +3,8 @@ import { link, open, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { ExportBitDepth } from '../../../shared/domain'
 import { AppError } from '../app-error'
-import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/flac-encode'
+import { FlacEncoder } from '../audio/flac-encode'
 import {
-  encodeWavFrames,
   encodeWavHeader,
   encodeWavTrailer,
   wavBytesPerSample,
@@ -30,15 +29,15 @@ export const WAV_FORMATS: Record<ExportBitDepth, WavSampleFormat> = {
 }
 
 /**
- * Writes an audio file under a temporary name beside its destination. The samples come either
- * through `write` (in order) or, for WAV, from anyone writing at `dataOffset` in `tempPath` (a
- * worker thread). `finish` completes, fsyncs and closes the file; `publish` links it into place
- * without ever replacing an existing file; `discard` removes it (and what publish put in place).
+ * An audio file written under a temporary name beside its destination. `open` creates it with
+ * its header; the samples are then written at `dataOffset` in `tempPath` by others (worker
+ * threads: the WAV ranges, or a whole FLAC stream with its final STREAMINFO). `finish` completes,
+ * fsyncs and closes the file; `publish` links it into place without ever replacing an existing
+ * file; `discard` removes it (and what publish put in place).
  */
 export class AudioFileWriter {
   readonly tempPath: string
   #handle: FileHandle | undefined
-  #flac: FlacEncoder | undefined
   #dataOffset = 0
   #published = false
 
@@ -56,30 +55,19 @@ export class AudioFileWriter {
 
   async open(): Promise<void> {
     const { format, bitDepth, sampleRate, channels } = this.spec
+    let header: Uint8Array
     if (format === 'flac') {
       if (bitDepth === 32) {
         throw new AppError('invalid_input', 'FLAC export is 16 or 24-bit', 'bitDepth')
       }
-      this.#flac = new FlacEncoder({ sampleRate, channels, bitsPerSample: bitDepth })
+      // A provisional STREAMINFO: whoever encodes the stream writes the final one over it.
+      header = new FlacEncoder({ sampleRate, channels, bitsPerSample: bitDepth }).header()
+    } else {
+      header = encodeWavHeader(this.#wavOptions())
     }
     this.#handle = await open(this.tempPath, 'wx')
-    const header = this.#flac ? this.#flac.header() : encodeWavHeader(this.#wavOptions())
     await this.#handle.write(header)
     this.#dataOffset = header.length
-  }
-
-  /** Encodes the file's next frames (for `append`, in the same order). */
-  encode(channels: Float32Array[]): Uint8Array {
-    if (!this.#handle) throw new Error('writer is not open')
-    return this.#flac
-      ? this.#flac.encode(channels)
-      : encodeWavFrames(WAV_FORMATS[this.spec.bitDepth], channels)
-  }
-
-  /** Appends what `encode` returned. */
-  async append(bytes: Uint8Array): Promise<void> {
-    if (!this.#handle) throw new Error('writer is not open')
-    await this.#handle.write(bytes)
   }
 
   /** Pushes the data written so far towards the disk (so that `finish` has less to wait for). */
@@ -87,16 +75,11 @@ export class AudioFileWriter {
     await this.#handle?.datasync()
   }
 
-  /** Writes what follows the samples, then fsyncs and closes the temporary file. */
+  /** Writes what follows the samples (a WAV pad byte), then fsyncs and closes the file. */
   async finish(): Promise<void> {
     const handle = this.#handle
     if (!handle) throw new Error('writer is not open')
-    if (this.#flac) {
-      const { frames, streamInfo } = this.#flac.finish()
-      await handle.write(frames)
-      // STREAMINFO (totals and MD5) is only known at the end; it sits near the file's start.
-      await handle.write(streamInfo, 0, streamInfo.length, FLAC_STREAMINFO_OFFSET)
-    } else {
+    if (this.spec.format === 'wav') {
       const options = this.#wavOptions()
       const trailer = encodeWavTrailer(options)
       const end =

@@ -8,8 +8,8 @@ import { describeAssetSource, type SourceSpec } from './asset-source'
 import { AudioFileWriter, WAV_FORMATS } from './audio-file-writer'
 import { BackgroundFlush } from './background-flush'
 import { mixFileName, sidecarFileName, stemFileName } from './file-names'
-import { layOutStems, openStemPlan, type StemPlan } from './render-plan'
-import { StemChunkRenderer } from './stem-chunks'
+import { layOutStems, type StemPlan } from './render-plan'
+import { renderFlacFiles } from './flac-files'
 import { renderWavRanges } from './wav-ranges'
 
 export interface StemsRequest {
@@ -36,9 +36,6 @@ export interface TakeSummary {
   seed: number | null
   params: unknown
 }
-
-/** Frames per chunk of the in-thread (FLAC) rendering. */
-const CHUNK_FRAMES = 1 << 16
 
 /**
  * Renders every audible, non-empty track from 0 to the project's end (all stems the same length)
@@ -116,7 +113,7 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
 
     const withMix = mixWriter !== null
     if (format === 'wav') await renderWav(request, plan, writers, withMix, frames)
-    else await renderInThread(plan, writers, withMix, frames, request.onProgress)
+    else await renderFlac(request, plan, writers, withMix, frames)
 
     const sidecarTemp = `${sidecar}.part`
     if (sidecar) {
@@ -180,29 +177,17 @@ async function renderWav(
   await flush.settle()
 }
 
-/** Renders chunk after chunk in this thread, each file written through its writer (FLAC). */
-async function renderInThread(
+/** Renders a FLAC export on the task runner, one file per task (flac-files.ts). */
+async function renderFlac(
+  request: StemsRequest,
   plan: StemPlan,
   writers: AudioFileWriter[],
   withMix: boolean,
   frames: number,
-  onProgress: (done: number, total: number) => void,
 ): Promise<void> {
-  const { tracks, close } = openStemPlan(plan)
-  try {
-    const renderer = new StemChunkRenderer(plan.sampleRate, tracks, CHUNK_FRAMES, withMix)
-    const encoded: Uint8Array[] = []
-    for (let from = 0; from < frames; from += CHUNK_FRAMES) {
-      const to = Math.min(frames, from + CHUNK_FRAMES)
-      renderer.render(from, to, (k, audio) => {
-        encoded[k] = writers[k]!.encode(audio.map((c) => c.subarray(0, to - from)))
-      })
-      for (const [k, writer] of writers.entries()) await writer.append(encoded[k]!)
-      onProgress(to, frames)
-    }
-  } finally {
-    close()
-  }
+  const job = { plan, bitsPerSample: request.bitDepth === 16 ? 16 : 24, frames } as const
+  const files = writers.map((w) => ({ path: w.tempPath, dataOffset: w.dataOffset }))
+  await renderFlacFiles(request.tasks, job, files, withMix, request.onProgress)
 }
 
 async function checkDirectory(directory: string): Promise<void> {

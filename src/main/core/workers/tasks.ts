@@ -1,6 +1,7 @@
 import type { FlacSegmentInput, FlacSegmentOutput } from '../audio/flac-segment-task'
 import type { Mp3SegmentInput, Mp3SegmentOutput } from '../audio/mp3-segment-task'
 import type { PcmScanFileInput, PcmScanFileOutput } from '../assets/pcm-scan-task'
+import type { FlacFileInput } from '../export/flac-file-task'
 import type { WavRangeInput } from '../export/wav-range-task'
 
 /**
@@ -17,6 +18,8 @@ export interface WorkerTasks {
   'assets-scan-pcm-file': { input: PcmScanFileInput; output: PcmScanFileOutput }
   /** Renders a range of a WAV stems export into its temporary files (export/wav-range-task.ts). */
   'export-wav-range': { input: WavRangeInput; output: { frames: number; direct: boolean } }
+  /** Renders and encodes one FLAC file of a stems export (export/flac-file-task.ts). */
+  'export-flac-file': { input: FlacFileInput; output: { bytes: number } }
 }
 
 export type TaskKind = keyof WorkerTasks

@@ -1,0 +1,107 @@
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/flac-encode'
+import type { TaskAnswer } from '../workers/tasks'
+import { BufferPool } from './buffer-pool'
+import { openStemPlan, type StemPlan } from './render-plan'
+import { StemChunkRenderer } from './stem-chunks'
+
+/** Frames rendered and encoded at a time. */
+const CHUNK_FRAMES = 1 << 12
+/** Encoded bytes collected before a write. */
+const WRITE_BYTES = 1 << 20
+
+/** This thread's read buffers, reused from file to file. */
+const pool = new BufferPool()
+
+/** One FLAC file of a stems export, for a worker thread: a stem, or the mix of all of them. */
+export interface FlacFileInput {
+  plan: StemPlan
+  /** The index in plan.stems of the stem to encode, or null for the mix. */
+  stem: number | null
+  bitsPerSample: 16 | 24
+  /** The temporary file, which holds the FLAC header already (its first dataOffset bytes). */
+  path: string
+  dataOffset: number
+  frames: number
+}
+
+/**
+ * Renders and encodes a whole FLAC file of an export: a FLAC stream is one sequence (frame
+ * numbers, the MD5 of all samples), so a file is one task, and the files of an export run in
+ * parallel. Writes the frames after the header, then the final STREAMINFO over the provisional
+ * one; the caller fsyncs. Answers the file's size.
+ */
+export function renderFlacFile(input: FlacFileInput): Promise<TaskAnswer<{ bytes: number }>> {
+  const { plan, stem, bitsPerSample, path, dataOffset, frames } = input
+  if (stem !== null && (stem < 0 || stem >= plan.stems.length)) {
+    throw new RangeError(`the plan has no stem ${stem}`)
+  }
+  const { tracks, close } = openStemPlan(plan, pool)
+  const fd = openSync(path, 'r+')
+  try {
+    const encoder = new FlacEncoder({ sampleRate: plan.sampleRate, channels: 2, bitsPerSample })
+    // The mix needs every stem; a stem only its own track.
+    const rendered = stem === null ? tracks : [tracks[stem]!]
+    const renderer = new StemChunkRenderer(plan.sampleRate, rendered, CHUNK_FRAMES, stem === null, {
+      simd: true,
+    })
+    const wanted = stem === null ? rendered.length : 0
+    const output = new SequentialWriter(fd, dataOffset)
+    try {
+      for (let from = 0; from < frames; from += CHUNK_FRAMES) {
+        const to = Math.min(frames, from + CHUNK_FRAMES)
+        renderer.render(from, to, (k, audio) => {
+          if (k !== wanted) return
+          const n = to - from
+          output.write(encoder.encode([audio[0].subarray(0, n), audio[1].subarray(0, n)]))
+        })
+      }
+    } finally {
+      renderer.close()
+    }
+    const { frames: last, streamInfo } = encoder.finish()
+    output.write(last)
+    const end = output.flush()
+    writeAt(fd, streamInfo, FLAC_STREAMINFO_OFFSET)
+    return Promise.resolve({ value: { bytes: end } })
+  } finally {
+    closeSync(fd)
+    close()
+  }
+}
+
+/** Collects bytes into one buffer and writes it out when full: few system calls per file. */
+class SequentialWriter {
+  readonly #buffer = new Uint8Array(WRITE_BYTES)
+  #used = 0
+
+  constructor(
+    private readonly fd: number,
+    private position: number,
+  ) {}
+
+  write(bytes: Uint8Array): void {
+    if (this.#used + bytes.length > this.#buffer.length) this.flush()
+    if (bytes.length > this.#buffer.length) {
+      writeAt(this.fd, bytes, this.position)
+      this.position += bytes.length
+      return
+    }
+    this.#buffer.set(bytes, this.#used)
+    this.#used += bytes.length
+  }
+
+  /** Writes what is buffered; returns the position after it. */
+  flush(): number {
+    writeAt(this.fd, this.#buffer.subarray(0, this.#used), this.position)
+    this.position += this.#used
+    this.#used = 0
+    return this.position
+  }
+}
+
+function writeAt(fd: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length;) {
+    done += writeSync(fd, bytes, done, bytes.length - done, position + done)
+  }
+}
