@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Handlers } from '../../shared/api'
 import { version } from '../../../package.json'
 import { ContentStore } from './assets/content-store'
+import { cleanContentStore } from './assets/store-cleanup'
 import { mediaFor, type MediaFile } from './assets/media'
 import type { CoreContext } from './context'
 import { createDispatch, type Dispatch } from './dispatch'
@@ -126,6 +127,7 @@ export function createCore(options: CoreOptions): Core {
   log.info('core started', { dataDir, schemaVersion: SCHEMA_VERSION })
   // Resumes the takes an earlier run left unfinished.
   queue.start()
+  cleanContentStore(ctx)
 
   return {
     handlers,

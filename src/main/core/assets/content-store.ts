@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, open, rename, rm, stat, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BlobWriter } from './blob-writer'
 import { bufferPoolFor, readChunks } from './file-chunks'
+import { sweepStore, type SweepResult } from './store-sweep'
 
 export interface StoredBlob {
   sha256: string
@@ -25,6 +26,8 @@ export const STORE_CHUNK_BYTES = 4 << 20
 export class ContentStore {
   readonly root: string
   readonly #tmp: string
+  /** Commits and sweeps, one at a time: a sweep never takes a blob a commit vouched for. */
+  #serial: Promise<unknown> = Promise.resolve()
 
   constructor(dataDir: string) {
     this.root = join(dataDir, 'assets')
@@ -58,20 +61,40 @@ export class ContentStore {
     }
     const { sha256, size } = await writer.finish()
     const path = this.pathOf(sha256, ext)
-    if (await exists(path)) {
-      await rm(writer.path, { force: true })
-      return { sha256, ext, path, size, created: false }
-    }
-    const dir = join(this.root, sha256.slice(0, 2))
-    try {
-      await mkdir(dir, { recursive: true })
-      await rename(writer.path, path)
-    } catch (error) {
-      await rm(writer.path, { force: true })
-      throw error
-    }
-    await syncDirectory(dir)
-    return { sha256, ext, path, size, created: true }
+    return this.#exclusive(async () => {
+      if (await exists(path)) {
+        // Fresh again: a sweep keeps it until the new asset row refers to it.
+        const now = new Date()
+        await utimes(path, now, now).catch(() => undefined)
+        await rm(writer.path, { force: true })
+        return { sha256, ext, path, size, created: false }
+      }
+      const dir = join(this.root, sha256.slice(0, 2))
+      try {
+        await mkdir(dir, { recursive: true })
+        await rename(writer.path, path)
+      } catch (error) {
+        await rm(writer.path, { force: true })
+        throw error
+      }
+      await syncDirectory(dir)
+      return { sha256, ext, path, size, created: true }
+    })
+  }
+
+  /**
+   * Removes the blobs no asset refers to and the temporary files crashes left (see
+   * store-sweep.ts). `referenced` holds the file names (`<sha256>.<ext>`) in use; a blob that a
+   * commit brings back after it was read is fresh, and kept.
+   */
+  sweep(referenced: ReadonlySet<string>, now: number): Promise<SweepResult> {
+    return this.#exclusive(() => sweepStore(this.root, this.#tmp, referenced, now))
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#serial.then(work, work)
+    this.#serial = run.catch(() => undefined)
+    return run
   }
 
   async putBytes(bytes: Uint8Array, ext: string): Promise<StoredBlob> {

@@ -1,5 +1,6 @@
 import type { Handlers } from '../../../shared/api'
 import type { Project, ProjectDetail } from '../../../shared/domain'
+import { cleanContentStore } from '../assets/store-cleanup'
 import type { CoreContext } from '../context'
 
 type ProjectHandlers = Pick<
@@ -65,6 +66,8 @@ export function projectHandlers(ctx: CoreContext): ProjectHandlers {
     'projects.delete': ({ projectId }) => {
       db.transaction(() => projects.delete(projectId))
       events.emit('projects.changed', { projectId: null })
+      // Its audio goes too, unless another project uses the same file.
+      cleanContentStore(ctx)
       return null
     },
   }

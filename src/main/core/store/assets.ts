@@ -69,6 +69,14 @@ export class AssetsTable {
     return row && toAsset(row)
   }
 
+  /** The content store's file names (`<sha256>.<ext>`) that some asset refers to. */
+  blobNames(): Set<string> {
+    const rows = this.db
+      .statement(`SELECT DISTINCT sha256 || '.' || ext AS name FROM assets`)
+      .all() as { name: string }[]
+    return new Set(rows.map((row) => row.name))
+  }
+
   listByProject(projectId: string): AssetRecord[] {
     const rows = this.db
       .statement(`SELECT ${COLUMNS} FROM assets WHERE project_id = ? ORDER BY created_at`)
