@@ -191,6 +191,8 @@ export const methods = {
   'export.clip': returns<ExportResult>()(
     z.strictObject({ clipId: id, directory, ...exportOptions }),
   ),
+  /** Stops the project's running export (stems or clip): it then fails with `canceled`. */
+  'export.cancel': returns<{ canceled: boolean }>()(z.strictObject({ projectId: id })),
 
   'generations.create': returns<Generation[]>()(
     z.strictObject({

@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'keychain_unavailable',
   'unknown_method',
   'disconnected',
+  /** The caller stopped the work (e.g. an export); nothing of it was kept. */
+  'canceled',
   'internal',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

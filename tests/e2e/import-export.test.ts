@@ -74,4 +74,38 @@ describe('drag audio in, export stems out', () => {
     ])
     await page.close()
   })
+
+  it('cancels a long export from its dialog, leaving the folder empty', async () => {
+    const dir = tempDir()
+    const long = makeAudio(dir, 'long take.wav', [
+      ...['-f', 'lavfi', '-i', 'anoisesrc=d=240:c=pink:r=48000:a=0.5'],
+      ...['-ac', '1', '-c:a', 'pcm_s16le'],
+    ])
+    const app = await e2e.serve(join(dir, 'data'))
+    const page = await e2e.browser().newPage({ viewport: { width: 1280, height: 800 } })
+    await page.goto(app.url)
+    await page.getByLabel('New project').fill('Cancel test')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.getByRole('button', { name: 'Add the first track' }).click()
+    await dropFiles(page, page.locator('[data-track-id]').first(), [long], { x: 0.02, y: 0.5 })
+    await expect.poll(() => page.locator('[data-clip-id]').count(), { timeout: 30_000 }).toBe(1)
+    await dropFiles(page, page.locator('.head'), [long])
+    await expect.poll(() => page.locator('[data-clip-id]').count(), { timeout: 30_000 }).toBe(2)
+
+    const out = join(dir, 'stems')
+    mkdirSync(out)
+    await page.getByRole('button', { name: 'Export stems' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByLabel('Folder').fill(out)
+    await dialog.getByLabel('Format').selectOption('flac')
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click()
+    await dialog.getByLabel('Export progress').waitFor()
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await dialog.getByText('Export canceled: nothing was written.').waitFor({ timeout: 30_000 })
+    await page.screenshot({ path: shot('import-03-export-canceled.png') })
+    expect(readdirSync(out)).toEqual([])
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await expect.poll(() => page.locator('dialog[open]').count()).toBe(0)
+    await page.close()
+  })
 })

@@ -508,4 +508,50 @@ describe('export.stems', () => {
     expect(decoded.audio.channels[0]!.length).toBe(24000)
     core.close()
   })
+
+  it('cancels a running export, leaving nothing, and runs one export per project at a time', async () => {
+    const dir = tempDir()
+    const core = startCore(join(dir, 'data'))
+    try {
+      const { project, track } = await projectWithTrack(core)
+      const where = { projectId: project.id, trackId: track.id }
+      await placeFile(core, where, tone(dir, 'long.wav', 120, 48000, 2), { start: 0 })
+      const out = join(dir, 'out')
+      mkdirSync(out)
+      const request = {
+        projectId: project.id,
+        directory: out,
+        format: 'flac',
+        bitDepth: 24,
+        sampleRate: 48000,
+        includeMix: true,
+      } as const
+      expect(await core.call('export.cancel', { projectId: project.id })).toEqual({
+        canceled: false,
+      })
+
+      const running = core.dispatch('export.stems', request)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const second = await core.dispatch('export.stems', { ...request, directory: dir })
+      expect(second).toMatchObject({ ok: false, error: { code: 'conflict' } })
+      expect(await core.call('export.cancel', { projectId: project.id })).toEqual({
+        canceled: true,
+      })
+      expect(await running).toEqual({
+        ok: false,
+        error: { code: 'canceled', message: 'the export was canceled: nothing was written' },
+      })
+      expect(readdirSync(out)).toEqual([])
+
+      // The project is free again: the same export now runs to its end.
+      const done = await core.call('export.stems', request)
+      expect(done.files).toEqual([
+        'Export test - 01 Keys.flac',
+        'Export test - Mix.flac',
+        'Export test - stems.json',
+      ])
+    } finally {
+      core.close()
+    }
+  })
 })

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { FlacFileInput } from '../../../src/main/core/export/flac-file-task'
+import { writeFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { FlacEncoder } from '../../../src/main/core/audio/flac-encode'
+import { cancelFlag } from '../../../src/main/core/export/cancel-flag'
+import { renderFlacFile } from '../../../src/main/core/export/flac-file-task'
 import { renderFlacFiles } from '../../../src/main/core/export/flac-files'
 import { runInLanes } from '../../../src/main/core/export/task-lanes'
+import { makeTempDir } from '../audio/helpers'
 import { manualRunner, tick } from './manual-runner'
 
 const stem = { gainDb: 0, clips: [] }
@@ -36,6 +42,23 @@ describe('renderFlacFiles', () => {
     expect(progress).toEqual([1000, 2000, 3000, 4000].map((d) => [d, 4000]))
   })
 
+  it("raises the cancel flag of running files and reports the signal's reason", async () => {
+    const { runner, started } = manualRunner<FlacFileInput>(2, () => ({ bytes: 1 }))
+    const controller = new AbortController()
+    const done = renderFlacFiles(runner, job, files, true, () => undefined, controller.signal)
+    await tick()
+    expect(started).toHaveLength(2)
+    const flag = started[0]!.input.canceled!
+    expect(Atomics.load(flag, 0)).toBe(0)
+    const reason = new Error('canceled by the musician')
+    controller.abort(reason)
+    expect(Atomics.load(flag, 0)).toBe(1)
+    // The running tasks see the flag and stop with an error of their own.
+    for (const task of started) task.finish(new Error('the export was canceled'))
+    await expect(done).rejects.toBe(reason)
+    expect(started).toHaveLength(2)
+  })
+
   it('refuses files that do not match the stems', async () => {
     const { runner } = manualRunner<FlacFileInput>(1, () => ({ bytes: 1 }))
     await expect(renderFlacFiles(runner, job, files, false, () => undefined)).rejects.toThrow(
@@ -62,5 +85,53 @@ describe('runInLanes', () => {
     await expect(failing).rejects.toThrow('two failed')
     expect(ran).toEqual([1, 2])
     await expect(runInLanes([], 4, () => Promise.resolve())).resolves.toBeUndefined()
+  })
+
+  it('starts nothing more once its signal is aborted, and throws the reason', async () => {
+    const ran: number[] = []
+    const release: (() => void)[] = []
+    const controller = new AbortController()
+    const running = runInLanes(
+      [1, 2, 3, 4],
+      1,
+      async (item) => {
+        ran.push(item)
+        await new Promise<void>((resolve) => release.push(resolve))
+      },
+      controller.signal,
+    )
+    await tick()
+    controller.abort(new Error('stop'))
+    release[0]!()
+    await expect(running).rejects.toThrow('stop')
+    expect(ran).toEqual([1])
+    // Aborted after the last item started: still thrown once everything is done.
+    const late = new AbortController()
+    const last = runInLanes(
+      [1],
+      1,
+      () => Promise.resolve(late.abort(new Error('late'))),
+      late.signal,
+    )
+    await expect(last).rejects.toThrow('late')
+  })
+})
+
+describe('renderFlacFile', () => {
+  it('stops between chunks once its cancel flag is set, and encodes otherwise', async () => {
+    const tmp = makeTempDir('flac-cancel')
+    try {
+      const path = join(tmp.dir, 'silence.flac')
+      const header = new FlacEncoder({ sampleRate: 48000, channels: 2, bitsPerSample: 24 }).header()
+      writeFileSync(path, header)
+      const input = { ...job, stem: 0, path, dataOffset: header.length, frames: 20_000 }
+      expect(() =>
+        renderFlacFile({ ...input, canceled: cancelFlag(AbortSignal.abort()).flag }),
+      ).toThrow('the export was canceled')
+      const { value } = await renderFlacFile({ ...input, canceled: cancelFlag(undefined).flag })
+      expect(value.bytes).toBe(statSync(path).size)
+    } finally {
+      tmp.cleanup()
+    }
   })
 })

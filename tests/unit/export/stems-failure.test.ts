@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { AppError } from '../../../src/main/core/app-error'
 import { exportStems } from '../../../src/main/core/export/stems'
 import { InlineRunner } from '../../../src/main/core/workers/task-runner'
 import type { TaskRunner } from '../../../src/main/core/workers/tasks'
@@ -26,7 +27,11 @@ function runnerWith(n: number, before: () => void): TaskRunner {
 }
 
 let dirs = 0
-function exportWith(tasksFor: (directory: string) => TaskRunner, format: 'wav' | 'flac' = 'wav') {
+function exportWith(
+  tasksFor: (directory: string) => TaskRunner,
+  format: 'wav' | 'flac' = 'wav',
+  signal?: AbortSignal,
+) {
   const directory = join(tmp.dir, `out-${++dirs}`)
   mkdirSync(directory)
   const tasks = tasksFor(directory)
@@ -43,6 +48,7 @@ function exportWith(tasksFor: (directory: string) => TaskRunner, format: 'wav' |
     onProgress: () => undefined,
     now: 0,
     tasks,
+    ...(signal ? { signal } : {}),
   })
   return { directory, run }
 }
@@ -75,6 +81,21 @@ describe('stems export failures', () => {
         code: 'not_found',
         message: 'the export folder disappeared while writing: nothing was exported',
       })
+    },
+  )
+
+  it.each(['wav', 'flac'] as const)(
+    'stops when canceled and removes what it wrote, %s',
+    async (format) => {
+      const controller = new AbortController()
+      const canceled = new AppError('canceled', 'the export was canceled: nothing was written')
+      const { directory, run } = exportWith(
+        () => runnerWith(1, () => controller.abort(canceled)),
+        format,
+        controller.signal,
+      )
+      await expect(run).rejects.toBe(canceled)
+      expect(readdirSync(directory)).toEqual([])
     },
   )
 

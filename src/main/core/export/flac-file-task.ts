@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs'
 import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/flac-encode'
 import type { TaskAnswer } from '../workers/tasks'
 import { BufferPool } from './buffer-pool'
+import { isCanceled } from './cancel-flag'
 import { openStemPlan, type StemPlan } from './render-plan'
 import { StemChunkRenderer } from './stem-chunks'
 
@@ -23,6 +24,8 @@ export interface FlacFileInput {
   path: string
   dataOffset: number
   frames: number
+  /** Set when the export is canceled (cancel-flag.ts): the task then stops between chunks. */
+  canceled?: Int32Array
 }
 
 /**
@@ -49,6 +52,8 @@ export function renderFlacFile(input: FlacFileInput): Promise<TaskAnswer<{ bytes
     const output = new SequentialWriter(fd, dataOffset)
     try {
       for (let from = 0; from < frames; from += CHUNK_FRAMES) {
+        // The caller reports the cancellation with its own reason.
+        if (isCanceled(input.canceled)) throw new Error('the export was canceled')
         const to = Math.min(frames, from + CHUNK_FRAMES)
         renderer.render(from, to, (k, audio) => {
           if (k !== wanted) return

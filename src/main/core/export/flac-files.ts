@@ -1,4 +1,5 @@
 import type { TaskRunner } from '../workers/tasks'
+import { cancelFlag } from './cancel-flag'
 import type { FlacFileInput } from './flac-file-task'
 import { runInLanes } from './task-lanes'
 
@@ -15,6 +16,7 @@ export async function renderFlacFiles(
   files: readonly Pick<FlacFileInput, 'path' | 'dataOffset'>[],
   withMix: boolean,
   onProgress: (done: number, total: number) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const stems = job.plan.stems.length
   if (files.length !== stems + (withMix ? 1 : 0)) {
@@ -27,14 +29,25 @@ export async function renderFlacFiles(
   const total = job.frames * order.length
   let done = 0
   let failed = false
-  await runInLanes(order, tasks.parallelism, async (file) => {
-    try {
-      await tasks.run('export-flac-file', { ...job, ...file })
-      done += job.frames
-      if (!failed) onProgress(done, total)
-    } catch (error) {
-      failed = true
-      throw error
-    }
-  })
+  // A file takes seconds: a cancellation must reach the running tasks, not only the next ones.
+  const { flag, dispose } = cancelFlag(signal)
+  try {
+    await runInLanes(
+      order,
+      tasks.parallelism,
+      async (file) => {
+        try {
+          await tasks.run('export-flac-file', { ...job, ...file, canceled: flag })
+          done += job.frames
+          if (!failed) onProgress(done, total)
+        } catch (error) {
+          failed = true
+          throw signal?.aborted ? signal.reason : error
+        }
+      },
+      signal,
+    )
+  } finally {
+    dispose()
+  }
 }

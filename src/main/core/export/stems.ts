@@ -26,8 +26,10 @@ export interface StemsRequest {
   singleFileName?: string
   onProgress: (done: number, total: number) => void
   now: number
-  /** Runs the rendering of WAV exports (worker threads in the app). */
+  /** Runs the rendering (worker threads in the app). */
   tasks: TaskRunner
+  /** Cancels the export: it stops, removes what it wrote and fails with the signal's reason. */
+  signal?: AbortSignal
 }
 
 /** What a sidecar and a WAV comment say about the take behind a clip's audio. */
@@ -70,6 +72,7 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
     for (const assetId of layout.assetIds) {
       const asset = request.assets.get(assetId)!
       sources.push(await describeAssetSource(asset.path, asset.format, request.tasks))
+      request.signal?.throwIfAborted()
     }
     const plan: StemPlan = { sampleRate, sources, stems: layout.stems }
 
@@ -122,6 +125,8 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
     }
     // The files' data reach the disk together rather than one after another.
     await Promise.all(writers.map((writer) => writer.finish()))
+    // The last moment to cancel: then the files go into place.
+    request.signal?.throwIfAborted()
     for (const writer of writers) await writer.publish(request.overwrite)
     if (sidecar) {
       if (request.overwrite) await rm(sidecar, { force: true })
@@ -165,11 +170,17 @@ async function renderWav(
     withMix,
   }
   try {
-    await renderWavRanges(request.tasks, job, frames, (done, total, range) => {
-      request.onProgress(done, total)
-      // Samples written straight to the disk leave nothing for a background flush to do.
-      if (!range.direct) flush.poke()
-    })
+    await renderWavRanges(
+      request.tasks,
+      job,
+      frames,
+      (done, total, range) => {
+        request.onProgress(done, total)
+        // Samples written straight to the disk leave nothing for a background flush to do.
+        if (!range.direct) flush.poke()
+      },
+      request.signal,
+    )
   } catch (error) {
     await flush.settle().catch(() => undefined)
     throw error
@@ -187,7 +198,7 @@ async function renderFlac(
 ): Promise<void> {
   const job = { plan, bitsPerSample: request.bitDepth === 16 ? 16 : 24, frames } as const
   const files = writers.map((w) => ({ path: w.tempPath, dataOffset: w.dataOffset }))
-  await renderFlacFiles(request.tasks, job, files, withMix, request.onProgress)
+  await renderFlacFiles(request.tasks, job, files, withMix, request.onProgress, request.signal)
 }
 
 async function checkDirectory(directory: string): Promise<void> {

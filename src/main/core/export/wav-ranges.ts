@@ -17,6 +17,7 @@ export async function renderWavRanges(
   job: Omit<WavRangeInput, 'from' | 'to'>,
   frames: number,
   onProgress: (done: number, total: number, range: { direct: boolean }) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const ranges: [number, number][] = []
   for (let from = 0; from < frames; from += RANGE_FRAMES) {
@@ -24,14 +25,19 @@ export async function renderWavRanges(
   }
   let done = 0
   let failed = false
-  await runInLanes(ranges, tasks.parallelism * 2, async ([from, to]) => {
-    try {
-      const { direct } = await tasks.run('export-wav-range', { ...job, from, to })
-      done += to - from
-      if (!failed) onProgress(done, frames, { direct })
-    } catch (error) {
-      failed = true
-      throw error
-    }
-  })
+  await runInLanes(
+    ranges,
+    tasks.parallelism * 2,
+    async ([from, to]) => {
+      try {
+        const { direct } = await tasks.run('export-wav-range', { ...job, from, to })
+        done += to - from
+        if (!failed) onProgress(done, frames, { direct })
+      } catch (error) {
+        failed = true
+        throw error
+      }
+    },
+    signal,
+  )
 }

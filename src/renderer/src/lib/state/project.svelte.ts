@@ -152,15 +152,20 @@ export class ProjectState {
     return framesAtRate(asset.frames, asset.sampleRate, this.detail?.sampleRate ?? 48000)
   }
 
-  async exportStems(options: ExportOptions): Promise<ExportResult | undefined> {
+  /** The files written, 'canceled' when cancelExport stopped it, undefined on an error (noticed). */
+  async exportStems(options: ExportOptions): Promise<ExportResult | 'canceled' | undefined> {
     this.exportProgress = 0
     const result = await this.api.call('export.stems', { projectId: this.projectId, ...options })
     this.exportProgress = null
-    if (!result.ok) {
-      this.notices.error(result.error)
-      return undefined
-    }
-    return result.value
+    if (result.ok) return result.value
+    if (result.error.code === 'canceled') return 'canceled'
+    this.notices.error(result.error)
+    return undefined
+  }
+
+  /** Stops this project's running export, which then answers 'canceled'. */
+  async cancelExport(): Promise<void> {
+    this.notices.take(await this.api.call('export.cancel', { projectId: this.projectId }))
   }
 
   dispose(): void {
