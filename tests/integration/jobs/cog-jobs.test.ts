@@ -1,34 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { type CogFake, startCogFake } from '../../fakes/cog'
+import { describe, expect, it } from 'vitest'
+import { startCogFake } from '../../fakes/cog'
 import { tempDir } from '../../helpers/temp'
-import {
-  type JobsCore,
-  createTake,
-  projectWithAudio,
-  startJobsCore,
-  until,
-  waitFor,
-} from './helpers'
+import { createTake, projectWithAudio, until, waitFor } from './helpers'
+import { providerHarness } from './provider-harness'
 
-let fake: CogFake | null = null
-let core: JobsCore | null = null
-
-afterEach(async () => {
-  core?.close()
-  core = null
-  await fake?.close()
-  fake = null
-})
-
-async function setup(
-  opts: Parameters<typeof startCogFake>[0] = {},
-): Promise<{ fake: CogFake; core: JobsCore; projectId: string; assetId: string }> {
-  fake = await startCogFake(opts)
-  // No key at all: a local container needs none.
-  core = await startJobsCore(tempDir(), { cog: fake.url, keys: false })
-  const { projectId, assetId } = await projectWithAudio(core)
-  return { fake, core, projectId, assetId }
-}
+const harness = providerHarness(startCogFake, (fake) => ({ cog: fake.url, keys: false }))
+const setup = (opts: Parameters<typeof startCogFake>[0] = {}) => harness.setup(opts)
 
 describe('Cog takes through the contract', () => {
   it('makes a prompt-only take: the prediction id is the take id, the output inline', async () => {
@@ -114,15 +91,15 @@ describe('Cog takes through the contract', () => {
   })
 
   it('starts a prediction again after a restart (its result would reach only the lost connection)', async () => {
-    fake = await startCogFake({ advanceOnPoll: false })
+    const fake = await harness.fake({ advanceOnPoll: false })
     const dir = tempDir()
-    const first = await startJobsCore(dir, { cog: fake.url, keys: false })
+    const first = await harness.core(dir, fake)
     const { projectId } = await projectWithAudio(first)
     const g = await createTake(first, projectId, 'cog', { prompt: 'restart' })
     await waitFor(first, g.id, ['running'])
     first.close()
-    core = await startJobsCore(dir, { cog: fake.url, keys: false })
-    await until(() => fake!.state.history.length === 2, 'the second run')
+    const core = await harness.core(dir, fake)
+    await until(() => fake.state.history.length === 2, 'the second run')
     expect(fake.state.history[0]!.status).toBe('canceled')
     fake.state.tick(10)
     expect((await waitFor(core, g.id)).status).toBe('succeeded')

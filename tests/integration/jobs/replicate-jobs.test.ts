@@ -1,35 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type ReplicateFake, startReplicateFake } from '../../fakes/replicate'
 import { tempDir } from '../../helpers/temp'
-import {
-  type JobsCore,
-  type JobsCoreOptions,
-  createTake,
-  projectWithAudio,
-  startJobsCore,
-  until,
-  waitFor,
-} from './helpers'
+import { type JobsCoreOptions, createTake, projectWithAudio, until, waitFor } from './helpers'
+import { providerHarness } from './provider-harness'
 
-let fake: ReplicateFake | null = null
-let core: JobsCore | null = null
-
-afterEach(async () => {
-  core?.close()
-  core = null
-  await fake?.close()
-  fake = null
-})
-
-async function setup(
+const harness = providerHarness(startReplicateFake, (fake) => ({ replicate: fake.url }))
+const setup = (
   opts: Parameters<typeof startReplicateFake>[0] = {},
   coreOpts: JobsCoreOptions = {},
-): Promise<{ fake: ReplicateFake; core: JobsCore; projectId: string; assetId: string }> {
-  fake = await startReplicateFake(opts)
-  core = await startJobsCore(tempDir(), { replicate: fake.url, ...coreOpts })
-  const { projectId, assetId } = await projectWithAudio(core)
-  return { fake, core, projectId, assetId }
-}
+) => harness.setup(opts, coreOpts)
 
 describe('Replicate takes through the contract', () => {
   it('makes a prompt-only take: seed sent and read back, progress, stereo audio stored', async () => {
@@ -301,15 +280,15 @@ describe('Replicate takes through the contract', () => {
   })
 
   it('resumes a running take after a restart of the core, without paying twice', async () => {
-    fake = await startReplicateFake({ advanceOnPoll: false })
+    const fake = await harness.fake({ advanceOnPoll: false })
     const dir = tempDir()
-    const first = await startJobsCore(dir, { replicate: fake.url })
+    const first = await harness.core(dir, fake)
     const { projectId } = await projectWithAudio(first)
     const g = await createTake(first, projectId, 'replicate', { prompt: 'restart me' })
     await waitFor(first, g.id, ['running'])
     first.close()
     fake.state.tick(10)
-    core = await startJobsCore(dir, { replicate: fake.url })
+    const core = await harness.core(dir, fake)
     const done = await waitFor(core, g.id)
     expect(done.status).toBe('succeeded')
     expect(fake.state.created).toBe(1)

@@ -1,34 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { type ScenarioFake, startScenarioFake } from '../../fakes/scenario'
-import { tempDir } from '../../helpers/temp'
-import {
-  type JobsCore,
-  SCENARIO_SECRET,
-  createTake,
-  projectWithAudio,
-  startJobsCore,
-  until,
-  waitFor,
-} from './helpers'
+import { describe, expect, it } from 'vitest'
+import { startScenarioFake } from '../../fakes/scenario'
+import { SCENARIO_SECRET, createTake, until, waitFor } from './helpers'
+import { providerHarness } from './provider-harness'
 
-let fake: ScenarioFake | null = null
-let core: JobsCore | null = null
-
-afterEach(async () => {
-  core?.close()
-  core = null
-  await fake?.close()
-  fake = null
-})
-
-async function setup(
-  opts: Parameters<typeof startScenarioFake>[0] = {},
-): Promise<{ fake: ScenarioFake; core: JobsCore; projectId: string; assetId: string }> {
-  fake = await startScenarioFake(opts)
-  core = await startJobsCore(tempDir(), { scenario: fake.url })
-  const { projectId, assetId } = await projectWithAudio(core)
-  return { fake, core, projectId, assetId }
-}
+const harness = providerHarness(startScenarioFake, (fake) => ({ scenario: fake.url }))
+const setup = (opts: Parameters<typeof startScenarioFake>[0] = {}) => harness.setup(opts)
 
 const GENERATE = (m: string, p: string): boolean =>
   m === 'POST' && p === '/v1/generate/custom/model_meta-musicgen'
