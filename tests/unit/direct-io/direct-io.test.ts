@@ -55,6 +55,17 @@ describe('aligned memory', () => {
     expect(slots.take()).toBe(a)
     expect(slots.take().buffer).not.toBe(a.buffer)
   })
+
+  it('keeps no more free slots than its limit', () => {
+    const slots = new AlignedSlots(4096, 2, 3)
+    const taken = Array.from({ length: 6 }, () => slots.take())
+    expect(new Set(taken.map((slot) => slot.buffer)).size).toBe(3)
+    for (const slot of taken) slots.give(slot)
+    const again = Array.from({ length: 4 }, () => slots.take())
+    // Three came back from the pool (the last given first), the fourth is new memory.
+    expect(again.slice(0, 3).every((slot, i) => slot === taken[2 - i])).toBe(true)
+    expect(taken.some((slot) => slot.buffer === again[3]!.buffer)).toBe(false)
+  })
 })
 
 describe.each(dirs)('DirectFile in %s', (_, dir) => {

@@ -44,7 +44,8 @@ export class AlignedBlocks {
 
 /**
  * Aligned slots of one size, shared by everyone in a thread: taken, written from, given back.
- * The slots are allocated a few at a time as demand grows and kept for reuse.
+ * The slots are allocated a few at a time as demand grows; at most `maxFree` are kept for reuse
+ * (a burst of parallel writes does not hold its memory forever).
  */
 export class AlignedSlots {
   readonly #free: Uint8Array[] = []
@@ -52,6 +53,7 @@ export class AlignedSlots {
   constructor(
     readonly slotBytes: number,
     private readonly slotsPerAllocation = 4,
+    private readonly maxFree = 8,
   ) {}
 
   take(): Uint8Array {
@@ -60,7 +62,7 @@ export class AlignedSlots {
       const stride = alignUp(this.slotBytes)
       const buffer = allocateAligned(stride * this.slotsPerAllocation)
       for (let k = 1; k < this.slotsPerAllocation; k++) {
-        this.#free.push(new Uint8Array(buffer, k * stride, this.slotBytes))
+        this.give(new Uint8Array(buffer, k * stride, this.slotBytes))
       }
       slot = new Uint8Array(buffer, 0, this.slotBytes)
     }
@@ -68,6 +70,6 @@ export class AlignedSlots {
   }
 
   give(slot: Uint8Array): void {
-    this.#free.push(slot)
+    if (this.#free.length < this.maxFree) this.#free.push(slot)
   }
 }
