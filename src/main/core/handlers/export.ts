@@ -46,46 +46,48 @@ export function exportHandlers(
     )
   }
 
-  const progress = (projectId: string) => (done: number, total: number) =>
-    events.emit('export.progress', { projectId, done, total })
-
   /** The running export of each project, to cancel it; one at a time per project. */
   const running = new Map<string, AbortController>()
-  async function exclusive<T>(projectId: string, run: (signal: AbortSignal) => Promise<T>) {
-    if (running.has(projectId)) {
+
+  /**
+   * Runs an export of `project` (its own state, or a part of it as `rendered`) with what every
+   * export needs: its files, takes, progress events, the task runner and a cancel signal.
+   */
+  async function runExport(
+    project: ProjectDetail,
+    request: Omit<StemsRequest, 'assets' | 'takes' | 'onProgress' | 'tasks' | 'now' | 'signal'>,
+  ) {
+    if (running.has(project.id)) {
       throw new AppError('conflict', 'an export of this project is already running')
     }
     const controller = new AbortController()
-    running.set(projectId, controller)
+    running.set(project.id, controller)
     try {
-      return await run(controller.signal)
+      return await exportStems({
+        ...request,
+        directory: resolve(request.directory),
+        assets: assetFiles(project.id),
+        takes: takes(project.id),
+        onProgress: (done, total) =>
+          events.emit('export.progress', { projectId: project.id, done, total }),
+        tasks: ctx.tasks,
+        now: ctx.clock(),
+        signal: controller.signal,
+      })
     } finally {
-      running.delete(projectId)
+      running.delete(project.id)
     }
   }
 
   return {
     'export.stems': async (input) => {
       const project = projectDetail(input.projectId)
-      return exclusive(project.id, async (signal) => {
-        const request: StemsRequest = {
-          ...input,
-          directory: resolve(input.directory),
-          project,
-          assets: assetFiles(project.id),
-          takes: takes(project.id),
-          onProgress: progress(project.id),
-          tasks: ctx.tasks,
-          now: ctx.clock(),
-          signal,
-        }
-        const result = await exportStems(request)
-        ctx.log.info('stems exported', { projectId: project.id, files: result.files.length })
-        return result
-      })
+      const result = await runExport(project, { ...input, project })
+      ctx.log.info('stems exported', { projectId: project.id, files: result.files.length })
+      return result
     },
 
-    'export.clip': async (input) => {
+    'export.clip': (input) => {
       const clip = clips.get(input.clipId)
       const track = tracks.get(clip.trackId)
       const project = projectDetail(track.projectId)
@@ -95,21 +97,12 @@ export function exportHandlers(
         tracks: [{ ...track, gainDb: 0, mute: false, solo: false, clips: [{ ...clip, start: 0 }] }],
       }
       const baseName = asset.name.replace(/\.[^.]+$/, '')
-      return exclusive(project.id, (signal) =>
-        exportStems({
-          ...input,
-          directory: resolve(input.directory),
-          project: alone,
-          includeMix: false,
-          singleFileName: `${safeFileName(`${project.name} - ${baseName}`)}.${input.format}`,
-          assets: assetFiles(project.id),
-          takes: takes(project.id),
-          onProgress: progress(project.id),
-          tasks: ctx.tasks,
-          now: ctx.clock(),
-          signal,
-        }),
-      )
+      return runExport(project, {
+        ...input,
+        project: alone,
+        includeMix: false,
+        singleFileName: `${safeFileName(`${project.name} - ${baseName}`)}.${input.format}`,
+      })
     },
 
     'export.cancel': ({ projectId }) => {
