@@ -66,7 +66,7 @@ type CheckPlan = (container: PcmContainer | null) => { scanHere: PcmContainer } 
  * peaks, and stores its bytes by content, reading it once here: the bytes read are hashed and
  * written to the store while they are checked. A file that does not decode stores nothing. With
  * `tasks` running in parallel, a WAV/AIFF file's check and peaks run on a worker thread (which
- * reads the file itself) while this thread hashes and stores it.
+ * reads the file itself, or shares the bytes) while this thread hashes and stores it.
  */
 export async function decodeAndStore(
   source: ImportSource,
@@ -75,9 +75,15 @@ export async function decodeAndStore(
 ): Promise<DecodedImport> {
   if (source.kind === 'bytes') {
     const { name, bytes } = source
-    return importChunks(name, bytesChunks(bytes), store, (container) =>
-      container ? { scanHere: container } : checkDecoded(name, decodeAudioBytes(bytes)),
-    )
+    return importChunks(name, bytesChunks(bytes), store, (container) => {
+      if (!container) return checkDecoded(name, decodeAudioBytes(bytes))
+      // Bytes in shared memory reach a worker without a copy.
+      const shared = bytes.buffer instanceof SharedArrayBuffer
+      if (!tasks || tasks.parallelism < 2 || !shared) return { scanHere: container }
+      return sourceStep(name, () => tasks.run('assets-scan-pcm-bytes', { bytes, container })).then(
+        (scanned): Checked => ({ format: container, ...scanned }),
+      )
+    })
   }
   const { path } = source
   const name = basename(path)

@@ -2,6 +2,7 @@ import type { Handlers } from '../../../shared/api'
 import type { PeaksData } from '../../../shared/domain'
 import { deserializePeaks, peaksAt } from '../audio/peaks'
 import { decodeAndStore } from '../assets/import'
+import { sharedBytesFromBase64 } from '../assets/shared-bytes'
 import type { CoreContext } from '../context'
 import { publicAsset, type AssetRecord } from '../store/assets'
 
@@ -14,7 +15,7 @@ export function assetHandlers(ctx: CoreContext): AssetHandlers {
       projects.get(input.projectId)
       const source =
         'data' in input
-          ? { kind: 'bytes' as const, name: input.name, bytes: Buffer.from(input.data, 'base64') }
+          ? { kind: 'bytes' as const, name: input.name, bytes: sharedBytesFromBase64(input.data) }
           : { kind: 'path' as const, path: input.path }
       const decoded = await decodeAndStore(source, ctx.contentStore, ctx.tasks)
       const asset = db.transaction(() => {

@@ -1,6 +1,6 @@
 import { decodeFlacSegment } from '../audio/flac-segment-task'
 import { decodeMp3Segment } from '../audio/mp3-segment-task'
-import { scanPcmFile } from '../assets/pcm-scan-task'
+import { scanPcmBytes, scanPcmFile } from '../assets/pcm-scan-task'
 import { renderFlacFile } from '../export/flac-file-task'
 import { renderWavRange } from '../export/wav-range-task'
 import type { TaskHandlers } from './tasks'
@@ -10,6 +10,7 @@ export const taskHandlers: TaskHandlers = {
   'audio-decode-flac-segment': decodeFlacSegment,
   'audio-decode-mp3-segment': decodeMp3Segment,
   'assets-scan-pcm-file': scanPcmFile,
+  'assets-scan-pcm-bytes': scanPcmBytes,
   'export-wav-range': renderWavRange,
   'export-flac-file': renderFlacFile,
 }

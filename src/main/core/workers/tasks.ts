@@ -1,6 +1,10 @@
 import type { FlacSegmentInput, FlacSegmentOutput } from '../audio/flac-segment-task'
 import type { Mp3SegmentInput, Mp3SegmentOutput } from '../audio/mp3-segment-task'
-import type { PcmScanFileInput, PcmScanFileOutput } from '../assets/pcm-scan-task'
+import type {
+  PcmScanBytesInput,
+  PcmScanFileInput,
+  PcmScanFileOutput,
+} from '../assets/pcm-scan-task'
 import type { FlacFileInput } from '../export/flac-file-task'
 import type { WavRangeInput } from '../export/wav-range-task'
 
@@ -16,6 +20,8 @@ export interface WorkerTasks {
   'audio-decode-mp3-segment': { input: Mp3SegmentInput; output: Mp3SegmentOutput }
   /** Checks a WAV/AIFF file and computes its peaks, for an import (assets/pcm-scan-task.ts). */
   'assets-scan-pcm-file': { input: PcmScanFileInput; output: PcmScanFileOutput }
+  /** The same for bytes in shared memory (an import of bytes). */
+  'assets-scan-pcm-bytes': { input: PcmScanBytesInput; output: PcmScanFileOutput }
   /** Renders a range of a WAV stems export into its temporary files (export/wav-range-task.ts). */
   'export-wav-range': { input: WavRangeInput; output: { frames: number; direct: boolean } }
   /** Renders and encodes one FLAC file of a stems export (export/flac-file-task.ts). */
