@@ -543,8 +543,18 @@ describe('export.stems', () => {
       })
       expect(readdirSync(out)).toEqual([])
 
-      // The project is free again: the same export now runs to its end.
+      // The project is free again: the same export now runs to its end, its progress moving
+      // within each file (two files, more steps), up to all the frames of both.
+      const progress: number[] = []
+      core.events.onAny((event, payload) => {
+        if (event !== 'export.progress') return
+        const { done, total } = payload as { done: number; total: number }
+        progress.push(done / total)
+      })
       const done = await core.call('export.stems', request)
+      expect(progress.length).toBeGreaterThan(2)
+      expect(progress.every((p, i) => i === 0 || p > progress[i - 1]!)).toBe(true)
+      expect(progress.at(-1)).toBe(1)
       expect(done.files).toEqual([
         'Export test - 01 Keys.flac',
         'Export test - Mix.flac',

@@ -1,12 +1,15 @@
-import { describe, expect, it } from 'vitest'
-import type { FlacFileInput } from '../../../src/main/core/export/flac-file-task'
-import { writeFileSync, statSync } from 'node:fs'
+import { statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { describe, expect, it, vi } from 'vitest'
 import { FlacEncoder } from '../../../src/main/core/audio/flac-encode'
-import { cancelFlag } from '../../../src/main/core/export/cancel-flag'
-import { renderFlacFile } from '../../../src/main/core/export/flac-file-task'
+import {
+  FLAC_CHUNK_FRAMES,
+  renderFlacFile,
+  type FlacFileInput,
+} from '../../../src/main/core/export/flac-file-task'
 import { renderFlacFiles } from '../../../src/main/core/export/flac-files'
 import { runInLanes } from '../../../src/main/core/export/task-lanes'
+import { reportChunks, TaskSignals } from '../../../src/main/core/export/task-signals'
 import { makeTempDir } from '../audio/helpers'
 import { manualRunner, tick } from './manual-runner'
 
@@ -18,9 +21,15 @@ const job = {
 }
 const files = ['a', 'b', 'c', 'mix'].map((path) => ({ path, dataOffset: 42 }))
 
+/** What a finished file task has told its export: every chunk of the file rendered. */
+function finishedFile(input: FlacFileInput) {
+  reportChunks(input.signals?.words, input.signals?.slot ?? 0, Math.ceil(input.frames / 4096))
+  return { bytes: 1 }
+}
+
 describe('renderFlacFiles', () => {
   it('encodes the mix first, then each stem, a file per task, progress by files', async () => {
-    const { runner, started } = manualRunner<FlacFileInput>(2, () => ({ bytes: 1 }))
+    const { runner, started } = manualRunner<FlacFileInput>(2, finishedFile)
     const progress: [number, number][] = []
     const done = renderFlacFiles(runner, job, files, true, (d, t) => progress.push([d, t]))
     await tick()
@@ -29,6 +38,7 @@ describe('renderFlacFiles', () => {
     await tick()
     expect(started.map((task) => task.input.stem)).toEqual([null, 0, 1])
     started[0]!.finish()
+    await tick()
     started[2]!.finish()
     await tick()
     started[3]!.finish()
@@ -42,13 +52,40 @@ describe('renderFlacFiles', () => {
     expect(progress).toEqual([1000, 2000, 3000, 4000].map((d) => [d, 4000]))
   })
 
+  it('reports the progress of running files as they render their chunks', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const { runner, started } = manualRunner<FlacFileInput>(2, finishedFile)
+      const progress: number[] = []
+      const long = { ...job, frames: 10_000 }
+      const done = renderFlacFiles(runner, long, files, true, (d) => progress.push(d))
+      await tick()
+      const [mix, first] = started.map((task) => task.input.signals!)
+      reportChunks(mix!.words, mix!.slot, 1)
+      reportChunks(first!.words, first!.slot, 3) // the last chunk is not a whole one
+      vi.advanceTimersByTime(100)
+      expect(progress).toEqual([FLAC_CHUNK_FRAMES + 10_000])
+      vi.advanceTimersByTime(100)
+      expect(progress).toHaveLength(1) // nothing new, nothing said
+      for (let k = 0; k < 4; k++) {
+        started[k]!.finish()
+        await tick()
+      }
+      await done
+      expect(progress.at(-1)).toBe(40_000)
+      expect(progress.every((d, i) => i === 0 || d > progress[i - 1]!)).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it("raises the cancel flag of running files and reports the signal's reason", async () => {
-    const { runner, started } = manualRunner<FlacFileInput>(2, () => ({ bytes: 1 }))
+    const { runner, started } = manualRunner<FlacFileInput>(2, finishedFile)
     const controller = new AbortController()
     const done = renderFlacFiles(runner, job, files, true, () => undefined, controller.signal)
     await tick()
     expect(started).toHaveLength(2)
-    const flag = started[0]!.input.canceled!
+    const flag = started[0]!.input.signals!.words
     expect(Atomics.load(flag, 0)).toBe(0)
     const reason = new Error('canceled by the musician')
     controller.abort(reason)
@@ -60,7 +97,7 @@ describe('renderFlacFiles', () => {
   })
 
   it('refuses files that do not match the stems', async () => {
-    const { runner } = manualRunner<FlacFileInput>(1, () => ({ bytes: 1 }))
+    const { runner } = manualRunner<FlacFileInput>(1, finishedFile)
     await expect(renderFlacFiles(runner, job, files, false, () => undefined)).rejects.toThrow(
       /one file per stem/,
     )
@@ -118,18 +155,25 @@ describe('runInLanes', () => {
 })
 
 describe('renderFlacFile', () => {
-  it('stops between chunks once its cancel flag is set, and encodes otherwise', async () => {
+  it('stops between chunks once canceled, and counts its chunks otherwise', async () => {
     const tmp = makeTempDir('flac-cancel')
     try {
       const path = join(tmp.dir, 'silence.flac')
       const header = new FlacEncoder({ sampleRate: 48000, channels: 2, bitsPerSample: 24 }).header()
       writeFileSync(path, header)
       const input = { ...job, stem: 0, path, dataOffset: header.length, frames: 20_000 }
+      const canceled = new TaskSignals(2, AbortSignal.abort())
       expect(() =>
-        renderFlacFile({ ...input, canceled: cancelFlag(AbortSignal.abort()).flag }),
+        renderFlacFile({ ...input, signals: { words: canceled.words, slot: 1 } }),
       ).toThrow('the export was canceled')
-      const { value } = await renderFlacFile({ ...input, canceled: cancelFlag(undefined).flag })
+      const running = new TaskSignals(2)
+      const { value } = await renderFlacFile({
+        ...input,
+        signals: { words: running.words, slot: 1 },
+      })
       expect(value.bytes).toBe(statSync(path).size)
+      // Every chunk counted, at its own slot.
+      expect([running.chunks(0), running.chunks(1)]).toEqual([0, Math.ceil(20_000 / 4096)])
     } finally {
       tmp.cleanup()
     }

@@ -2,12 +2,12 @@ import { closeSync, openSync, writeSync } from 'node:fs'
 import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/flac-encode'
 import type { TaskAnswer } from '../workers/tasks'
 import { BufferPool } from './buffer-pool'
-import { isCanceled } from './cancel-flag'
+import { isCanceled, reportChunks } from './task-signals'
 import { openStemPlan, type StemPlan } from './render-plan'
 import { StemChunkRenderer } from './stem-chunks'
 
-/** Frames rendered and encoded at a time. */
-const CHUNK_FRAMES = 1 << 12
+/** Frames rendered and encoded at a time (the unit of the progress a task reports). */
+export const FLAC_CHUNK_FRAMES = 1 << 12
 /** Encoded bytes collected before a write. */
 const WRITE_BYTES = 1 << 20
 
@@ -24,8 +24,9 @@ export interface FlacFileInput {
   path: string
   dataOffset: number
   frames: number
-  /** Set when the export is canceled (cancel-flag.ts): the task then stops between chunks. */
-  canceled?: Int32Array
+  /** Shared with the export (task-signals.ts): the task stops between chunks once it is
+   * canceled, and counts its chunks at `slot`. */
+  signals?: { words: Int32Array; slot: number }
 }
 
 /**
@@ -45,21 +46,29 @@ export function renderFlacFile(input: FlacFileInput): Promise<TaskAnswer<{ bytes
     const encoder = new FlacEncoder({ sampleRate: plan.sampleRate, channels: 2, bitsPerSample })
     // The mix needs every stem; a stem only its own track.
     const rendered = stem === null ? tracks : [tracks[stem]!]
-    const renderer = new StemChunkRenderer(plan.sampleRate, rendered, CHUNK_FRAMES, stem === null, {
-      simd: true,
-    })
+    const renderer = new StemChunkRenderer(
+      plan.sampleRate,
+      rendered,
+      FLAC_CHUNK_FRAMES,
+      stem === null,
+      {
+        simd: true,
+      },
+    )
     const wanted = stem === null ? rendered.length : 0
     const output = new SequentialWriter(fd, dataOffset)
     try {
-      for (let from = 0; from < frames; from += CHUNK_FRAMES) {
+      const { words, slot = 0 } = input.signals ?? {}
+      for (let from = 0, chunks = 1; from < frames; from += FLAC_CHUNK_FRAMES, chunks++) {
         // The caller reports the cancellation with its own reason.
-        if (isCanceled(input.canceled)) throw new Error('the export was canceled')
-        const to = Math.min(frames, from + CHUNK_FRAMES)
+        if (isCanceled(words)) throw new Error('the export was canceled')
+        const to = Math.min(frames, from + FLAC_CHUNK_FRAMES)
         renderer.render(from, to, (k, audio) => {
           if (k !== wanted) return
           const n = to - from
           output.write(encoder.encode([audio[0].subarray(0, n), audio[1].subarray(0, n)]))
         })
+        reportChunks(words, slot, chunks)
       }
     } finally {
       renderer.close()

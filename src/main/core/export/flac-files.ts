@@ -1,14 +1,18 @@
 import type { TaskRunner } from '../workers/tasks'
-import { cancelFlag } from './cancel-flag'
-import type { FlacFileInput } from './flac-file-task'
+import { FLAC_CHUNK_FRAMES, type FlacFileInput } from './flac-file-task'
 import { runInLanes } from './task-lanes'
+import { TaskSignals } from './task-signals'
+
+/** How often the progress of the running files is looked at. */
+const PROGRESS_MS = 100
 
 /**
  * Renders the FLAC files of an export on the task runner, one file per task (see
  * flac-file-task.ts), the mix first since it takes longest. `files` holds the temporary file of
- * each stem in order, then the mix's when withMix, with where its header ends. Progress grows by a file's frames as each
- * file is done, out of frames × files. On a failure no further file starts; the running ones are
- * waited for, then the failure is thrown (the caller removes the files).
+ * each stem in order, then the mix's when withMix, with where its header ends. Progress counts
+ * the frames rendered in every file (out of frames × files), also within the running tasks. On a
+ * failure no further file starts; the running ones are waited for, then the failure is thrown
+ * (the caller removes the files). Canceling stops the running files too.
  */
 export async function renderFlacFiles(
   tasks: TaskRunner,
@@ -27,19 +31,29 @@ export async function renderFlacFiles(
     ...files.slice(0, stems).map((file, k) => ({ ...file, stem: k })),
   ]
   const total = job.frames * order.length
-  let done = 0
+  const shared = new TaskSignals(order.length, signal)
+  let reported = 0
   let failed = false
-  // A file takes seconds: a cancellation must reach the running tasks, not only the next ones.
-  const { flag, dispose } = cancelFlag(signal)
+  const report = (): void => {
+    let done = 0
+    for (let k = 0; k < order.length; k++) {
+      done += Math.min(job.frames, shared.chunks(k) * FLAC_CHUNK_FRAMES)
+    }
+    if (!failed && done > reported) onProgress((reported = done), total)
+  }
+  const timer = setInterval(report, PROGRESS_MS)
   try {
     await runInLanes(
-      order,
+      order.map((file, slot) => ({ file, slot })),
       tasks.parallelism,
-      async (file) => {
+      async ({ file, slot }) => {
         try {
-          await tasks.run('export-flac-file', { ...job, ...file, canceled: flag })
-          done += job.frames
-          if (!failed) onProgress(done, total)
+          await tasks.run('export-flac-file', {
+            ...job,
+            ...file,
+            signals: { words: shared.words, slot },
+          })
+          report()
         } catch (error) {
           failed = true
           throw signal?.aborted ? signal.reason : error
@@ -48,6 +62,7 @@ export async function renderFlacFiles(
       signal,
     )
   } finally {
-    dispose()
+    clearInterval(timer)
+    shared.dispose()
   }
 }
