@@ -39,9 +39,7 @@ export class DirectFile {
     if (this.#direct !== null && position % DIRECT_IO_ALIGN === 0) {
       done = this.#writeDirect(bytes, alignedLength(length), position)
     }
-    while (done < length) {
-      done += writeSync(this.fd, bytes, done, length - done, position + done)
-    }
+    writeAt(this.fd, bytes.subarray(done, length), position + done)
   }
 
   close(): void {
@@ -68,5 +66,12 @@ export class DirectFile {
     }
     if (done > 0) this.#wroteDirect = true
     return done
+  }
+}
+
+/** Writes all of `bytes` at `position` through a plain descriptor (writes may be short). */
+export function writeAt(fd: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length;) {
+    done += writeSync(fd, bytes, done, bytes.length - done, position + done)
   }
 }

@@ -1,5 +1,6 @@
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, openSync } from 'node:fs'
 import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/flac-encode'
+import { writeAt } from '../direct-io/direct-file'
 import type { TaskAnswer } from '../workers/tasks'
 import { BufferPool } from './buffer-pool'
 import { isCanceled, reportChunks } from './task-signals'
@@ -111,11 +112,5 @@ class SequentialWriter {
     this.position += this.#used
     this.#used = 0
     return this.position
-  }
-}
-
-function writeAt(fd: number, bytes: Uint8Array, position: number): void {
-  for (let done = 0; done < bytes.length;) {
-    done += writeSync(fd, bytes, done, bytes.length - done, position + done)
   }
 }
