@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { decodeFileFully, makeSource } from './decode-helpers'
-import { ffmpeg, ffmpegDecode, makeTempDir, maxDiff, readBytes, run } from './helpers'
+import { decodeFileFully, makeSource, probePackets } from './decode-helpers'
+import { ffmpeg, ffmpegDecode, makeTempDir, maxDiff, readBytes } from './helpers'
 
 const tmp = makeTempDir('decode-flac')
 let source = ''
@@ -64,24 +64,11 @@ describe('the end of a FLAC stream', () => {
     ffmpeg('-i', source, '-c:a', 'flac', '-sample_fmt', 's16', '-frame_size', '16', path)
     const bytes = readBytes(path)
     const whole = ffmpegDecode(path, 2)
-    const { stdout } = run('ffprobe', [
-      '-v',
-      'error',
-      '-show_entries',
-      'packet=pos,size',
-      '-of',
-      'csv=p=0',
-      path,
-    ])
-    const packets = stdout
-      .toString()
-      .trim()
-      .split('\n')
-      .map((line) => line.split(',').map(Number))
+    const packets = probePackets(path)
     let tried = 0
     for (let k = 1; k < packets.length - 1; k++) {
-      const [size, pos] = packets[k]!
-      const end = pos! + size!
+      const { pos, size } = packets[k]!
+      const end = pos + size
       if (bytes[end - 3] !== 0xff) continue
       const cut = bytes.slice(0, end)
       const total = (k + 1) * 16

@@ -6,7 +6,7 @@ import {
 } from '../../../src/main/core/audio/decode'
 import { InlineRunner } from '../../../src/main/core/workers/task-runner'
 import type { TaskRunner } from '../../../src/main/core/workers/tasks'
-import { ffmpeg } from './helpers'
+import { ffmpeg, run } from './helpers'
 
 /** Decodes a file through the streaming entry point; all chunks joined. A number: chunkBytes. */
 export async function decodeFileFully(
@@ -91,4 +91,19 @@ export function inlinePair(): TaskRunner {
     run: (kind, input) => inline.run(kind, input),
     close: () => inline.close(),
   }
+}
+
+/** The packets (FLAC frames, MP3 frames…) of a file as ffprobe sees them: byte position and size. */
+export function probePackets(path: string): { pos: number; size: number }[] {
+  const { stdout } = run('ffprobe', [
+    ...['-v', 'error', '-show_entries', 'packet=pos,size', '-of', 'csv=p=0', path],
+  ])
+  return stdout
+    .toString()
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [size, pos] = line.split(',').map(Number)
+      return { pos: pos!, size: size! }
+    })
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findFrame, frameHeaderLength } from '../../../src/main/core/audio/flac-frame-sync'
-import { makeSource } from './decode-helpers'
-import { ffmpeg, makeTempDir, readBytes, run } from './helpers'
+import { makeSource, probePackets } from './decode-helpers'
+import { ffmpeg, makeTempDir, readBytes } from './helpers'
 
 const tmp = makeTempDir('flac-sync')
 let bytes: Uint8Array = new Uint8Array(0)
@@ -13,23 +13,7 @@ beforeAll(() => {
   const path = join(tmp.dir, 'sync.flac')
   ffmpeg('-i', source, '-c:a', 'flac', '-sample_fmt', 's16', path)
   bytes = readBytes(path)
-  const { stdout } = run('ffprobe', [
-    '-v',
-    'error',
-    '-show_entries',
-    'packet=pos,size',
-    '-of',
-    'csv=p=0',
-    path,
-  ])
-  frames = stdout
-    .toString()
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [size, pos] = line.split(',').map(Number)
-      return [pos!, size!]
-    })
+  frames = probePackets(path).map(({ pos, size }) => [pos, size])
 })
 afterAll(() => tmp.cleanup())
 
