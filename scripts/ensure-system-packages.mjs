@@ -1,15 +1,13 @@
 // The tests need a few Debian packages: Chromium (e2e), gnome-keyring + D-Bus (keychain tests),
-// libsecret (keytar's native build), ffmpeg and sox (reference tools for fixtures and benchmarks).
+// ffmpeg and sox (reference tools for fixtures and benchmarks).
 // Installs what is missing when it can (root or passwordless sudo), otherwise prints the command.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 
 const REQUIREMENTS = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'gnome-keyring', present: () => onPath('gnome-keyring-daemon') },
   { pkg: 'dbus-x11', present: () => onPath('dbus-run-session') && onPath('dbus-launch') },
-  { pkg: 'libsecret-1-dev', present: () => existsSync('/usr/include/libsecret-1') },
   { pkg: 'ffmpeg', present: () => onPath('ffmpeg') },
   { pkg: 'sox', present: () => onPath('sox') },
 ]
@@ -52,18 +50,6 @@ if (missing.length > 0) {
   const [icmd, ...irest] = [...prefix, ...install]
   if (!run(cmd, rest) || !run(icmd, irest)) {
     process.stderr.write(`Installing ${missing.join(' ')} failed; see the output above.\n`)
-    process.exit(1)
-  }
-}
-
-// keytar is an optional dependency: it builds only where libsecret's headers exist. If npm
-// installed it before they did, build it now.
-const require = createRequire(import.meta.url)
-try {
-  require('keytar')
-} catch {
-  if (!run('npm', ['rebuild', 'keytar'])) {
-    process.stderr.write('Building keytar failed; see the output above.\n')
     process.exit(1)
   }
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { app, BrowserWindow, dialog } from 'electron'
 import { createCore, type Core } from './core/core'
 import { createFileLog } from './core/log'
-import { createKeytarBackend } from './core/secrets/keytar-backend'
+import { createKeychainBackend } from './core/secrets/keychain-backend'
 import { Secrets } from './core/secrets/secrets'
 import { bindIpc } from './ipc'
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol'
@@ -22,7 +22,7 @@ async function start(): Promise<void> {
   const log = createFileLog(join(dataDir, 'logs', 'musicsketch.log'))
   core = createCore({
     dataDir,
-    secrets: new Secrets(createKeytarBackend(), process.env),
+    secrets: new Secrets(createKeychainBackend(), process.env),
     fetch: globalThis.fetch,
     clock: Date.now,
     log,

@@ -20,7 +20,7 @@ export async function bundleChild(entry: string): Promise<string> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['better-sqlite3', 'better-sqlite3-electron', 'keytar'],
+    external: ['better-sqlite3', 'better-sqlite3-electron', '@napi-rs/keyring'],
     define: { 'import.meta.url': 'importMetaUrl' },
     banner: { js: 'const importMetaUrl = require("url").pathToFileURL(__filename).href;' },
     logLevel: 'error',

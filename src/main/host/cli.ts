@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { createCore } from '../core/core'
 import { defaultDataDir } from '../core/data-dir'
 import { createFileLog } from '../core/log'
-import { createKeytarBackend } from '../core/secrets/keytar-backend'
+import { createKeychainBackend } from '../core/secrets/keychain-backend'
 import { Secrets } from '../core/secrets/secrets'
 import { parseServeArgs } from './cli-args'
 import { startHost } from './server'
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const log = createFileLog(join(dataDir, 'logs', 'musicsketch.log'))
   const core = createCore({
     dataDir,
-    secrets: new Secrets(createKeytarBackend(), process.env),
+    secrets: new Secrets(createKeychainBackend(), process.env),
     fetch: globalThis.fetch,
     clock: Date.now,
     log,

@@ -1,10 +1,10 @@
-// Child process: the real keytar backend in an environment with no Secret Service (no D-Bus).
-import { createKeytarBackend } from '../../../src/main/core/secrets/keytar-backend'
+// Child process: the real keychain backend in an environment with no Secret Service (no D-Bus).
+import { createKeychainBackend } from '../../../src/main/core/secrets/keychain-backend'
 import { Secrets } from '../../../src/main/core/secrets/secrets'
 import { AppError } from '../../../src/main/core/app-error'
 
 async function main(): Promise<void> {
-  const secrets = new Secrets(createKeytarBackend('MusicSketchTest'), process.env)
+  const secrets = new Secrets(createKeychainBackend('MusicSketchTest'), process.env)
   const status = await secrets.status()
   let error: { code: string; message: string } | null = null
   try {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createKeytarBackend } from '../../../src/main/core/secrets/keytar-backend'
+import { createKeychainBackend } from '../../../src/main/core/secrets/keychain-backend'
 import type { KeychainBackend } from '../../../src/main/core/secrets/secrets'
 import { SECRET_ACCOUNTS } from '../../../src/shared/domain'
 import { bundleChild } from '../../helpers/bundle'
@@ -20,9 +20,9 @@ beforeAll(async () => {
       'no D-Bus session: run through `node scripts/with-keyring.mjs` (npm run test:integration)',
     )
   }
-  const backend = createKeytarBackend(SERVICE)
+  const backend = createKeychainBackend(SERVICE)
   if (!backend)
-    throw new Error('keytar did not load: is libsecret-1-dev installed and keytar built?')
+    throw new Error('@napi-rs/keyring did not load')
   keychain = backend
   for (const account of SECRET_ACCOUNTS) await keychain.delete(account)
 })
