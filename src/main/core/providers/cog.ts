@@ -169,13 +169,15 @@ export class CogClient implements ProviderClient {
   }
 
   private put(id: string, body: JsonObject, extra: Partial<HttpRequest>): Promise<CogPrediction> {
+    // Cog reads JSON bodies only (415 or 422 otherwise): extra headers add to the content type.
+    const { headers, ...rest } = extra
     return this.http
       .json({
+        ...rest,
         method: 'PUT',
         url: this.url(id),
-        headers: { 'content-type': 'application/json', ...extra.headers },
+        headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        ...extra,
       })
       .then((r) => (r.body ?? {}) as CogPrediction)
       .catch((e: unknown) => {
