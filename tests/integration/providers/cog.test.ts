@@ -141,11 +141,11 @@ describe('Cog client against the fake', () => {
     await client.submit(req)
     const err = await errorOf(client.poll('g'))
     expect(err.code).toBe('outcome_unknown')
-    expect(await client.reconcile(req)).toBeNull()
+    expect(await client.reconcile(req)).toEqual({ kind: 'absent' })
     expect(fake.state.current).toBeNull()
     await client.submit(req)
     // While our own blocking request is alive, reconcile knows the id.
-    expect(await client.reconcile(req)).toBe('g')
+    expect(await client.reconcile(req)).toEqual({ kind: 'found', providerJobId: 'g' })
     const end = await pollToEnd(client, 'g')
     expect(end.status).toBe('succeeded')
     expect(fake.state.history.map((p) => [p.id, p.status])).toEqual([

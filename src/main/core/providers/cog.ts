@@ -22,10 +22,13 @@ import {
   type PreparedRequest,
   type ProviderClient,
   type ProviderClientOptions,
+  type Reconciled,
   type SubmitJob,
   type SubmitResult,
+  ABSENT,
   dataUrl,
   decodeDataUrl,
+  found,
   logsTail,
   progressFromCounter,
   trimBase,
@@ -306,12 +309,12 @@ export class CogClient implements ProviderClient {
    * still running from a lost connection is canceled (its output could never be fetched) and
    * null is returned: the job submits again with the same id. A local run costs no money.
    */
-  async reconcile(request: PreparedRequest, signal?: AbortSignal): Promise<string | null> {
+  async reconcile(request: PreparedRequest, signal?: AbortSignal): Promise<Reconciled> {
     const entry = this.inflight.get(request.clientId)
-    if (entry !== undefined && !entry.settled) return request.clientId
+    if (entry !== undefined && !entry.settled) return found(request.clientId)
     this.inflight.delete(request.clientId)
     await this.cancel(request.clientId, signal)
-    return null
+    return ABSENT
   }
 
   async *download(ref: OutputRef, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
