@@ -6,8 +6,8 @@ import {
   parseSeedFromLogs,
   parseTokenProgress,
   toReplicateInput,
-} from '../../../shared/musicgen'
-import { type AuthHeaders, AuthedClient } from './authed-client'
+} from '../../../../shared/musicgen'
+import { type AuthHeaders, AuthedClient } from '../authed-client'
 import {
   type CancelResult,
   type Estimate,
@@ -28,8 +28,8 @@ import {
   found,
   logsTail,
   progressFromCounter,
-} from './provider'
-import { ProviderError } from './provider-error'
+} from '../provider'
+import { ProviderError } from '../provider-error'
 
 export const REPLICATE_VERSION = '671ac645ce5e552cc63a54a2bbff63fcf798043055d2dac5fc9e36a837eedcfb'
 export const REPLICATE_DEFAULT_URL = 'https://api.replicate.com'
@@ -313,7 +313,12 @@ export class ReplicateClient
     const possible: Prediction[] = []
     let url: string | null = `${this.base}/v1/predictions`
     while (url !== null) {
-      const body = await this.call({ method: 'GET', url, signal, what: 'Replicate list predictions' })
+      const body = await this.call({
+        method: 'GET',
+        url,
+        signal,
+        what: 'Replicate list predictions',
+      })
       const b = (body ?? {}) as { next?: unknown; results?: unknown }
       const results = Array.isArray(b.results) ? (b.results as Prediction[]) : []
       let pastWindow = false
