@@ -120,15 +120,27 @@ export interface NumericRange {
   integer: boolean
 }
 
+/**
+ * Longest take on Replicate and Cog. predict.py has no bound (audiocraft goes past its 30 s window
+ * in windows with an 18 s stride); Replicate stops a prediction after 30 minutes, which a stereo
+ * take of about 10 minutes approaches.
+ */
+export const LONG_TAKE_MAX_SECONDS = 600
+/** Scenario's schema allows 1..30 s. */
+export const SCENARIO_MAX_SECONDS = 30
+/** audiocraft's extend_stride: each window past the first adds this much new audio. */
+export const WINDOW_STRIDE_SECONDS = 18
+
 export const RANGES = {
-  duration: { min: 1, max: 30, integer: true },
+  duration: { min: 1, max: LONG_TAKE_MAX_SECONDS, integer: true },
   continuation_start: { min: 0, integer: true },
   continuation_end: { min: 0, integer: true },
   // The LM samples from 2048 codes per codebook: torch.topk fails above that.
   top_k: { min: 0, max: 2048, integer: true },
   top_p: { min: 0, max: 1, integer: false },
   temperature: { min: 0, integer: false },
-  classifier_free_guidance: { min: 0, max: 10, integer: false },
+  // predict.py declares it an int; Scenario's schema says number, but the model takes an int.
+  classifier_free_guidance: { min: 0, max: 10, integer: true },
   seed: { min: SEED_MIN, max: SEED_MAX, integer: true },
 } as const satisfies Partial<Record<ParamKey, NumericRange>>
 
@@ -187,6 +199,11 @@ export interface ProviderCapabilities {
   duration: NumericRange
   classifierFreeGuidance: NumericRange
   seed: NumericRange
+  /**
+   * Input audio (melody or continuation) works only with melody models. Scenario's schema says
+   * inputAudio "only works with Melody Large and Stereo Melody Large models".
+   */
+  inputAudioNeedsMelodyModel: boolean
 }
 
 const SCENARIO_MISSING: readonly ParamKey[] = ['top_k', 'top_p', 'output_format']
@@ -198,17 +215,19 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<Provider, ProviderCapabiliti
     modelVersions: CURRENT_MODEL_VERSIONS,
     params: PARAM_KEYS,
     duration: RANGES.duration,
-    classifierFreeGuidance: { min: 0, max: 10, integer: true },
+    classifierFreeGuidance: RANGES.classifier_free_guidance,
     seed: RANGES.seed,
+    inputAudioNeedsMelodyModel: false,
   },
   scenario: {
     id: 'scenario',
     label: 'Scenario',
     modelVersions: CURRENT_MODEL_VERSIONS,
     params: PARAM_KEYS.filter((k) => !SCENARIO_MISSING.includes(k)),
-    duration: RANGES.duration,
-    classifierFreeGuidance: { min: 0, max: 10, integer: false },
+    duration: { min: 1, max: SCENARIO_MAX_SECONDS, integer: true },
+    classifierFreeGuidance: RANGES.classifier_free_guidance,
     seed: RANGES.seed,
+    inputAudioNeedsMelodyModel: true,
   },
   cog: {
     id: 'cog',
@@ -216,8 +235,9 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<Provider, ProviderCapabiliti
     modelVersions: CURRENT_MODEL_VERSIONS,
     params: PARAM_KEYS,
     duration: RANGES.duration,
-    classifierFreeGuidance: { min: 0, max: 10, integer: true },
+    classifierFreeGuidance: RANGES.classifier_free_guidance,
     seed: RANGES.seed,
+    inputAudioNeedsMelodyModel: false,
   },
 }
 
@@ -291,7 +311,9 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
     label: 'Duration',
     group: 'basic',
     kind: 'integer',
-    help: 'Length of the result in seconds. A continuation includes its input slice.',
+    help:
+      'Length of the result in seconds. A continuation includes its input slice. Past 30 s the ' +
+      'model continues itself in windows: longer takes take (and cost) more.',
     default: MUSICGEN_DEFAULTS.duration,
     min: RANGES.duration.min,
     max: RANGES.duration.max,
@@ -412,12 +434,12 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
     key: 'classifier_free_guidance',
     label: 'Guidance',
     group: 'advanced',
-    kind: 'number',
-    help: 'How closely the result follows the prompt and input. Higher varies less.',
+    kind: 'integer',
+    help: 'How closely the result follows the prompt and input, in whole steps. Higher varies less.',
     default: MUSICGEN_DEFAULTS.classifier_free_guidance,
     min: RANGES.classifier_free_guidance.min,
     max: RANGES.classifier_free_guidance.max,
-    step: 0.5,
+    step: 1,
   },
   {
     key: 'output_format',
@@ -452,7 +474,7 @@ export function paramSpecsFor(provider: Provider): ProviderParamSpec[] {
         kind: r.integer ? 'integer' : 'number',
         min: r.min,
         max: r.max,
-        step: r.integer ? 1 : 0.5,
+        step: r.integer ? 1 : 0.1,
         supported,
       }
     }
@@ -477,6 +499,7 @@ export type ProblemCode =
   | 'prompt_or_audio_required'
   | 'continuation_without_audio'
   | 'melody_unsupported'
+  | 'audio_needs_melody_model'
   | 'mbd_stereo'
   | 'start_after_end'
   | 'slice_empty'
@@ -649,6 +672,19 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
       code: 'melody_unsupported',
       message: `model_version ${model} cannot follow a melody: pick a melody model or turn on continuation`,
     })
+  } else if (
+    continuationOk &&
+    p.continuation &&
+    audioGiven &&
+    modelCaps !== null &&
+    !modelCaps.melody &&
+    caps?.inputAudioNeedsMelodyModel === true
+  ) {
+    problems.push({
+      field: 'model_version',
+      code: 'audio_needs_melody_model',
+      message: `${caps.label} continues input audio only with melody models: set model_version to melody-large or stereo-melody-large`,
+    })
   }
 
   // the slice of input audio
@@ -744,7 +780,7 @@ export class InvalidParamsError extends Error {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Seeds and wire bodies
+// Seeds (the wire bodies are each provider's own: src/main/core/providers/<name>/)
 
 /** A non-zero seed every provider accepts; `random` returns [0, 1) like Math.random. */
 export function randomSeed(random: () => number): number {
@@ -756,134 +792,6 @@ export function randomSeed(random: () => number): number {
 /** The params with an explicit seed: the stored one, or a fresh random one when it is null. */
 export function resolveSeed(params: MusicgenParams, random: () => number): ResolvedMusicgenParams {
   return { ...params, seed: params.seed ?? randomSeed(random) }
-}
-
-export interface ReplicateInput {
-  prompt?: string
-  model_version: ModelVersion
-  input_audio?: string
-  duration: number
-  continuation: boolean
-  continuation_start: number
-  continuation_end?: number
-  multi_band_diffusion: boolean
-  normalization_strategy: NormalizationStrategy
-  top_k: number
-  top_p: number
-  temperature: number
-  classifier_free_guidance: number
-  output_format: OutputFormat
-  seed: number
-}
-
-/** The Cog container runs the same predictor as Replicate. */
-export type CogInput = ReplicateInput
-
-export interface ScenarioInput {
-  modelVersion: ModelVersion
-  prompt?: string
-  inputAudio?: string
-  duration: number
-  continuation: boolean
-  continuationStart: number
-  continuationEnd?: number
-  multiBandDiffusion: boolean
-  normalizationStrategy: NormalizationStrategy
-  temperature: number
-  classifierFreeGuidance: number
-  seed: number
-}
-
-// Nothing that fails validation is ever sent, so the mappers refuse it outright.
-function assertSendable(
-  params: ResolvedMusicgenParams,
-  provider: Provider,
-  audioRef: string | undefined,
-): void {
-  const problems = validate(params, provider)
-  const seed: unknown = params.seed
-  if (problems.length === 0 && (typeof seed !== 'number' || seed < SEED_MIN)) {
-    problems.push({
-      field: 'seed',
-      code: 'out_of_range',
-      message: 'seed must be resolved before sending',
-    })
-  }
-  if (params.input_audio !== null && (audioRef === undefined || audioRef === '')) {
-    problems.push({
-      field: 'input_audio',
-      code: 'wrong_type',
-      message: 'input_audio must be uploaded before sending',
-    })
-  }
-  if (params.input_audio === null && audioRef !== undefined) {
-    problems.push({
-      field: 'input_audio',
-      code: 'wrong_type',
-      message: 'an uploaded file was given but input_audio is empty',
-    })
-  }
-  if (problems.length > 0) throw new InvalidParamsError(problems)
-}
-
-function snakeCaseInput(
-  params: ResolvedMusicgenParams,
-  audioUrl: string | undefined,
-): ReplicateInput {
-  const input: ReplicateInput = {
-    model_version: params.model_version,
-    duration: params.duration,
-    continuation: params.continuation,
-    continuation_start: params.continuation_start,
-    multi_band_diffusion: params.multi_band_diffusion,
-    normalization_strategy: params.normalization_strategy,
-    top_k: params.top_k,
-    top_p: params.top_p,
-    temperature: params.temperature,
-    classifier_free_guidance: params.classifier_free_guidance,
-    output_format: params.output_format,
-    seed: params.seed,
-  }
-  if (params.prompt.trim() !== '') input.prompt = params.prompt
-  if (audioUrl !== undefined) input.input_audio = audioUrl
-  // Absent means "to the end": the schema rejects -1 despite its description.
-  if (params.continuation_end !== null) input.continuation_end = params.continuation_end
-  return input
-}
-
-/** The `input` of a Replicate prediction; audioUrl is a data: or https URL of input_audio. */
-export function toReplicateInput(
-  params: ResolvedMusicgenParams,
-  audioUrl?: string,
-): ReplicateInput {
-  assertSendable(params, 'replicate', audioUrl)
-  return snakeCaseInput(params, audioUrl)
-}
-
-/** The `input` of a Cog prediction; audioUrl is a data: or http(s) URL of input_audio. */
-export function toCogInput(params: ResolvedMusicgenParams, audioUrl?: string): CogInput {
-  assertSendable(params, 'cog', audioUrl)
-  return snakeCaseInput(params, audioUrl)
-}
-
-/** The body of Scenario's generate call; assetId is the uploaded input_audio asset. */
-export function toScenarioInput(params: ResolvedMusicgenParams, assetId?: string): ScenarioInput {
-  assertSendable(params, 'scenario', assetId)
-  const input: ScenarioInput = {
-    modelVersion: params.model_version,
-    duration: params.duration,
-    continuation: params.continuation,
-    continuationStart: params.continuation_start,
-    multiBandDiffusion: params.multi_band_diffusion,
-    normalizationStrategy: params.normalization_strategy,
-    temperature: params.temperature,
-    classifierFreeGuidance: params.classifier_free_guidance,
-    seed: params.seed,
-  }
-  if (params.prompt.trim() !== '') input.prompt = params.prompt
-  if (assetId !== undefined) input.inputAudio = assetId
-  if (params.continuation_end !== null) input.continuationEnd = params.continuation_end
-  return input
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
-// A loopback Scenario (providers.md §3): Basic auth, varying error shapes, jobs that move one step
-// per poll or tick(), the /v1/uploads flow, assets behind signed URLs that expire and redirect.
+// A loopback Scenario (providers.md §3, seed 000): Basic auth, varying error shapes, jobs that move
+// one step per poll or tick() and fail (billed) as the model behind them does, the /v1/uploads
+// flow with kind, fileSize and part ETags checked and only MP3/WAV/OGG/M4A imported, assets
+// behind signed URLs that expire and redirect.
 import { type IncomingMessage, type ServerResponse } from 'node:http'
 import {
   DownloadFaults,
@@ -18,6 +20,7 @@ import {
   serveBytes,
   text,
 } from './common'
+import { audioSeconds, predictorFailure } from './predictor'
 
 export interface ScenarioFakeOptions {
   apiKey?: string
@@ -63,6 +66,8 @@ export interface FakeUpload {
   id: string
   fileName: string
   contentType: string
+  /** Announced at create; the part must have exactly this many bytes. */
+  fileSize: number
   status: 'pending' | 'validating' | 'imported' | 'failed'
   bytes: Buffer | null
   entityId: string | null
@@ -183,6 +188,33 @@ export async function startScenarioFake(options: ScenarioFakeOptions = {}): Prom
     }
   }
 
+  /**
+   * Why the model behind the job fails (billed all the same): inputAudio with a model that is not
+   * a melody model (seed 000), guidance that is not an integer, or predict.py's own errors.
+   */
+  function jobFailure(body: Record<string, unknown>): string | null {
+    const model = text(body.modelVersion, 'stereo-melody-large')
+    const audio =
+      typeof body.inputAudio === 'string' ? state.assets.get(body.inputAudio) : undefined
+    if (audio !== undefined && !model.includes('melody')) {
+      return 'inputAudio only works with Melody Large and Stereo Melody Large models'
+    }
+    const cfg = body.classifierFreeGuidance
+    if (typeof cfg === 'number' && !Number.isInteger(cfg)) {
+      return 'classifier_free_guidance: value is not a valid integer'
+    }
+    return predictorFailure({
+      model_version: model,
+      prompt: body.prompt,
+      audioSeconds: audio === undefined ? undefined : audio.seconds,
+      duration: body.duration,
+      continuation: body.continuation,
+      continuation_start: body.continuationStart,
+      continuation_end: body.continuationEnd,
+      multi_band_diffusion: body.multiBandDiffusion,
+    })
+  }
+
   function validation(body: Record<string, unknown>): string | null {
     for (const k of Object.keys(body)) {
       if (!ALLOWED.has(k)) return `"${k}" is not allowed`
@@ -244,7 +276,7 @@ export async function startScenarioFake(options: ScenarioFakeOptions = {}): Prom
       step: 0,
       input: body,
       seed: typeof body.seed === 'number' && body.seed > 0 ? body.seed : randomSeed(),
-      failWith: state.failNextJobWith,
+      failWith: state.failNextJobWith ?? jobFailure(body),
       assetId: null,
       progress: 0,
       createdAt: clock.now,
@@ -264,10 +296,20 @@ export async function startScenarioFake(options: ScenarioFakeOptions = {}): Prom
     if (method === 'POST' && path === '/v1/uploads') {
       const b = (await readJson(req)) as Record<string, unknown> | null
       const contentType = text(b?.contentType)
+      const fileSize = b?.fileSize
+      if (b?.kind !== 'audio' || typeof fileSize !== 'number' || !Number.isInteger(fileSize)) {
+        sendJson(res, 400, {
+          status: 400,
+          code: 'invalid_parameters',
+          message: '"kind" must be "audio" and "fileSize" a whole number of bytes',
+        })
+        return true
+      }
       const up: FakeUpload = {
         id: newId('upload'),
         fileName: text(b?.fileName, 'file'),
         contentType,
+        fileSize,
         status: 'pending',
         bytes: null,
         entityId: null,
@@ -291,6 +333,25 @@ export async function startScenarioFake(options: ScenarioFakeOptions = {}): Prom
         sendJson(res, 400, { reason: 'Unknown upload or action' })
         return true
       }
+      // S3 multipart: every part listed with the ETag its PUT answered.
+      const parts = Array.isArray(b.parts) ? (b.parts as Record<string, unknown>[]) : []
+      const etag = `"etag-${up.id}"`
+      if (up.bytes === null || parts.length !== 1 || parts[0]?.etag !== etag) {
+        sendJson(res, 400, {
+          status: 400,
+          code: 'invalid_parts',
+          message: 'Every uploaded part must be listed with its ETag',
+        })
+        return true
+      }
+      if (up.bytes.length !== up.fileSize) {
+        sendJson(res, 400, {
+          status: 400,
+          code: 'invalid_size',
+          message: `The upload has ${up.bytes.length} bytes, not the ${up.fileSize} announced`,
+        })
+        return true
+      }
       up.status = 'validating'
       sendJson(res, 200, { upload: { id: up.id, status: up.status } })
       return true
@@ -307,14 +368,20 @@ export async function startScenarioFake(options: ScenarioFakeOptions = {}): Prom
           up.status = 'failed'
           up.errorMessage = `Unsupported content type ${up.contentType}`
         } else {
-          up.status = 'imported'
-          up.entityId = newId('asset')
-          state.assets.set(up.entityId, {
-            bytes: up.bytes,
-            mime: up.contentType,
-            channels: 0,
-            seconds: 0,
-          })
+          const seconds = audioSeconds(up.bytes)
+          if (seconds === null) {
+            up.status = 'failed'
+            up.errorMessage = 'The file is not readable audio'
+          } else {
+            up.status = 'imported'
+            up.entityId = newId('asset')
+            state.assets.set(up.entityId, {
+              bytes: up.bytes,
+              mime: up.contentType,
+              channels: 0,
+              seconds,
+            })
+          }
         }
       } else if (up.status === 'pending') {
         // Not completed yet: stays pending.

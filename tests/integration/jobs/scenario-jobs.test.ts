@@ -1,4 +1,10 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { makeWav } from '../../fakes/common'
+import { audioSeconds } from '../../fakes/predictor'
 import { startScenarioFake } from '../../fakes/scenario'
 import { SCENARIO_SECRET, createTake, until, waitFor } from './helpers'
 import { providerHarness } from './provider-harness'
@@ -9,7 +15,88 @@ const setup = (opts: Parameters<typeof startScenarioFake>[0] = {}) => harness.se
 const GENERATE = (m: string, p: string): boolean =>
   m === 'POST' && p === '/v1/generate/custom/model_meta-musicgen'
 
+/** A real file of `ext` (flac, aiff) made by ffmpeg from a WAV. */
+function encoded(ext: string, seconds: number, channels: number): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'scenario-input-'))
+  try {
+    writeFileSync(join(dir, 'in.wav'), makeWav(seconds, channels, 44_100))
+    const out = join(dir, `out.${ext}`)
+    const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', join(dir, 'in.wav'), out])
+    if (r.status !== 0) throw new Error(`ffmpeg failed: ${String(r.stderr)}`)
+    return readFileSync(out)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 describe('Scenario takes through the contract', () => {
+  it.each(['flac', 'aiff'])(
+    'converts %s input audio to WAV before uploading (Scenario takes MP3, WAV, OGG, M4A)',
+    async (ext) => {
+      const { fake, core, projectId } = await setup()
+      const asset = await core.call('assets.import', {
+        projectId,
+        name: `riff.${ext}`,
+        data: encoded(ext, 2, 2).toString('base64'),
+      })
+      const g = await createTake(core, projectId, 'scenario', {
+        prompt: 'follow this',
+        model_version: 'stereo-melody-large',
+        input_audio: { assetId: asset.id },
+      })
+      const done = await waitFor(core, g.id)
+      expect(done.status).toBe('succeeded')
+      const upload = [...fake.state.uploads.values()][0]!
+      expect(upload).toMatchObject({
+        status: 'imported',
+        contentType: 'audio/wav',
+        fileName: 'riff.wav',
+      })
+      expect(upload.bytes!.toString('ascii', 0, 4)).toBe('RIFF')
+      expect(upload.bytes!.readUInt16LE(22)).toBe(2)
+      expect(audioSeconds(upload.bytes!)).toBeCloseTo(2, 2)
+    },
+  )
+
+  it.each([
+    [
+      'continuation with a model that is not a melody model',
+      { model_version: 'stereo-large', continuation: true, duration: 6 },
+      /Scenario continues input audio only with melody models/,
+    ],
+    [
+      'guidance in half steps (the model takes an integer)',
+      { classifier_free_guidance: 3.5 },
+      /classifier_free_guidance must be a whole number/,
+    ],
+  ])('refuses before sending anything: %s', async (_name, extra, message) => {
+    const { fake, core, projectId, assetId } = await setup()
+    const refused = await core.dispatch('generations.create', {
+      projectId,
+      provider: 'scenario',
+      params: { prompt: 'x', input_audio: { assetId }, ...extra },
+    })
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) expect(refused.error.message).toMatch(message)
+    expect(fake.state.requests).toEqual([])
+  })
+
+  it('the fake bills and fails what the real model refuses (why the checks above matter)', async () => {
+    const { fake } = await setup()
+    const res = await fetch(`${fake.url}/v1/generate/custom/model_meta-musicgen`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`key_test:${SCENARIO_SECRET}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ prompt: 'x', classifierFreeGuidance: 3.5 }),
+    })
+    expect(res.status).toBe(200)
+    fake.state.tick(10)
+    expect([...fake.state.jobs.values()][0]!.status).toBe('failure')
+    expect(fake.state.created).toBe(1)
+  })
+
   it('makes a prompt-only take with its cost in creative units', async () => {
     const { fake, core, projectId } = await setup({ cuCost: 7 })
     const g = await createTake(core, projectId, 'scenario', { prompt: 'ambient pads', duration: 4 })

@@ -86,9 +86,9 @@ const CASES: Case[] = [
   },
   {
     rule: 'duration range',
-    params: () => ({ prompt: 'x', duration: 31 }),
+    params: () => ({ prompt: 'x', duration: 601 }),
     field: 'duration',
-    message: /duration must be a whole number from 1 to 30/,
+    message: /duration must be a whole number from 1 to 600/,
   },
   {
     rule: 'whole seconds',

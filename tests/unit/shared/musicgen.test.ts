@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import {
   CURRENT_MODEL_VERSIONS,
-  InvalidParamsError,
   MODEL_CAPABILITIES,
   MODEL_VERSIONS,
   MUSICGEN_DEFAULTS,
@@ -17,28 +16,16 @@ import {
   providerTakes,
   randomSeed,
   resolveSeed,
-  toCogInput,
-  toReplicateInput,
-  toScenarioInput,
   validate,
   withDefaults,
 } from '../../../src/shared/musicgen'
-import type {
-  MusicgenParams,
-  Problem,
-  Provider,
-  ResolvedMusicgenParams,
-} from '../../../src/shared/musicgen'
+import type { MusicgenParams, Problem, Provider } from '../../../src/shared/musicgen'
 
 const audio = (seconds: number) => ({ assetId: 'asset-1', seconds })
 
 // Lets a case put a wrongly typed value where a parameter goes, as IPC or an old row might.
 function params(overrides: Record<string, unknown>): MusicgenParams {
   return { ...MUSICGEN_DEFAULTS, prompt: 'lofi piano', ...overrides }
-}
-
-function resolved(overrides: Record<string, unknown>): ResolvedMusicgenParams {
-  return { ...params(overrides), seed: 42 }
 }
 
 function codes(problems: Problem[]): string[] {
@@ -101,16 +88,22 @@ describe('defaults and tables', () => {
     expect(Object.keys(MODEL_CAPABILITIES).sort()).toEqual([...MODEL_VERSIONS].sort())
   })
 
-  it.each(PROVIDERS)('%s offers the four current models and durations 1..30', (provider) => {
-    const caps = PROVIDER_CAPABILITIES[provider]
-    expect(caps.modelVersions).toEqual(CURRENT_MODEL_VERSIONS)
-    expect(caps.duration).toMatchObject({ min: 1, max: 30, integer: true })
+  it.each(PROVIDERS)('%s offers the four current models', (provider) => {
+    expect(PROVIDER_CAPABILITIES[provider].modelVersions).toEqual(CURRENT_MODEL_VERSIONS)
+  })
+
+  it.each([
+    ['replicate', 600],
+    ['cog', 600],
+    ['scenario', 30],
+  ] as const)('%s takes durations of 1..%d s (the model has no 30 s limit)', (p, max) => {
+    expect(PROVIDER_CAPABILITIES[p].duration).toEqual({ min: 1, max, integer: true })
   })
 
   it.each([
     ['replicate', true, true],
     ['cog', true, true],
-    ['scenario', false, false],
+    ['scenario', false, true],
   ] as const)('%s: takes top_k/top_p/output_format %s, integer guidance %s', (p, takes, int) => {
     for (const key of ['top_k', 'top_p', 'output_format'] as const) {
       expect(providerTakes(p, key)).toBe(takes)
@@ -129,7 +122,13 @@ describe('defaults and tables', () => {
     expect(byKey(scenario, 'top_k')?.supported).toBe(false)
     expect(byKey(scenario, 'output_format')?.supported).toBe(false)
     expect(byKey(scenario, 'temperature')?.supported).toBe(true)
-    expect(byKey(scenario, 'classifier_free_guidance')).toMatchObject({ kind: 'number', max: 10 })
+    expect(byKey(scenario, 'classifier_free_guidance')).toMatchObject({
+      kind: 'integer',
+      max: 10,
+      step: 1,
+    })
+    expect(byKey(scenario, 'duration')).toMatchObject({ max: 30 })
+    expect(byKey(replicate, 'duration')).toMatchObject({ max: 600 })
     expect(byKey(replicate, 'classifier_free_guidance')).toMatchObject({ kind: 'integer', step: 1 })
     expect(byKey(replicate, 'top_k')?.supported).toBe(true)
     expect(byKey(replicate, 'model_version')?.options?.map((o) => o.value)).toEqual(
@@ -308,7 +307,42 @@ const CASES: Case[] = [
 
   // ranges and types
   { name: 'duration 0', overrides: { duration: 0 }, expected: ['duration:out_of_range'] },
-  { name: 'duration 31', overrides: { duration: 31 }, expected: ['duration:out_of_range'] },
+  { name: 'duration 31 on Replicate', overrides: { duration: 31 }, expected: [] },
+  { name: 'duration 240 on Cog', provider: 'cog', overrides: { duration: 240 }, expected: [] },
+  {
+    name: 'duration 31 on Scenario',
+    provider: 'scenario',
+    overrides: { duration: 31 },
+    expected: ['duration:out_of_range'],
+  },
+  { name: 'duration 601', overrides: { duration: 601 }, expected: ['duration:out_of_range'] },
+  {
+    name: 'long continuation: the slice still fits the 30 s window',
+    overrides: { input_audio: audio(40), continuation: true, duration: 90, continuation_start: 11 },
+    expected: [],
+  },
+  {
+    name: 'long continuation: a slice of 30 s is too long even for 90 s',
+    overrides: { input_audio: audio(40), continuation: true, duration: 90, continuation_start: 10 },
+    expected: ['duration:slice_too_long'],
+  },
+  {
+    name: 'continuation with a non-melody model on Scenario',
+    provider: 'scenario',
+    overrides: { input_audio: audio(4), continuation: true, model_version: 'stereo-large' },
+    expected: ['model_version:audio_needs_melody_model'],
+  },
+  {
+    name: 'continuation with a non-melody model on Replicate',
+    overrides: { input_audio: audio(4), continuation: true, model_version: 'stereo-large' },
+    expected: [],
+  },
+  {
+    name: 'continuation with a melody model on Scenario',
+    provider: 'scenario',
+    overrides: { input_audio: audio(4), continuation: true, model_version: 'melody-large' },
+    expected: [],
+  },
   { name: 'duration 8.5', overrides: { duration: 8.5 }, expected: ['duration:not_integer'] },
   { name: 'duration NaN', overrides: { duration: Number.NaN }, expected: ['duration:wrong_type'] },
   { name: 'duration text', overrides: { duration: '8' }, expected: ['duration:wrong_type'] },
@@ -360,15 +394,15 @@ const CASES: Case[] = [
     expected: ['classifier_free_guidance:not_integer'],
   },
   {
-    name: 'fractional cfg on Scenario',
+    name: 'fractional cfg on Scenario (the model takes an integer)',
     provider: 'scenario',
     overrides: { classifier_free_guidance: 3.5 },
-    expected: [],
+    expected: ['classifier_free_guidance:not_integer'],
   },
   {
     name: 'cfg above 10 on Scenario',
     provider: 'scenario',
-    overrides: { classifier_free_guidance: 10.5 },
+    overrides: { classifier_free_guidance: 11 },
     expected: ['classifier_free_guidance:out_of_range'],
   },
   {
@@ -520,8 +554,19 @@ describe('validate', () => {
   })
 
   it('gives readable messages', () => {
-    expect(validate(params({ duration: 31 }), 'replicate')[0]?.message).toBe(
+    expect(validate(params({ duration: 31 }), 'scenario')[0]?.message).toBe(
       'duration must be a whole number from 1 to 30 seconds',
+    )
+    expect(validate(params({ duration: 601 }), 'replicate')[0]?.message).toBe(
+      'duration must be a whole number from 1 to 600 seconds',
+    )
+    expect(
+      validate(
+        params({ input_audio: audio(4), continuation: true, model_version: 'large' }),
+        'scenario',
+      )[0]?.message,
+    ).toBe(
+      'Scenario continues input audio only with melody models: set model_version to melody-large or stereo-melody-large',
     )
     expect(
       validate(params({ input_audio: audio(10), continuation: true }), 'cog')[0]?.message,
@@ -529,144 +574,6 @@ describe('validate', () => {
     expect(validate(params({ classifier_free_guidance: 2.5 }), 'replicate')[0]?.message).toBe(
       'classifier_free_guidance must be a whole number from 0 to 10 on Replicate',
     )
-  })
-})
-
-describe('wire bodies', () => {
-  const base = {
-    model_version: 'stereo-melody-large',
-    duration: 8,
-    continuation: false,
-    continuation_start: 0,
-    multi_band_diffusion: false,
-    normalization_strategy: 'loudness',
-    temperature: 1,
-    classifier_free_guidance: 3,
-    seed: 42,
-  }
-
-  it.each([
-    ['replicate', toReplicateInput],
-    ['cog', toCogInput],
-  ] as const)('%s: prompt only', (_name, map) => {
-    expect(map(resolved({}))).toEqual({
-      ...base,
-      prompt: 'lofi piano',
-      top_k: 250,
-      top_p: 0,
-      output_format: 'wav',
-    })
-  })
-
-  it.each([
-    ['replicate', toReplicateInput],
-    ['cog', toCogInput],
-  ] as const)('%s: continuation with a URL and an end', (_name, map) => {
-    const body = map(
-      resolved({
-        input_audio: audio(12),
-        continuation: true,
-        continuation_start: 4,
-        continuation_end: 10,
-        duration: 20,
-        model_version: 'large',
-        multi_band_diffusion: true,
-        top_p: 0.9,
-        output_format: 'mp3',
-      }),
-      'data:audio/x-wav;base64,AAAA',
-    )
-    expect(body).toEqual({
-      ...base,
-      prompt: 'lofi piano',
-      model_version: 'large',
-      input_audio: 'data:audio/x-wav;base64,AAAA',
-      duration: 20,
-      continuation: true,
-      continuation_start: 4,
-      continuation_end: 10,
-      multi_band_diffusion: true,
-      top_k: 250,
-      top_p: 0.9,
-      output_format: 'mp3',
-    })
-  })
-
-  it('replicate: melody take without prompt leaves out prompt and continuation_end', () => {
-    const body = toReplicateInput(
-      resolved({ prompt: '', input_audio: audio(10) }),
-      'https://example.test/a.wav',
-    )
-    expect(body).not.toHaveProperty('prompt')
-    expect(body).not.toHaveProperty('continuation_end')
-    expect(body.input_audio).toBe('https://example.test/a.wav')
-    expect(JSON.stringify(body)).not.toContain('-1')
-  })
-
-  it('scenario: camelCase, no topK/topP/outputFormat', () => {
-    expect(toScenarioInput(resolved({ classifier_free_guidance: 4.5 }))).toEqual({
-      modelVersion: 'stereo-melody-large',
-      prompt: 'lofi piano',
-      duration: 8,
-      continuation: false,
-      continuationStart: 0,
-      multiBandDiffusion: false,
-      normalizationStrategy: 'loudness',
-      temperature: 1,
-      classifierFreeGuidance: 4.5,
-      seed: 42,
-    })
-  })
-
-  it('scenario: continuation with an asset id', () => {
-    const body = toScenarioInput(
-      resolved({ input_audio: audio(6), continuation: true, continuation_end: 5, duration: 15 }),
-      'asset_abc',
-    )
-    expect(body).toMatchObject({
-      inputAudio: 'asset_abc',
-      continuation: true,
-      continuationStart: 0,
-      continuationEnd: 5,
-      duration: 15,
-      seed: 42,
-    })
-    expect(Object.keys(body)).not.toContain('topK')
-  })
-
-  it('scenario: to the end leaves out continuationEnd', () => {
-    const body = toScenarioInput(resolved({ input_audio: audio(6), duration: 10 }), 'asset_abc')
-    expect(body).not.toHaveProperty('continuationEnd')
-  })
-
-  it.each([
-    ['invalid params', () => toScenarioInput(resolved({ top_k: 5 })), 'top_k'],
-    [
-      'no URL for input audio',
-      () => toReplicateInput(resolved({ input_audio: audio(5) })),
-      'input_audio',
-    ],
-    [
-      'URL without input audio',
-      () => toCogInput(resolved({}), 'data:audio/x-wav;base64,'),
-      'input_audio',
-    ],
-    ['no asset id', () => toScenarioInput(resolved({ input_audio: audio(5) })), 'input_audio'],
-    [
-      'unresolved seed',
-      () => toReplicateInput({ ...params({}) } as ResolvedMusicgenParams),
-      'seed',
-    ],
-    ['zero seed', () => toCogInput({ ...params({}), seed: 0 }), 'seed'],
-  ])('refuses to build a body: %s', (_name, build, field) => {
-    expect(build).toThrow(InvalidParamsError)
-    try {
-      build()
-    } catch (e) {
-      expect(e).toBeInstanceOf(InvalidParamsError)
-      const problems = (e as InvalidParamsError).problems
-      expect(problems.map((p) => p.field)).toContain(field)
-    }
   })
 })
 

@@ -1,8 +1,10 @@
 // Input audio for a take (melody or continuation): the stored file of an asset, as the provider
-// clients take it.
+// clients take it; converted to WAV first when the provider does not read its format.
 import { readFile } from 'node:fs/promises'
 import type { AudioFormat } from '../../../shared/domain'
 import type { ContentStore } from '../assets/content-store'
+import { decodeAudioFile } from '../audio/decode'
+import { encodeWavFrames, encodeWavHeader, encodeWavTrailer } from '../audio/wav-encode'
 import type { InputAudio } from '../providers/provider'
 import type { AssetRecord } from '../store/assets'
 
@@ -19,14 +21,57 @@ export function mimeOf(format: AudioFormat): string {
   return MIME[format]
 }
 
-export async function readInputAudio(asset: AssetRecord, store: ContentStore): Promise<InputAudio> {
-  const bytes = await readFile(store.pathOf(asset.sha256, asset.ext))
-  // The provider sees a plain file name with the stored extension, never a local path.
+/**
+ * The asset's file as the provider takes it: as stored when `accepted` lists its format (or is
+ * 'any'), otherwise decoded and written as 16-bit WAV (MusicGen reads 32 kHz audio; 16 bits lose
+ * nothing it hears).
+ */
+export async function readInputAudio(
+  asset: AssetRecord,
+  store: ContentStore,
+  accepted: readonly AudioFormat[] | 'any' = 'any',
+): Promise<InputAudio> {
+  const path = store.pathOf(asset.sha256, asset.ext)
+  // The provider sees a plain file name, never a local path.
   const stem = asset.name.replace(/\.[^.]*$/, '').replace(/[^\w .-]+/g, '_') || 'input'
-  return {
-    bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    mime: mimeOf(asset.format),
-    filename: `${stem}.${asset.ext}`,
+  if (accepted === 'any' || accepted.includes(asset.format)) {
+    const bytes = await readFile(path)
+    return {
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      mime: mimeOf(asset.format),
+      filename: `${stem}.${asset.ext}`,
+    }
+  }
+  return { bytes: await wavOf(path), mime: 'audio/wav', filename: `${stem}.wav` }
+}
+
+async function wavOf(path: string): Promise<Uint8Array> {
+  const stream = decodeAudioFile(path)
+  try {
+    const info = await stream.info()
+    const parts: Uint8Array[] = []
+    let frames = 0
+    for await (const planar of stream.frames()) {
+      parts.push(encodeWavFrames('int16', planar))
+      frames += planar[0]?.length ?? 0
+    }
+    const options = {
+      sampleRate: info.sampleRate,
+      channels: info.channels,
+      frames,
+      format: 'int16',
+    } as const
+    parts.unshift(encodeWavHeader(options))
+    parts.push(encodeWavTrailer(options))
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+    let at = 0
+    for (const p of parts) {
+      out.set(p, at)
+      at += p.length
+    }
+    return out
+  } finally {
+    await stream.close()
   }
 }
 

@@ -193,7 +193,8 @@ async function submitFresh(
     input = env.ctx.assets.find(g.inputAssetId)
     if (!input) throw new JobFailure('invalid_input', 'The input audio of this take was deleted')
   }
-  const inputAudio = input ? await readInputAudio(input, env.ctx.contentStore) : null
+  const formats = descriptorOf(g.provider).inputFormats
+  const inputAudio = input ? await readInputAudio(input, env.ctx.contentStore, formats) : null
   // Free: builds the body and uploads the input audio. Nothing paid is sent yet.
   const request = await client.prepare({ clientId: g.id, params, inputAudio, signal })
   request.sentAt = new Date(env.ctx.clock()).toISOString()

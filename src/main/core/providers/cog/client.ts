@@ -5,11 +5,11 @@
 // `Prefer: respond-async`, which is idempotent while that id runs, for the logs and progress.
 import {
   type ResolvedMusicgenParams,
-  MODEL_CAPABILITIES,
   parseSeedFromLogs,
   parseTokenProgress,
-  toCogInput,
 } from '../../../../shared/musicgen'
+import { toPredictorInput, typicalPredictSeconds } from '../predictor-input'
+import { assertSendable } from '../sendable'
 import { HttpClient, type HttpRequest } from '../http'
 import {
   type CancelResult,
@@ -154,8 +154,9 @@ export class CogClient implements ProviderClient {
 
   prepare(job: SubmitJob): Promise<PreparedRequest> {
     const audio = job.inputAudio ?? null
+    assertSendable(job.params, 'cog', audio !== null)
     const url = audio === null ? undefined : dataUrl(cogMime(audio.mime), audio.bytes)
-    const input = toCogInput(job.params, url)
+    const input = toPredictorInput(job.params, url)
     return Promise.resolve({
       provider: 'cog',
       clientId: job.clientId,
@@ -334,8 +335,7 @@ export class CogClient implements ProviderClient {
   }
 
   estimate(params: ResolvedMusicgenParams): Promise<Estimate> {
-    const perSecond = MODEL_CAPABILITIES[params.model_version].stereo ? 2.4 : 1.6
-    return Promise.resolve({ typicalSeconds: Math.round(5 + params.duration * perSecond) })
+    return Promise.resolve({ typicalSeconds: typicalPredictSeconds(params, 5) })
   }
 }
 

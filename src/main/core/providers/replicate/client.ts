@@ -2,11 +2,11 @@
 // npm client does not fit: no backoff, no abort while blocking, the token in data-URI bodies).
 import {
   type ResolvedMusicgenParams,
-  MODEL_CAPABILITIES,
   parseSeedFromLogs,
   parseTokenProgress,
-  toReplicateInput,
 } from '../../../../shared/musicgen'
+import { toPredictorInput, typicalPredictSeconds } from '../predictor-input'
+import { assertSendable } from '../sendable'
 import { type AuthHeaders, AuthedClient } from '../authed-client'
 import {
   type CancelResult,
@@ -194,14 +194,15 @@ export class ReplicateClient
   async prepare(job: SubmitJob): Promise<PreparedRequest> {
     let audioUrl: string | undefined
     const audio = job.inputAudio ?? null
+    // Nothing that fails validation is sent, not even the (free) upload.
+    assertSendable(job.params, 'replicate', audio !== null)
     if (audio !== null) {
       audioUrl =
         audio.bytes.byteLength <= REPLICATE_DATA_URL_MAX_BYTES
           ? dataUrl(audio.mime, audio.bytes)
           : await this.uploadFile(audio.bytes, audio.mime, audio.filename, job.signal)
     }
-    // Validates first: nothing that fails validation is sent (throws InvalidParamsError).
-    const input = toReplicateInput(job.params, audioUrl)
+    const input = toPredictorInput(job.params, audioUrl)
     return {
       provider: 'replicate',
       clientId: job.clientId,
@@ -375,10 +376,7 @@ export class ReplicateClient
 
   /** Replicate bills by GPU time: a rough typical duration for this take, not a price. */
   estimate(params: ResolvedMusicgenParams): Promise<Estimate> {
-    const caps = MODEL_CAPABILITIES[params.model_version]
-    const perSecond = caps.stereo ? 2.4 : 1.6
-    const mbd = params.multi_band_diffusion ? 1.5 : 1
-    return Promise.resolve({ typicalSeconds: Math.round(10 + params.duration * perSecond * mbd) })
+    return Promise.resolve({ typicalSeconds: typicalPredictSeconds(params, 10) })
   }
 }
 

@@ -1,10 +1,8 @@
 // Scenario's model_meta-musicgen (providers.md §3): Basic auth, camelCase body, jobs polled by id,
 // input audio uploaded as an asset, results fetched through a fresh signed URL.
-import {
-  type ResolvedMusicgenParams,
-  parseSeedFromLogs,
-  toScenarioInput,
-} from '../../../../shared/musicgen'
+import { type ResolvedMusicgenParams, parseSeedFromLogs } from '../../../../shared/musicgen'
+import { assertSendable } from '../sendable'
+import { toScenarioInput } from './wire'
 import { type AuthHeaders, AuthedClient } from '../authed-client'
 import { type HttpRequest } from '../http'
 import {
@@ -150,8 +148,7 @@ export class ScenarioClient extends AuthedClient<ScenarioClientOptions> implemen
   async prepare(job: SubmitJob): Promise<PreparedRequest> {
     const audio = job.inputAudio ?? null
     // Validate before the upload so a bad take costs nothing at all.
-    if (audio !== null) toScenarioInput(job.params, 'pending-upload')
-    else toScenarioInput(job.params)
+    assertSendable(job.params, 'scenario', audio !== null)
     const assetId =
       audio === null
         ? undefined
@@ -310,8 +307,8 @@ export class ScenarioClient extends AuthedClient<ScenarioClientOptions> implemen
   /** `?dryRun=true`: the cost in creative units, without running anything. */
   async estimate(params: ResolvedMusicgenParams, signal?: AbortSignal): Promise<Estimate> {
     // Validates like a real send; the input audio is left out since nothing is uploaded yet.
-    const input = toScenarioInput(params, params.input_audio === null ? undefined : 'unused')
-    delete input.inputAudio
+    assertSendable(params, 'scenario', params.input_audio !== null)
+    const input = toScenarioInput(params)
     const body = await this.postJson(`${SCENARIO_MODEL_PATH}?dryRun=true`, input, {
       signal,
       what: 'Scenario cost preview',
