@@ -15,6 +15,14 @@ registerMediaScheme()
 if (!app.requestSingleInstanceLock()) app.quit()
 
 let core: Core | undefined
+let mainWindow: BrowserWindow | undefined
+
+// A second launch (another `npm start`) quits at the lock above; this one shows its window.
+app.on('second-instance', () => {
+  if (!mainWindow || mainWindow.isDestroyed()) return
+  if (mainWindow.isMinimized()) mainWindow.restore()
+  mainWindow.focus()
+})
 
 async function start(): Promise<void> {
   await app.whenReady()
@@ -40,6 +48,7 @@ async function start(): Promise<void> {
   hardenSession()
   handleMediaProtocol(core)
   const window = createMainWindow(isDev)
+  mainWindow = window
   const unbind = bindIpc(core, window)
   window.on('closed', unbind)
 }
