@@ -4,6 +4,7 @@ import { createCore, type Core } from './core/core'
 import { createFileLog } from './core/log'
 import { createKeychainBackend } from './core/secrets/keychain-backend'
 import { Secrets } from './core/secrets/secrets'
+import { startDragFrom } from './drag-out'
 import { bindIpc } from './ipc'
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol'
 import { hardenSession } from './security'
@@ -15,6 +16,7 @@ registerMediaScheme()
 if (!app.requestSingleInstanceLock()) app.quit()
 
 let core: Core | undefined
+let mainWindow: BrowserWindow | undefined
 
 async function start(): Promise<void> {
   await app.whenReady()
@@ -28,6 +30,7 @@ async function start(): Promise<void> {
     log,
     mode: 'electron',
     workerScript: join(__dirname, 'worker.js'),
+    startDrag: startDragFrom(() => mainWindow),
     chooseDirectory: async (title) => {
       const parent = BrowserWindow.getFocusedWindow()
       const options = { title, properties: ['openDirectory', 'createDirectory'] as const }
@@ -40,6 +43,7 @@ async function start(): Promise<void> {
   hardenSession()
   handleMediaProtocol(core)
   const window = createMainWindow(isDev)
+  mainWindow = window
   const unbind = bindIpc(core, window)
   window.on('closed', unbind)
 }
