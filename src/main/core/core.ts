@@ -99,7 +99,6 @@ export function createCore(options: CoreOptions): Core {
     newId: randomUUID,
   }
   const queue = createJobQueue(ctx, {
-    env: options.env ?? process.env,
     fetch: options.fetch,
     sleep: options.sleep ?? realSleep,
     random: options.random ?? Math.random,
