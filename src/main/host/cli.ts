@@ -6,6 +6,7 @@ import { createFileLog } from '../core/log'
 import { createKeychainBackend } from '../core/secrets/keychain-backend'
 import { Secrets } from '../core/secrets/secrets'
 import { parseServeArgs } from './cli-args'
+import { MediaCapabilities } from './media-capabilities'
 import { startHost } from './server'
 
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   }
   const dataDir = resolve(args.dataDir)
   const log = createFileLog(join(dataDir, 'logs', 'musicsketch.log'))
+  const capabilities = new MediaCapabilities()
   const core = createCore({
     dataDir,
     secrets: new Secrets(createKeychainBackend(), process.env),
@@ -26,12 +28,14 @@ async function main(): Promise<void> {
     log,
     mode: 'browser',
     workerScript: fileURLToPath(new URL('./worker.js', import.meta.url)),
+    mediaUrl: (assetId) => capabilities.urlFor(assetId),
   })
   const host = await startHost({
     core,
     rendererDir: fileURLToPath(new URL('../renderer', import.meta.url)),
     log,
     port: args.port,
+    capabilities,
   })
   process.stdout.write(`MusicSketch listening on ${host.url}\n`)
 

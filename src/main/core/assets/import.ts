@@ -13,7 +13,9 @@ import { bufferPoolFor, readChunks } from './file-chunks'
 import { importError, sourceStep } from './import-errors'
 
 export type ImportSource =
-  { kind: 'bytes'; name: string; bytes: Uint8Array } | { kind: 'path'; path: string }
+  | { kind: 'bytes'; name: string; bytes: Uint8Array }
+  /** `name` is what the user knows the file as, when the path does not say it (an upload). */
+  | { kind: 'path'; path: string; name?: string }
 
 export interface DecodedImport {
   name: string
@@ -86,7 +88,7 @@ export async function decodeAndStore(
     })
   }
   const { path } = source
-  const name = basename(path)
+  const name = source.name ?? basename(path)
   const file = await sourceStep(name, () => open(path, 'r'))
   try {
     const chunks = await fileChunks(name, file)
