@@ -49,6 +49,7 @@ export interface StartCoreOptions {
   /** Default: the bundled worker entry, so heavy work runs on worker threads as in the app. */
   workerScript?: string | null
   mediaUrl?: CoreOptions['mediaUrl']
+  files?: CoreOptions['files']
 }
 
 export function startCore(dataDir: string, options: StartCoreOptions = {}): TestCore {
@@ -68,6 +69,7 @@ export function startCore(dataDir: string, options: StartCoreOptions = {}): Test
     random: options.random,
     providerClients: options.providerClients,
     mediaUrl: options.mediaUrl,
+    files: options.files,
     workerScript:
       options.workerScript === null ? undefined : (options.workerScript ?? workerScript()),
   })

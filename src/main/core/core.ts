@@ -9,6 +9,7 @@ import { mediaFor, type MediaFile } from './assets/media'
 import type { CoreContext } from './context'
 import { createDispatch, type Dispatch } from './dispatch'
 import { CoreEvents } from './events'
+import { desktopFileAccess, type FileAccess } from './file-access'
 import { sweepUploads, uploadPath } from './assets/uploads'
 import { assetHandlers } from './handlers/assets'
 import { mediaHandlers, mediaProtocolUrl } from './handlers/media'
@@ -62,6 +63,8 @@ export interface CoreOptions {
    * by default the app's media protocol.
    */
   mediaUrl?: (assetId: string) => string
+  /** What imports by path may read and exports may write; by default the desktop app's rules. */
+  files?: FileAccess
 }
 
 export interface Core {
@@ -101,6 +104,7 @@ export function createCore(options: CoreOptions): Core {
     clock,
     log,
     newId: randomUUID,
+    files: options.files ?? desktopFileAccess,
   }
   const queue = createJobQueue(ctx, {
     env: options.env ?? process.env,

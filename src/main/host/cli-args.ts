@@ -1,14 +1,17 @@
 export interface ServeArgs {
   dataDir: string
   port: number
+  /** The folder browser mode may import from and export into; null: the user's home folder. */
+  files: string | null
 }
 
-export const SERVE_USAGE = 'usage: npm run serve -- --data-dir DIR [--port N]'
+export const SERVE_USAGE = 'usage: npm run serve -- --data-dir DIR [--port N] [--files DIR]'
 
-/** Parses `--data-dir DIR [--port N]`; throws an Error whose message names the problem. */
+/** Parses `--data-dir DIR [--port N] [--files DIR]`; throws an Error whose message names the problem. */
 export function parseServeArgs(argv: readonly string[], defaultDataDir: string): ServeArgs {
   let dataDir = defaultDataDir
   let port = 0
+  let files: string | null = null
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
     const value = argv[i + 1]
@@ -25,9 +28,14 @@ export function parseServeArgs(argv: readonly string[], defaultDataDir: string):
         port = Number(value)
         i++
         break
+      case '--files':
+        if (!value) throw new Error(`--files needs a folder\n${SERVE_USAGE}`)
+        files = value
+        i++
+        break
       default:
         throw new Error(`unknown argument ${flag}\n${SERVE_USAGE}`)
     }
   }
-  return { dataDir, port }
+  return { dataDir, port, files }
 }

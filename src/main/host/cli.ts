@@ -1,7 +1,9 @@
+import { homedir } from 'node:os'
 import { resolve, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createCore } from '../core/core'
 import { defaultDataDir } from '../core/data-dir'
+import { confinedFileAccess } from '../core/file-access'
 import { createFileLog } from '../core/log'
 import { createKeychainBackend } from '../core/secrets/keychain-backend'
 import { Secrets } from '../core/secrets/secrets'
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     mode: 'browser',
     workerScript: fileURLToPath(new URL('./worker.js', import.meta.url)),
     mediaUrl: (assetId) => capabilities.urlFor(assetId),
+    files: confinedFileAccess(resolve(args.files ?? homedir()), dataDir),
   })
   const host = await startHost({
     core,

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
@@ -89,7 +90,16 @@ export async function decodeAndStore(
   }
   const { path } = source
   const name = source.name ?? basename(path)
-  const file = await sourceStep(name, () => open(path, 'r'))
+  // Non-blocking: should the path have become a FIFO since it was checked, the open returns at
+  // once and the check below refuses it, instead of waiting for a writer.
+  const file = await sourceStep(name, () => open(path, constants.O_RDONLY | constants.O_NONBLOCK))
+  if (!(await file.stat()).isFile()) {
+    await file.close()
+    throw new AppError(
+      'invalid_input',
+      `${name}: is not an ordinary file: only audio files can be imported`,
+    )
+  }
   try {
     const chunks = await fileChunks(name, file)
     return await importChunks(name, chunks, store, (container) => {

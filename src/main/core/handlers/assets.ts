@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import type { Handlers, ParsedInput } from '../../../shared/api'
 import type { PeaksData } from '../../../shared/domain'
 import { deserializePeaks, peaksAt } from '../audio/peaks'
@@ -20,7 +21,8 @@ async function importSource(
     const path = await finishedUpload(ctx.dataDir, input.upload, input.name, input.size)
     return { kind: 'path', path, name: input.name }
   }
-  return { kind: 'path', path: input.path }
+  const path = await ctx.files.readable(input.path)
+  return { kind: 'path', path, name: basename(input.path) }
 }
 
 export function assetHandlers(ctx: CoreContext): AssetHandlers {

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path'
 import type { Handlers } from '../../../shared/api'
 import type { ProjectDetail } from '../../../shared/domain'
 import { AppError } from '../app-error'
@@ -65,7 +64,7 @@ export function exportHandlers(
     try {
       return await exportStems({
         ...request,
-        directory: resolve(request.directory),
+        directory: await ctx.files.writableFolder(request.directory),
         assets: assetFiles(project.id),
         takes: takes(project.id),
         onProgress: (done, total) =>
