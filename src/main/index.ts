@@ -4,6 +4,7 @@ import { createCore, type Core } from './core/core'
 import { createFileLog } from './core/log'
 import { createKeychainBackend } from './core/secrets/keychain-backend'
 import { Secrets } from './core/secrets/secrets'
+import { startDragFrom } from './drag-out'
 import { bindIpc } from './ipc'
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol'
 import { hardenSession } from './security'
@@ -36,6 +37,7 @@ async function start(): Promise<void> {
     log,
     mode: 'electron',
     workerScript: join(__dirname, 'worker.js'),
+    startDrag: startDragFrom(() => mainWindow),
     chooseDirectory: async (title) => {
       const parent = BrowserWindow.getFocusedWindow()
       const options = { title, properties: ['openDirectory', 'createDirectory'] as const }
