@@ -389,6 +389,10 @@ export async function startReplicateFake(
       await create(req, res)
       return
     }
+    if (method === 'GET' && path === '/v1/account') {
+      sendJson(res, 200, { type: 'user', username: 'sketcher', name: 'Sketcher', github_url: null })
+      return
+    }
     if (method === 'GET' && path === '/v1/predictions') {
       list(res, url)
       return

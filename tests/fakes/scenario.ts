@@ -463,6 +463,12 @@ export async function startScenarioFake(options: ScenarioFakeOptions = {}): Prom
       await generate(req, res, url)
       return
     }
+    if (method === 'GET' && path === '/v1/models/model_meta-musicgen') {
+      sendJson(res, 200, {
+        model: { id: 'model_meta-musicgen', name: 'Meta MusicGen', capabilities: ['txt2audio'] },
+      })
+      return
+    }
     if (await uploads(req, res, path)) return
     const jobAction = /^\/v1\/jobs\/([^/]+)\/action$/.exec(path)
     if (jobAction !== null && method === 'POST') {

@@ -28,6 +28,7 @@ function instantProvider(audio: Buffer): ProviderClient {
     poll: () => Promise.resolve(snapshot),
     cancel: () => Promise.resolve({ confirmed: true, message: '' }),
     reconcile: () => Promise.resolve({ kind: 'absent' }),
+    verifyCredentials: () => Promise.resolve(),
     // eslint-disable-next-line @typescript-eslint/require-await
     download: async function* () {
       yield audio

@@ -84,6 +84,13 @@ describe('Cog client against the fake', () => {
     expect(fake.state.created).toBe(2)
   })
 
+  it('checks the container answers (no key) and refuses one whose setup failed', async () => {
+    const { client } = await setup()
+    await client.verifyCredentials()
+    const { client: broken } = await setup({ idleStatus: 'SETUP_FAILED' })
+    expect((await errorOf(broken.verifyCredentials())).message).toMatch(/SETUP_FAILED/)
+  })
+
   it('cancels the running prediction', async () => {
     const { fake, client } = await setup()
     await client.submit(await client.prepare({ clientId: 'g', params: params() }))

@@ -268,6 +268,15 @@ describe('Replicate client against the fake', () => {
     })
   })
 
+  it('verifies a token with GET /v1/account, creating nothing', async () => {
+    const { fake, client } = await setup()
+    await client.verifyCredentials()
+    expect(fake.state.requests).toEqual(['GET /v1/account'])
+    const { client: bad } = await setup({}, 'r8_wrong')
+    expect((await errorOf(bad.verifyCredentials())).code).toBe('auth')
+    expect(fake.state.created).toBe(0)
+  })
+
   it('reports aborted predictions as canceled, unbilled', async () => {
     const { fake, client } = await setup()
     const sub = await client.submit(await client.prepare({ clientId: 'g', params: params() }))

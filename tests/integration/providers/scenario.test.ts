@@ -36,6 +36,14 @@ async function setup(
 }
 
 describe('Scenario client against the fake', () => {
+  it('verifies a key and secret with an authenticated read, creating nothing', async () => {
+    const { fake, client } = await setup()
+    await client.verifyCredentials()
+    expect(fake.state.requests).toEqual(['GET /v1/models/model_meta-musicgen'])
+    const { client: bad } = await setup({}, { apiKey: 'key_test', apiSecret: 'wrong' })
+    expect((await errorOf(bad.verifyCredentials())).code).toBe('auth')
+  })
+
   it('makes a prompt-only take with progress and cost', async () => {
     const { fake, client } = await setup({ cuCost: 7 })
     const req = await client.prepare({ clientId: 'g', params: params({ seed: 99 }) })

@@ -135,6 +135,11 @@ export interface ProviderClient {
   /** Streams the output at once; resumes after a cut-off; fails with output_expired when gone. */
   download(ref: OutputRef, signal?: AbortSignal): AsyncIterable<Uint8Array>
   estimate(params: ResolvedMusicgenParams, signal?: AbortSignal): Promise<Estimate>
+  /**
+   * The cheapest call that proves the key works (free, creates nothing): resolves, or throws a
+   * ProviderError (`auth` for a refused key). A provider without a key checks it answers.
+   */
+  verifyCredentials(signal?: AbortSignal): Promise<void>
 }
 
 export interface ProviderClientOptions extends HttpClientOptions {

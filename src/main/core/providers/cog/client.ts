@@ -334,6 +334,14 @@ export class CogClient implements ProviderClient {
     )
   }
 
+  /** No key: the container answers its health check, and its setup did not fail. */
+  async verifyCredentials(signal?: AbortSignal): Promise<void> {
+    const health = await this.health(signal)
+    if (health === 'SETUP_FAILED' || health === 'DEFUNCT') {
+      throw new ProviderError('cog', 'provider_failed', `The Cog container reports ${health}`)
+    }
+  }
+
   estimate(params: ResolvedMusicgenParams): Promise<Estimate> {
     return Promise.resolve({ typicalSeconds: typicalPredictSeconds(params, 5) })
   }

@@ -374,6 +374,16 @@ export class ReplicateClient
     )
   }
 
+  /** `GET /v1/account`: the account the token belongs to. */
+  async verifyCredentials(signal?: AbortSignal): Promise<void> {
+    await this.call({
+      method: 'GET',
+      url: `${this.base}/v1/account`,
+      signal,
+      what: 'Replicate account',
+    })
+  }
+
   /** Replicate bills by GPU time: a rough typical duration for this take, not a price. */
   estimate(params: ResolvedMusicgenParams): Promise<Estimate> {
     return Promise.resolve({ typicalSeconds: typicalPredictSeconds(params, 10) })

@@ -25,6 +25,7 @@ import { ProviderError } from '../provider-error'
 
 export const SCENARIO_DEFAULT_URL = 'https://api.cloud.scenario.com'
 export const SCENARIO_MODEL_PATH = '/v1/generate/custom/model_meta-musicgen'
+export const SCENARIO_MODEL_INFO_PATH = '/v1/models/model_meta-musicgen'
 
 export interface ScenarioCredentials {
   apiKey: string
@@ -302,6 +303,16 @@ export class ScenarioClient extends AuthedClient<ScenarioClientOptions> implemen
       }
       return { method: 'GET', url: asset.url, signal, what: 'Scenario asset download' }
     }, signal)
+  }
+
+  /** `GET /v1/models/model_meta-musicgen`: an authenticated read of the model takes are made with. */
+  async verifyCredentials(signal?: AbortSignal): Promise<void> {
+    await this.call({
+      method: 'GET',
+      url: `${this.base}${SCENARIO_MODEL_INFO_PATH}`,
+      signal,
+      what: 'Scenario model',
+    })
   }
 
   /** `?dryRun=true`: the cost in creative units, without running anything. */
