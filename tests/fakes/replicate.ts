@@ -44,6 +44,13 @@ export interface ReplicateFakeOptions {
   pageSize?: number
   /** 402 on every create: out of credit. */
   billingBlocked?: boolean
+  /**
+   * Steps a prediction moves while a create with `Prefer: wait=N` is held (the N seconds pass on
+   * the model's side; default 0: answered at once).
+   */
+  preferWaitSteps?: number
+  /** The output file is there one step before `succeeded`, while `processing` (file outputs). */
+  outputWhileProcessing?: boolean
   /** Downloads honour Range (default false: resume by skipping). */
   ranges?: boolean
   clock?: FakeClock
@@ -82,6 +89,8 @@ export interface ReplicateFakeState {
   created: number
   /** Every request seen, as `METHOD /path`. */
   readonly requests: string[]
+  /** The Prefer header of each create. */
+  readonly prefer: (string | null)[]
   /** Move every live prediction `n` steps. */
   tick(n?: number): void
   /** Fail the next predictions with this predictor error. */
@@ -128,6 +137,7 @@ export async function startReplicateFake(
     files: new Map(),
     created: 0,
     requests: [],
+    prefer: [],
     failNextPredictionWith: null,
     tick(n = 1) {
       for (const p of state.predictions.values()) for (let i = 0; i < n; i++) advance(p)
@@ -189,6 +199,9 @@ export async function startReplicateFake(
       if (p.status === 'starting') p.startedAt = clock.now
       p.status = 'processing'
       p.logs = musicgenLogs(p.seed, Math.floor((total * (p.step - 1)) / steps), total)
+      if (p.step === steps && options.outputWhileProcessing === true && p.failWith === null) {
+        storeOutput(p)
+      }
       return
     }
     p.completedAt = clock.now
@@ -199,12 +212,15 @@ export async function startReplicateFake(
     }
     p.status = 'succeeded'
     p.logs = musicgenLogs(p.seed, total, total)
+    if (p.output === null) storeOutput(p)
+  }
+
+  function storeOutput(p: FakePrediction): void {
     const channels = isStereoModel(p.input.model_version ?? 'stereo-melody-large') ? 2 : 1
     const seconds = outputSeconds(p.input.duration, maxSeconds)
     const mp3 = p.input.output_format === 'mp3'
     outputs.set(p.id, mp3 ? makeMp3(seconds, channels) : makeWav(seconds, channels))
-    const ext = mp3 ? 'mp3' : 'wav'
-    p.output = `${baseUrl}/delivery/${p.id}/out.${ext}`
+    p.output = `${baseUrl}/delivery/${p.id}/out.${mp3 ? 'mp3' : 'wav'}`
   }
 
   function view(p: FakePrediction): Record<string, unknown> {
@@ -293,6 +309,12 @@ export async function startReplicateFake(
       return
     }
     const p = newPrediction(version, input, audio)
+    const prefer = req.headers.prefer ?? null
+    state.prefer.push(prefer)
+    // Held while the model works: it may come back finished, or with its output but processing.
+    if (prefer !== null && /^wait(=\d+)?$/.test(prefer)) {
+      for (let i = 0; i < (options.preferWaitSteps ?? 0); i++) advance(p)
+    }
     const late = state.faults.take('POST', '/v1/predictions', 'late')
     if (applyLateFault(late, res)) return
     sendJson(res, 201, view(p))

@@ -279,6 +279,26 @@ describe('Replicate takes through the contract', () => {
     expect(listed.map((t) => t.id)).toEqual(takes.map((t) => t.id))
   })
 
+  it('a create held by Prefer: wait answers with the output while still processing', async () => {
+    const { fake, core, projectId } = await setup({
+      preferWaitSteps: 3,
+      outputWhileProcessing: true,
+    })
+    const g = await createTake(core, projectId, 'replicate', {
+      prompt: 'held',
+      output_format: 'mp3',
+    })
+    const done = await waitFor(core, g.id)
+    expect(done.status).toBe('succeeded')
+    expect(fake.state.prefer).toEqual(['wait=5'])
+    expect(fake.state.created).toBe(1)
+    expect(fake.state.downloads.served).toBe(1)
+    const asset = (await core.call('assets.list', { projectId })).find(
+      (a) => a.id === done.outputAssetId,
+    )
+    expect(asset).toMatchObject({ format: 'mp3', channels: 2 })
+  })
+
   it('resumes a running take after a restart of the core, without paying twice', async () => {
     const fake = await harness.fake({ advanceOnPoll: false })
     const dir = tempDir()
