@@ -309,7 +309,8 @@ export async function startReplicateFake(
       return
     }
     const p = newPrediction(version, input, audio)
-    const prefer = req.headers.prefer ?? null
+    const header = req.headers.prefer
+    const prefer = typeof header === 'string' ? header : null
     state.prefer.push(prefer)
     // Held while the model works: it may come back finished, or with its output but processing.
     if (prefer !== null && /^wait(=\d+)?$/.test(prefer)) {
