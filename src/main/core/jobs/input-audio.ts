@@ -63,13 +63,7 @@ async function wavOf(path: string): Promise<Uint8Array> {
     } as const
     parts.unshift(encodeWavHeader(options))
     parts.push(encodeWavTrailer(options))
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-    let at = 0
-    for (const p of parts) {
-      out.set(p, at)
-      at += p.length
-    }
-    return out
+    return Buffer.concat(parts)
   } finally {
     await stream.close()
   }
