@@ -1,16 +1,20 @@
 export interface ServeArgs {
   dataDir: string
   port: number
+  /** Open the URL in the system browser (`npm start` without Electron). */
+  open: boolean
   /** The folder browser mode may import from and export into; null: the user's home folder. */
   files: string | null
 }
 
-export const SERVE_USAGE = 'usage: npm run serve -- --data-dir DIR [--port N] [--files DIR]'
+export const SERVE_USAGE =
+  'usage: npm run serve -- --data-dir DIR [--port N] [--open] [--files DIR]'
 
-/** Parses `--data-dir DIR [--port N] [--files DIR]`; throws an Error whose message names the problem. */
+/** Parses the serve arguments (SERVE_USAGE); throws an Error whose message names the problem. */
 export function parseServeArgs(argv: readonly string[], defaultDataDir: string): ServeArgs {
   let dataDir = defaultDataDir
   let port = 0
+  let open = false
   let files: string | null = null
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
@@ -28,6 +32,9 @@ export function parseServeArgs(argv: readonly string[], defaultDataDir: string):
         port = Number(value)
         i++
         break
+      case '--open':
+        open = true
+        break
       case '--files':
         if (!value) throw new Error(`--files needs a folder\n${SERVE_USAGE}`)
         files = value
@@ -37,5 +44,5 @@ export function parseServeArgs(argv: readonly string[], defaultDataDir: string):
         throw new Error(`unknown argument ${flag}\n${SERVE_USAGE}`)
     }
   }
-  return { dataDir, port, files }
+  return { dataDir, port, open, files }
 }
