@@ -31,7 +31,7 @@ const ANSWER_WAIT_MS = 90_000
 async function answersAppInfo(): Promise<boolean> {
   const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${host.token}`)
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), 5000)
+    const timer = setTimeout(() => resolve(false), 30_000)
     ws.on('error', () => resolve(false))
     ws.on('open', () => ws.send(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'app.info' })))
     ws.on('message', (data: Buffer) => {
