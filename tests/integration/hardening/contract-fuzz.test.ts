@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -8,6 +7,7 @@ import { MAX_ERROR_MESSAGE } from '../../../src/main/core/dispatch'
 import { confinedFileAccess } from '../../../src/main/core/file-access'
 import { startCore, type TestCore } from '../../helpers/core'
 import { tempDir } from '../../helpers/temp'
+import { toneWav } from '../../helpers/tone'
 import { seeded } from './frame-corpus'
 import { payload, templates, type Seeds } from './payloads'
 
@@ -20,21 +20,7 @@ afterAll(() => core?.close())
 
 async function seed(core: TestCore, home: string): Promise<Seeds> {
   const audioPath = join(home, 'tone.wav')
-  const made = spawnSync('sox', [
-    '-n',
-    '-r',
-    '48000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    audioPath,
-    'synth',
-    '0.1',
-    'sine',
-    '440',
-  ])
-  expect(made.status).toBe(0)
+  toneWav(audioPath, 0.1)
   const project = await core.call('projects.create', { name: 'Seed' })
   const track = await core.call('tracks.create', { projectId: project.id })
   const asset = await core.call('assets.import', { projectId: project.id, path: audioPath })

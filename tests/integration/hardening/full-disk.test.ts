@@ -18,6 +18,7 @@ import { MediaCapabilities } from '../../../src/main/host/media-capabilities'
 import { startHost, type Host } from '../../../src/main/host/server'
 import { memoryKeychain } from '../../helpers/core'
 import { tempDir } from '../../helpers/temp'
+import { toneWav } from '../../helpers/tone'
 
 /** A small tmpfs as the data disk; needs the right to mount (root, CAP_SYS_ADMIN). */
 function mountSmallDisk(): { dir: string; unmount: () => void } | { skip: string } {
@@ -99,20 +100,7 @@ describe('a full data disk', () => {
         return result.value as { id: string; url: string }
       }
       const wav = join(tempDir(), 'tone.wav')
-      spawnSync('sox', [
-        '-n',
-        '-r',
-        '48000',
-        '-c',
-        '1',
-        '-b',
-        '16',
-        wav,
-        'synth',
-        '0.5',
-        'sine',
-        '440',
-      ])
+      toneWav(wav, 0.5)
       const project = await call('projects.create', { name: 'Before' })
       const asset = await call('assets.import', { projectId: project.id, path: wav })
 
