@@ -184,7 +184,10 @@ describe('sketching with MusicGen, end to end', () => {
     await page.getByRole('button', { name: 'Add the first track' }).click()
     const hum = makeAudio(dir, 'hum.wav', ['-f', 'lavfi', '-i', 'sine=f=330:d=3:r=32000'])
     await dropFiles(page, page.getByRole('group', { name: /Melody input/ }), [hum])
-    await expect.poll(() => page.locator('#melody option:checked').textContent()).toBe('hum.wav')
+    // The dropped file is uploaded, then imported: on a busy machine that takes seconds.
+    await expect
+      .poll(() => page.locator('#melody option:checked').textContent(), { timeout: 20_000 })
+      .toBe('hum.wav')
     // Nothing landed on the timeline: the file is only a reference.
     expect(await clipsOf(page)).toEqual([])
     await page.getByLabel('Prompt').fill('cello following the hum')

@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path'
 import { AppError } from './app-error'
-import { importError } from './assets/import-errors'
+import { importError, notOrdinaryFile } from './assets/import-errors'
 
 /**
  * Which paths the contract may read (imports by path) and write (export folders). The desktop
@@ -20,13 +20,7 @@ async function regularFile(path: string, name: string): Promise<string> {
   const stats = await stat(path).catch((error: unknown) => {
     throw importError(name, error)
   })
-  if (stats.isDirectory()) throw new AppError('invalid_input', `${name}: is a folder, not a file`)
-  if (!stats.isFile()) {
-    throw new AppError(
-      'invalid_input',
-      `${name}: is not an ordinary file (a pipe, socket or device): only audio files can be imported`,
-    )
-  }
+  if (!stats.isFile()) throw notOrdinaryFile(name, stats.isDirectory())
   return path
 }
 

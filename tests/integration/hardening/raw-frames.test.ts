@@ -24,11 +24,14 @@ afterAll(async () => {
   core.close()
 })
 
+/** A busy machine parses a 10 MB frame slowly; this only bounds a hang, it checks no speed. */
+const ANSWER_WAIT_MS = 90_000
+
 /** A fresh, well-behaved connection still gets its answer. */
 async function answersAppInfo(): Promise<boolean> {
   const ws = new WebSocket(`ws://127.0.0.1:${host.port}/rpc?token=${host.token}`)
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), 5000)
+    const timer = setTimeout(() => resolve(false), 30_000)
     ws.on('error', () => resolve(false))
     ws.on('open', () => ws.send(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'app.info' })))
     ws.on('message', (data: Buffer) => {
@@ -51,7 +54,7 @@ describe('raw-frame corpus', () => {
     for (const entry of corpus) {
       const started = performance.now()
       const outcome = entry.answered
-        ? await sendRaw(host.port, host.token, entry.bytes, 20_000, true)
+        ? await sendRaw(host.port, host.token, entry.bytes, ANSWER_WAIT_MS, true)
         : await sendRaw(host.port, host.token, entry.bytes, 250)
       if (entry.answered && parseServerFrames(outcome.received).length === 0) {
         failures.push(`${entry.name}: no answer`)
@@ -77,5 +80,5 @@ describe('raw-frame corpus', () => {
     )
     expect(failures).toEqual([])
     expect(longestError).toBeLessThanOrEqual(MAX_ERROR_MESSAGE)
-  })
+  }, 600_000)
 })

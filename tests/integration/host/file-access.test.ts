@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { confinedFileAccess } from '../../../src/main/core/file-access'
 import { startCore, type TestCore } from '../../helpers/core'
 import { tempDir } from '../../helpers/temp'
+import { toneWav } from '../../helpers/tone'
 
 let core: TestCore | undefined
 const fifos: string[] = []
@@ -29,24 +30,7 @@ afterEach(() => {
   core = undefined
 })
 
-function tone(path: string): string {
-  const made = spawnSync('sox', [
-    '-n',
-    '-r',
-    '48000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    path,
-    'synth',
-    '0.2',
-    'sine',
-    '440',
-  ])
-  expect(made.status).toBe(0)
-  return path
-}
+const tone = (path: string) => toneWav(path, 0.2)
 
 function fifo(dir: string): string {
   const path = join(dir, 'pipe.wav')

@@ -1,13 +1,13 @@
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
-import { afterEach, expect } from 'vitest'
+import { afterEach } from 'vitest'
 import { WebSocket } from 'ws'
 import { MediaCapabilities } from '../../../src/main/host/media-capabilities'
 import { startHost, type Host } from '../../../src/main/host/server'
 import { startCore, type TestCore } from '../../helpers/core'
 import { tempDir } from '../../helpers/temp'
+import { toneWav } from '../../helpers/tone'
 
 /** A browser-mode host on a fresh data directory per test, and plain HTTP/WebSocket clients. */
 export function useHost() {
@@ -32,21 +32,7 @@ export function useHost() {
 
   function wav440(seconds = 0.5): string {
     const path = join(tempDir(), 'tone.wav')
-    const made = spawnSync('sox', [
-      '-n',
-      '-r',
-      '48000',
-      '-c',
-      '2',
-      '-b',
-      '16',
-      path,
-      'synth',
-      String(seconds),
-      'sine',
-      '440',
-    ])
-    expect(made.status).toBe(0)
+    toneWav(path, seconds, 2)
     return path
   }
 

@@ -30,3 +30,13 @@ export async function sourceStep<T>(name: string, step: () => T | Promise<T>): P
     throw importError(name, error)
   }
 }
+
+/** A path that is not a regular file (a folder, a FIFO, a socket, a device): never read. */
+export function notOrdinaryFile(name: string, isDirectory: boolean): AppError {
+  return new AppError(
+    'invalid_input',
+    isDirectory
+      ? `${name}: is a folder, not a file`
+      : `${name}: is not an ordinary file (a pipe, socket or device): only audio files can be imported`,
+  )
+}

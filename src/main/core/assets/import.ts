@@ -17,7 +17,7 @@ import type { TaskRunner } from '../workers/tasks'
 import { STORE_CHUNK_BYTES, type ContentStore, type StoredBlob } from './content-store'
 import { checkDecodedStream } from './check-audio-task'
 import { bufferPoolFor, readChunks } from './file-chunks'
-import { importError, sourceStep } from './import-errors'
+import { importError, notOrdinaryFile, sourceStep } from './import-errors'
 
 export type ImportSource =
   | { kind: 'bytes'; name: string; bytes: Uint8Array }
@@ -102,12 +102,10 @@ export async function decodeAndStore(
   // Non-blocking: should the path have become a FIFO since it was checked, the open returns at
   // once and the check below refuses it, instead of waiting for a writer.
   const file = await sourceStep(name, () => open(path, constants.O_RDONLY | constants.O_NONBLOCK))
-  if (!(await file.stat()).isFile()) {
+  const stats = await file.stat()
+  if (!stats.isFile()) {
     await file.close()
-    throw new AppError(
-      'invalid_input',
-      `${name}: is not an ordinary file: only audio files can be imported`,
-    )
+    throw notOrdinaryFile(name, stats.isDirectory())
   }
   try {
     const chunks = await fileChunks(name, file)
