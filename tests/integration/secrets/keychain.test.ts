@@ -91,7 +91,7 @@ describe('keys in the real keychain', () => {
     const project = await core.call('projects.create', { name: 'Leak check' })
     const track = await core.call('tracks.create', { projectId: project.id })
     await core.call('tracks.update', { trackId: track.id, gainDb: -3, mute: true })
-    await core.call('settings.set', { replicateBaseUrl: 'http://127.0.0.1:1' })
+    await core.call('settings.set', { replicateBaseUrl: 'https://127.0.0.1:1' })
     await core.dispatch('secrets.set', { account: 'replicate', value: `${key} with spaces` })
     await core.dispatch('projects.get', { projectId: key })
     await core.call('secrets.status', {})
