@@ -2,7 +2,6 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
 import { AppError } from '../app-error'
-import { AudioError } from '../audio/audio-error'
 import { decodeAudioBytes, decodeAudioFile, type AudioDecodeStream } from '../audio/decode'
 import { PcmScanner, type PcmContainer } from '../audio/pcm-scan'
 import { PeaksBuilder, serializePeaks } from '../audio/peaks'
@@ -32,6 +31,8 @@ const EXTENSIONS: Record<AudioFormat, string> = {
   flac: 'flac',
   'ogg-vorbis': 'ogg',
   'ogg-opus': 'opus',
+  m4a: 'm4a',
+  aac: 'aac',
 }
 
 /** Bytes the PCM scan takes at a time: it then works on bytes still in the CPU cache. */
@@ -195,7 +196,6 @@ function pcmChecked(container: PcmContainer, scanner: PcmScanner): Checked {
 async function checkDecoded(name: string, stream: AudioDecodeStream): Promise<Checked> {
   return sourceStep(name, async () => {
     const info = await stream.info()
-    if (info.format === 'm4a') throw new AudioError('unsupported', 'M4A/AAC is not supported')
     const peaks = new PeaksBuilder(info.channels)
     let frames = 0
     for await (const chunk of stream.frames()) {

@@ -4,6 +4,7 @@ import { AiffStreamDecoder } from './aiff-decode'
 import { AudioError } from './audio-error'
 import { type ChunkDecoder, planarLength } from './chunk-decoder'
 import { createFlacDecoder } from './decode-flac'
+import { decodeM4a, type M4aSource } from './decode-m4a'
 import { createMp3Decoder } from './decode-mp3'
 import { createOpusDecoder } from './decode-opus'
 import { createVorbisDecoder } from './decode-vorbis'
@@ -38,9 +39,8 @@ export interface AudioDecodeStream {
 /** Read size: large enough to keep the per-chunk overhead small, small enough to bound memory. */
 export const DECODE_CHUNK_BYTES = 1 << 20
 
-const M4A_MESSAGE = 'M4A/AAC is not supported: convert it to WAV or FLAC'
 const NOT_AUDIO_MESSAGE =
-  'the file is not audio in a supported format (WAV, AIFF, MP3, FLAC, Ogg Vorbis, Ogg Opus)'
+  'the file is not audio in a supported format (WAV, AIFF, MP3, FLAC, Ogg Vorbis, Ogg Opus, M4A/AAC)'
 
 export interface DecodeFileOptions {
   /** Read size (DECODE_CHUNK_BYTES by default). */
@@ -61,7 +61,7 @@ export function decodeAudioFile(path: string, options: DecodeFileOptions = {}): 
   const { tasks, segmentSeconds } = options
   // As for the PCM import: with a single worker, decoding in this thread is as fast.
   const parallel = tasks && tasks.parallelism > 1 ? { path, tasks, segmentSeconds } : undefined
-  return new DecodeStream(parallel, async function* () {
+  return new DecodeStream(parallel, { kind: 'file', path }, async function* () {
     const { size } = await stat(path)
     const source = createReadStream(path, { highWaterMark: chunkBytes })
     try {
@@ -78,7 +78,7 @@ export function decodeAudioBytes(
   bytes: Uint8Array,
   chunkBytes = DECODE_CHUNK_BYTES,
 ): AudioDecodeStream {
-  return new DecodeStream(undefined, async function* () {
+  return new DecodeStream(undefined, { kind: 'bytes', bytes }, async function* () {
     yield { fileSize: bytes.length }
     for (let at = 0; at < bytes.length; at += chunkBytes) {
       yield bytes.subarray(at, at + chunkBytes)
@@ -97,8 +97,8 @@ class DecodeStream implements AudioDecodeStream {
   private infoPromise: Promise<DecodedInfo> | undefined
   private iterated = false
 
-  constructor(parallel: ParallelSource | undefined, source: ByteSource) {
-    this.iterator = decodeSource(parallel, source, (info) => {
+  constructor(parallel: ParallelSource | undefined, whole: M4aSource, source: ByteSource) {
+    this.iterator = decodeSource(parallel, whole, source, (info) => {
       this.known = info
     })
   }
@@ -142,6 +142,7 @@ class DecodeStream implements AudioDecodeStream {
 
 async function* decodeSource(
   parallel: ParallelSource | undefined,
+  whole: M4aSource,
   source: ByteSource,
   announce: (info: DecodedInfo) => void,
 ): AsyncGenerator<Float32Array[]> {
@@ -164,7 +165,12 @@ async function* decodeSource(
     const first = concatBytes(head, headLength)
     const format = sniffFormat(first.subarray(0, SNIFF_BYTES))
     if (format === null) throw new AudioError('not_audio', NOT_AUDIO_MESSAGE)
-    if (format === 'm4a') throw new AudioError('unsupported', M4A_MESSAGE)
+    if (format === 'm4a' || format === 'aac') {
+      // MP4 needs random access (its index may follow the audio): it reads the file itself.
+      await input.return(undefined)
+      yield* decodeM4a(whole, format, (info) => announce({ format, ...info }))
+      return
+    }
 
     if (parallel && (format === 'mp3' || format === 'flac')) {
       const segmented = await planSegments(format, parallel)
@@ -229,7 +235,7 @@ function concatBytes(parts: Uint8Array[], length: number): Uint8Array {
 }
 
 function createDecoder(
-  format: Exclude<SniffedFormat, 'm4a'>,
+  format: Exclude<SniffedFormat, 'm4a' | 'aac'>,
   fileSize: number | undefined,
 ): Promise<ChunkDecoder> | ChunkDecoder {
   switch (format) {
