@@ -148,6 +148,76 @@ describe('M4A/AAC decoding', () => {
   })
 })
 
+/**
+ * Re-signals an AAC-LC M4A made by ffmpeg as HE-AAC: ffmpeg writes a 5-byte AudioSpecificConfig
+ * (LC, then a sync extension saying "no SBR"), rewritten in place (same length, no box sizes
+ * change) to say SBR at twice the core rate (v1), or as an explicit AOT 29 config (v2: SBR and
+ * parametric stereo). The decoder then runs its SBR (and PS) tools and outputs twice the core
+ * rate (stereo for v2). Debian's ffmpeg has no HE-AAC encoder (libfdk_aac is non-free), so the
+ * frames carry no SBR/PS data: this checks the HE-AAC signalling, output rate, channel count,
+ * frame count and accuracy path, not the decoding of real SBR envelopes.
+ */
+function resignalHeAac(path: string, version: 1 | 2, coreRate: number): string {
+  const bytes = readFileSync(path)
+  const esds = bytes.indexOf('esds')
+  const at = bytes.indexOf(Buffer.from([0x05, 0x80, 0x80, 0x80, 0x05]), esds) + 5
+  const asc = bytes.subarray(at, at + 5)
+  const aot = asc[0]! >> 3
+  const rateIndex = ((asc[0]! & 7) << 1) | (asc[1]! >> 7)
+  const channelConfig = (asc[1]! >> 3) & 15
+  expect([aot, asc[2], asc[3]]).toEqual([2, 0x56, 0xe5]) // LC, sync extension 0x2b7 + AOT 5
+  expect([96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000][rateIndex]).toBe(coreRate)
+  const doubled = rateIndex - 3 // the index of twice the core rate
+  if (version === 1) {
+    asc[4] = 0x80 | (doubled << 3) // sbrPresentFlag, extensionSamplingFrequencyIndex
+  } else {
+    // AOT 29, core rate index, channels, extension rate index, AOT 2, GASpecificConfig 000.
+    const bits = (29 << 20) | (rateIndex << 16) | (channelConfig << 12) | (doubled << 8) | (2 << 3)
+    asc.writeUInt32BE((bits << 7) >>> 0, 0)
+    asc[4] = 0
+  }
+  const out = path.replace(/\.m4a$/, `-he${version}.m4a`)
+  writeFileSync(out, bytes)
+  return out
+}
+
+describe('HE-AAC (re-signalled fixtures)', () => {
+  // Different decoders may differ in SBR; ours is ffmpeg's own: far above the 40 dB target.
+  const HE_MIN_SNR_DB = 40
+
+  it.each([
+    // Mono HE-AAC comes out as stereo from ffmpeg's decoder (parametric stereo may start in any
+    // frame), and so from ours.
+    ['v1 mono, 22.05 kHz core', 1, 22050, 1, 2],
+    ['v1 stereo, 24 kHz core', 1, 48000, 2, 2],
+    ['v2 (parametric stereo), 22.05 kHz core', 2, 22050, 1, 2],
+  ] as const)(
+    'decodes HE-AAC %s at twice the core rate',
+    async (_, version, rate, coreChannels, channels) => {
+      const coreRate = rate === 48000 ? 24000 : 22050
+      const lc = join(tmp.dir, `he-core-${version}-${coreRate}-${coreChannels}.m4a`)
+      ffmpeg(
+        '-i',
+        sources.get(rate)!,
+        '-ar',
+        `${coreRate}`,
+        '-ac',
+        `${coreChannels}`,
+        '-c:a',
+        'aac',
+        lc,
+      )
+      const path = resignalHeAac(lc, version, coreRate)
+      const ours = await decodeFileFully(path)
+      const ref = ffmpegDecode(path, channels)
+      expect(ours.info).toMatchObject({ format: 'm4a', sampleRate: 2 * coreRate, channels })
+      // The track's stated length is in core-rate samples: twice that at the output rate.
+      expect(Math.abs(ours.channels[0]!.length - 2 * probedFrames(path))).toBeLessThanOrEqual(1)
+      expect(snrFromStart(ref, ours.channels)).toBeGreaterThan(HE_MIN_SNR_DB)
+    },
+  )
+})
+
 describe('bad M4A/AAC files', () => {
   async function failure(path: string): Promise<AudioError> {
     try {

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { adtsCutShort } from './adts-frames'
 import { AudioError } from './audio-error'
+import { checkLength } from './audio-limits'
 import { M4aInstance, type RandomAccessBytes } from './m4a-module'
 import { mp4CutShort } from './mp4-boxes'
 
@@ -75,6 +76,7 @@ export async function* decodeM4a(
         rate = decoder.sampleRate
         channels = frame.length
         expected = expectedFrames(decoder, rate)
+        checkLength(expected ?? 0, rate)
         announce({
           sampleRate: rate,
           channels,
@@ -93,6 +95,7 @@ export async function* decodeM4a(
       parts.push(n === frame[0]!.length ? frame : frame.map((ch) => ch.subarray(0, n)))
       pending += n
       decoded += n
+      checkLength(decoded, rate)
       if (pending >= CHUNK_FRAMES) {
         yield flush()
         // Decoding is synchronous: let the event loop run between chunks.
