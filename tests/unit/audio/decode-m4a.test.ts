@@ -181,6 +181,69 @@ function resignalHeAac(path: string, version: 1 | 2, coreRate: number): string {
   return out
 }
 
+/** MP4 box: 32-bit size, type, content. */
+function box(type: string, ...content: Buffer[]): Buffer {
+  const body = Buffer.concat(content)
+  const head = Buffer.alloc(8)
+  head.writeUInt32BE(8 + body.length)
+  head.write(type, 4, 'latin1')
+  return Buffer.concat([head, body])
+}
+
+/**
+ * Adds an iTunes gapless tag (`----` atom, mean com.apple.iTunes, name iTunSMPB) to the ilst of
+ * an M4A whose moov comes last, as iTunes writes it, growing the boxes that hold it.
+ */
+function addITunSmpb(path: string, priming: number, padding: number, samples: number): string {
+  const bytes = readFileSync(path)
+  const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0')
+  const value = ` 00000000 ${hex(priming, 8)} ${hex(padding, 8)} ${hex(samples, 16)} 00000000 00000000`
+  const zero = Buffer.alloc(4)
+  const atom = box(
+    '----',
+    box('mean', zero, Buffer.from('com.apple.iTunes')),
+    box('name', zero, Buffer.from('iTunSMPB')),
+    box('data', Buffer.from([0, 0, 0, 1]), zero, Buffer.from(value)),
+  )
+  // The path moov > udta > meta (4 bytes of version) > ilst, each grown by the atom.
+  const chain = ['moov', 'udta', 'meta', 'ilst']
+  let at = 0
+  let end = bytes.length
+  const grown: number[] = []
+  for (const type of chain) {
+    for (;;) {
+      if (at >= end) throw new Error(`no ${type} box`)
+      const size = bytes.readUInt32BE(at)
+      if (bytes.toString('latin1', at + 4, at + 8) === type) break
+      at += size
+    }
+    grown.push(at)
+    end = at + bytes.readUInt32BE(at)
+    at += type === 'meta' ? 12 : 8
+  }
+  for (const offset of grown) bytes.writeUInt32BE(bytes.readUInt32BE(offset) + atom.length, offset)
+  expect(end).toBe(bytes.length) // moov last: nothing after the ilst moves
+  const out = path.replace(/\.m4a$/, '-itunsmpb.m4a')
+  writeFileSync(out, Buffer.concat([bytes, atom]))
+  return out
+}
+
+describe('iTunes gapless tag', () => {
+  it('trims the priming and the padding an iTunSMPB tag states, without an edit list', async () => {
+    const plain = encode('smpb.m4a', 44100, '-c:a', 'aac', '-use_editlist', '0')
+    const samples = Math.round(2.3 * 44100)
+    const frames = Math.ceil((samples + 1024) / 1024)
+    const path = addITunSmpb(plain, 1024, frames * 1024 - samples - 1024, samples)
+    const ours = await decodeFileFully(path)
+    // ffmpeg reads the priming from the tag (not the length): the starts line up.
+    const ref = ffmpegDecode(path, 2)
+    expect(ref[0]!.length).toBe(frames * 1024 - 1024)
+    expect(ours.info.expectedFrames).toBe(samples)
+    expect(ours.channels[0]!.length).toBe(samples)
+    expect(snrFromStart(ref, ours.channels)).toBeGreaterThan(LC_MIN_SNR_DB)
+  })
+})
+
 describe('HE-AAC (re-signalled fixtures)', () => {
   // Different decoders may differ in SBR; ours is ffmpeg's own: far above the 40 dB target.
   const HE_MIN_SNR_DB = 40
