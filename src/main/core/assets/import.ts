@@ -1,13 +1,13 @@
 import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
-import { AppError } from '../app-error'
 import { decodeAudioBytes, decodeAudioFile, type AudioDecodeStream } from '../audio/decode'
 import { PcmScanner, type PcmContainer } from '../audio/pcm-scan'
-import { PeaksBuilder, serializePeaks } from '../audio/peaks'
-import { SNIFF_BYTES, sniffFormat } from '../audio/sniff'
+import { serializePeaks } from '../audio/peaks'
+import { SNIFF_BYTES, sniffFormat, type SniffedFormat } from '../audio/sniff'
 import type { TaskRunner } from '../workers/tasks'
 import { STORE_CHUNK_BYTES, type ContentStore, type StoredBlob } from './content-store'
+import { decodedPeaks } from './decoded-peaks'
 import { bufferPoolFor, readChunks } from './file-chunks'
 import { importError, sourceStep } from './import-errors'
 
@@ -60,7 +60,10 @@ interface Chunks {
  * How to check a file, given the container its first bytes show: a WAV/AIFF file scanned here
  * while it is stored, or a check running apart (a decode, or a worker's scan) meanwhile.
  */
-type CheckPlan = (container: PcmContainer | null) => { scanHere: PcmContainer } | Promise<Checked>
+type CheckPlan = (
+  container: PcmContainer | null,
+  format: SniffedFormat | null,
+) => { scanHere: PcmContainer } | Promise<Checked>
 
 /**
  * Checks a file (decoding it, or for WAV/AIFF validating its header and data), computes its
@@ -76,7 +79,9 @@ export async function decodeAndStore(
 ): Promise<DecodedImport> {
   if (source.kind === 'bytes') {
     const { name, bytes } = source
-    return importChunks(name, bytesChunks(bytes), store, (container) => {
+    return importChunks(name, bytesChunks(bytes), store, (container, format) => {
+      const worker = m4aWorker(format, tasks)
+      if (worker) return sourceStep(name, () => worker.run('assets-scan-m4a', { bytes }))
       if (!container) return checkDecoded(name, decodeAudioBytes(bytes))
       // Bytes in shared memory reach a worker without a copy.
       const shared = bytes.buffer instanceof SharedArrayBuffer
@@ -91,7 +96,9 @@ export async function decodeAndStore(
   const file = await sourceStep(name, () => open(path, 'r'))
   try {
     const chunks = await fileChunks(name, file)
-    return await importChunks(name, chunks, store, (container) => {
+    return await importChunks(name, chunks, store, (container, format) => {
+      const worker = m4aWorker(format, tasks)
+      if (worker) return sourceStep(name, () => worker.run('assets-scan-m4a', { path }))
       if (!container) return checkDecoded(name, decodeAudioFile(path, { tasks }))
       if (!tasks || tasks.parallelism < 2) return { scanHere: container }
       return sourceStep(name, () => tasks.run('assets-scan-pcm-file', { path, container })).then(
@@ -111,11 +118,12 @@ async function importChunks(
 ): Promise<DecodedImport> {
   const first = await sourceStep(name, () => chunks.next())
   const head = first.done ? new Uint8Array(0) : first.value
-  const container = pcmContainer(head)
+  const format = sniffFormat(head.subarray(0, SNIFF_BYTES))
+  const container = format === 'wav' || format === 'aiff' ? format : null
   const writer = await store.begin()
   let checked: Checked
   try {
-    const check = plan(container)
+    const check = plan(container, format)
     if ('scanHere' in check) {
       const scanner = new PcmScanner(check.scanHere, size)
       for (let chunk = head; chunk.length > 0; chunk = await nextChunk(name, chunks)) {
@@ -173,12 +181,6 @@ async function nextChunk(name: string, chunks: AsyncIterator<Uint8Array>): Promi
   return next.done ? new Uint8Array(0) : next.value
 }
 
-/** The container when the bytes start like a WAV or AIFF file (checked further by the scan). */
-function pcmContainer(head: Uint8Array): PcmContainer | null {
-  const format = sniffFormat(head.subarray(0, SNIFF_BYTES))
-  return format === 'wav' || format === 'aiff' ? format : null
-}
-
 function scanStep<T>(name: string, step: () => T): T {
   try {
     return step()
@@ -192,20 +194,21 @@ function pcmChecked(container: PcmContainer, scanner: PcmScanner): Checked {
   return { format: container, sampleRate, channels, frames, peaks: serializePeaks(peaks) }
 }
 
+/**
+ * An M4A/AAC file is decoded and its peaks computed on a worker (one synchronous pass), when
+ * tasks run in parallel; otherwise here, as the other compressed formats.
+ */
+function m4aWorker(
+  format: SniffedFormat | null,
+  tasks: TaskRunner | undefined,
+): TaskRunner | undefined {
+  const m4a = format === 'm4a' || format === 'aac'
+  return m4a && tasks && tasks.parallelism > 1 ? tasks : undefined
+}
+
 /** Decodes a compressed file to check it and compute its peaks. */
-async function checkDecoded(name: string, stream: AudioDecodeStream): Promise<Checked> {
-  return sourceStep(name, async () => {
-    const info = await stream.info()
-    const peaks = new PeaksBuilder(info.channels)
-    let frames = 0
-    for await (const chunk of stream.frames()) {
-      peaks.push(chunk)
-      frames += chunk[0]?.length ?? 0
-    }
-    if (frames === 0) throw new AppError('invalid_input', `${name}: the file holds no audio`)
-    const { format, sampleRate, channels } = info
-    return { format, sampleRate, channels, frames, peaks: serializePeaks(peaks.finish()) }
-  })
+function checkDecoded(name: string, stream: AudioDecodeStream): Promise<Checked> {
+  return sourceStep(name, () => decodedPeaks(stream))
 }
 
 /**

@@ -1,5 +1,6 @@
 import { decodeFlacSegment } from '../audio/flac-segment-task'
 import { decodeMp3Segment } from '../audio/mp3-segment-task'
+import { scanM4a } from '../assets/m4a-scan-task'
 import { scanPcmBytes, scanPcmFile } from '../assets/pcm-scan-task'
 import { renderFlacFile } from '../export/flac-file-task'
 import { renderWavRange } from '../export/wav-range-task'
@@ -11,6 +12,7 @@ export const taskHandlers: TaskHandlers = {
   'audio-decode-mp3-segment': decodeMp3Segment,
   'assets-scan-pcm-file': scanPcmFile,
   'assets-scan-pcm-bytes': scanPcmBytes,
+  'assets-scan-m4a': scanM4a,
   'export-wav-range': renderWavRange,
   'export-flac-file': renderFlacFile,
 }

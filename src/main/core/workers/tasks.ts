@@ -5,6 +5,8 @@ import type {
   PcmScanFileInput,
   PcmScanFileOutput,
 } from '../assets/pcm-scan-task'
+import type { DecodedPeaks } from '../assets/decoded-peaks'
+import type { M4aScanInput } from '../assets/m4a-scan-task'
 import type { FlacFileInput } from '../export/flac-file-task'
 import type { WavRangeInput } from '../export/wav-range-task'
 
@@ -22,6 +24,8 @@ export interface WorkerTasks {
   'assets-scan-pcm-file': { input: PcmScanFileInput; output: PcmScanFileOutput }
   /** The same for bytes in shared memory (an import of bytes). */
   'assets-scan-pcm-bytes': { input: PcmScanBytesInput; output: PcmScanFileOutput }
+  /** Decodes an M4A/AAC file and computes its peaks, for an import (assets/m4a-scan-task.ts). */
+  'assets-scan-m4a': { input: M4aScanInput; output: DecodedPeaks }
   /** Renders a range of a WAV stems export into its temporary files (export/wav-range-task.ts). */
   'export-wav-range': { input: WavRangeInput; output: { frames: number; direct: boolean } }
   /** Renders and encodes one FLAC file of a stems export (export/flac-file-task.ts). */
