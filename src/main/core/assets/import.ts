@@ -1,18 +1,28 @@
+import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
-import { decodeAudioBytes, decodeAudioFile, type AudioDecodeStream } from '../audio/decode'
+import { AppError } from '../app-error'
+import {
+  decodeAudioBytes,
+  decodeAudioFile,
+  decodeSegmented,
+  type AudioDecodeStream,
+} from '../audio/decode'
+import { planSegments } from '../audio/segmented-decode'
 import { PcmScanner, type PcmContainer } from '../audio/pcm-scan'
 import { serializePeaks } from '../audio/peaks'
-import { SNIFF_BYTES, sniffFormat, type SniffedFormat } from '../audio/sniff'
+import { SNIFF_BYTES, sniffFormat } from '../audio/sniff'
 import type { TaskRunner } from '../workers/tasks'
 import { STORE_CHUNK_BYTES, type ContentStore, type StoredBlob } from './content-store'
-import { decodedPeaks } from './decoded-peaks'
+import { checkDecodedStream } from './check-audio-task'
 import { bufferPoolFor, readChunks } from './file-chunks'
 import { importError, sourceStep } from './import-errors'
 
 export type ImportSource =
-  { kind: 'bytes'; name: string; bytes: Uint8Array } | { kind: 'path'; path: string }
+  | { kind: 'bytes'; name: string; bytes: Uint8Array }
+  /** `name` is what the user knows the file as, when the path does not say it (an upload). */
+  | { kind: 'path'; path: string; name?: string }
 
 export interface DecodedImport {
   name: string
@@ -62,7 +72,7 @@ interface Chunks {
  */
 type CheckPlan = (
   container: PcmContainer | null,
-  format: SniffedFormat | null,
+  head: Uint8Array,
 ) => { scanHere: PcmContainer } | Promise<Checked>
 
 /**
@@ -79,9 +89,7 @@ export async function decodeAndStore(
 ): Promise<DecodedImport> {
   if (source.kind === 'bytes') {
     const { name, bytes } = source
-    return importChunks(name, bytesChunks(bytes), store, (container, format) => {
-      const worker = m4aWorker(format, tasks)
-      if (worker) return sourceStep(name, () => worker.run('assets-scan-m4a', { bytes }))
+    return importChunks(name, bytesChunks(bytes), store, (container) => {
       if (!container) return checkDecoded(name, decodeAudioBytes(bytes))
       // Bytes in shared memory reach a worker without a copy.
       const shared = bytes.buffer instanceof SharedArrayBuffer
@@ -92,14 +100,21 @@ export async function decodeAndStore(
     })
   }
   const { path } = source
-  const name = basename(path)
-  const file = await sourceStep(name, () => open(path, 'r'))
+  const name = source.name ?? basename(path)
+  // Non-blocking: should the path have become a FIFO since it was checked, the open returns at
+  // once and the check below refuses it, instead of waiting for a writer.
+  const file = await sourceStep(name, () => open(path, constants.O_RDONLY | constants.O_NONBLOCK))
+  if (!(await file.stat()).isFile()) {
+    await file.close()
+    throw new AppError(
+      'invalid_input',
+      `${name}: is not an ordinary file: only audio files can be imported`,
+    )
+  }
   try {
     const chunks = await fileChunks(name, file)
-    return await importChunks(name, chunks, store, (container, format) => {
-      const worker = m4aWorker(format, tasks)
-      if (worker) return sourceStep(name, () => worker.run('assets-scan-m4a', { path }))
-      if (!container) return checkDecoded(name, decodeAudioFile(path, { tasks }))
+    return await importChunks(name, chunks, store, (container, head) => {
+      if (!container) return sourceStep(name, () => checkCompressedFile(path, head, tasks))
       if (!tasks || tasks.parallelism < 2) return { scanHere: container }
       return sourceStep(name, () => tasks.run('assets-scan-pcm-file', { path, container })).then(
         (scanned): Checked => ({ format: container, ...scanned }),
@@ -118,12 +133,11 @@ async function importChunks(
 ): Promise<DecodedImport> {
   const first = await sourceStep(name, () => chunks.next())
   const head = first.done ? new Uint8Array(0) : first.value
-  const format = sniffFormat(head.subarray(0, SNIFF_BYTES))
-  const container = format === 'wav' || format === 'aiff' ? format : null
+  const container = pcmContainer(head)
   const writer = await store.begin()
   let checked: Checked
   try {
-    const check = plan(container, format)
+    const check = plan(container, head)
     if ('scanHere' in check) {
       const scanner = new PcmScanner(check.scanHere, size)
       for (let chunk = head; chunk.length > 0; chunk = await nextChunk(name, chunks)) {
@@ -181,6 +195,12 @@ async function nextChunk(name: string, chunks: AsyncIterator<Uint8Array>): Promi
   return next.done ? new Uint8Array(0) : next.value
 }
 
+/** The container when the bytes start like a WAV or AIFF file (checked further by the scan). */
+function pcmContainer(head: Uint8Array): PcmContainer | null {
+  const format = sniffFormat(head.subarray(0, SNIFF_BYTES))
+  return format === 'wav' || format === 'aiff' ? format : null
+}
+
 function scanStep<T>(name: string, step: () => T): T {
   try {
     return step()
@@ -194,21 +214,27 @@ function pcmChecked(container: PcmContainer, scanner: PcmScanner): Checked {
   return { format: container, sampleRate, channels, frames, peaks: serializePeaks(peaks) }
 }
 
-/**
- * An M4A/AAC file is decoded and its peaks computed on a worker (one synchronous pass), when
- * tasks run in parallel; otherwise here, as the other compressed formats.
- */
-function m4aWorker(
-  format: SniffedFormat | null,
-  tasks: TaskRunner | undefined,
-): TaskRunner | undefined {
-  const m4a = format === 'm4a' || format === 'aac'
-  return m4a && tasks && tasks.parallelism > 1 ? tasks : undefined
+/** Decodes compressed bytes to check them and compute their peaks. */
+function checkDecoded(name: string, stream: AudioDecodeStream): Promise<Checked> {
+  return sourceStep(name, () => checkDecodedStream(stream))
 }
 
-/** Decodes a compressed file to check it and compute its peaks. */
-function checkDecoded(name: string, stream: AudioDecodeStream): Promise<Checked> {
-  return sourceStep(name, () => decodedPeaks(stream))
+/**
+ * Checks a compressed file off the main thread when worker threads run: an MP3/FLAC file in
+ * segments planned and decoded on workers, any other in one pass on a worker.
+ */
+async function checkCompressedFile(
+  path: string,
+  head: Uint8Array,
+  tasks: TaskRunner | undefined,
+): Promise<Checked> {
+  if (!tasks || tasks.parallelism < 2) return checkDecodedStream(decodeAudioFile(path))
+  const format = sniffFormat(head.subarray(0, SNIFF_BYTES))
+  if (format === 'mp3' || format === 'flac') {
+    const segmented = await planSegments(format, { path, tasks, segmentSeconds: undefined })
+    if (segmented) return checkDecodedStream(decodeSegmented(segmented))
+  }
+  return tasks.run('assets-check-audio-file', { path })
 }
 
 /**
