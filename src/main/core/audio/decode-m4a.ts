@@ -4,6 +4,7 @@ import { AudioError } from './audio-error'
 import { checkLength } from './audio-limits'
 import { M4aInstance, type RandomAccessBytes } from './m4a-module'
 import { mp4CutShort } from './mp4-boxes'
+import { concatPcm } from './pcm'
 
 /** Where an M4A/AAC file is read from: it is read at random (an MP4 index may sit at the end). */
 export type M4aSource = { kind: 'file'; path: string } | { kind: 'bytes'; bytes: Uint8Array }
@@ -55,7 +56,7 @@ export async function* decodeM4a(
     let parts: Float32Array[][] = []
     let pending = 0
     const flush = (): Float32Array[] => {
-      const chunk = concatParts(parts, pending, channels)
+      const chunk = parts.length === 1 ? parts[0]! : concatPcm(rate, channels, parts).channels
       parts = []
       pending = 0
       return chunk
@@ -89,9 +90,9 @@ export async function* decodeM4a(
         )
       }
       let n = frame[0]!.length
-      // The padding after the stated length is dropped.
+      // The padding after the stated length is dropped, and nothing past it decoded.
       if (expected !== undefined && decoded + n > expected) n = Math.max(0, expected - decoded)
-      if (n === 0) continue
+      if (n === 0) break
       parts.push(n === frame[0]!.length ? frame : frame.map((ch) => ch.subarray(0, n)))
       pending += n
       decoded += n
@@ -178,19 +179,6 @@ function openError(
     default:
       return new AudioError('corrupt', `the file could not be read (FFmpeg error ${code})`)
   }
-}
-
-function concatParts(parts: Float32Array[][], frames: number, channels: number): Float32Array[] {
-  if (parts.length === 1) return parts[0]!
-  return Array.from({ length: channels }, (_, c) => {
-    const out = new Float32Array(frames)
-    let at = 0
-    for (const part of parts) {
-      out.set(part[c]!, at)
-      at += part[c]!.length
-    }
-    return out
-  })
 }
 
 function openSource(source: M4aSource): RandomAccessBytes & { close(): void } {
