@@ -43,7 +43,18 @@ export interface ProjectDetail extends Project {
   tracks: TrackWithClips[]
 }
 
-export const AUDIO_FORMATS = ['wav', 'aiff', 'mp3', 'flac', 'ogg-vorbis', 'ogg-opus'] as const
+export const AUDIO_FORMATS = [
+  'wav',
+  'aiff',
+  'mp3',
+  'flac',
+  'ogg-vorbis',
+  'ogg-opus',
+  /** MP4/M4A with AAC or Apple Lossless audio. */
+  'm4a',
+  /** Raw AAC (ADTS). */
+  'aac',
+] as const
 export type AudioFormat = (typeof AUDIO_FORMATS)[number]
 export type AssetOrigin = 'import' | 'generation' | 'render'
 

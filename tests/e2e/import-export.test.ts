@@ -8,7 +8,7 @@ import { tempDir } from '../helpers/temp'
 const e2e = useE2e()
 
 describe('drag audio in, export stems out', () => {
-  it('imports two dropped files as clips with waveforms and exports equal stems', async () => {
+  it('imports dropped files (WAV, MP3, M4A) as clips with waveforms and exports equal stems', async () => {
     const dir = tempDir()
     const drums = makeAudio(dir, 'drums.wav', [
       '-f',
@@ -32,6 +32,19 @@ describe('drag audio in, export stems out', () => {
       '-c:a',
       'libmp3lame',
     ])
+    // An iPhone/GarageBand-style M4A (AAC-LC), as long as the drums: gapless, it lands as long.
+    const riff = makeAudio(dir, 'riff.m4a', [
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=f=330:d=3:r=44100',
+      '-af',
+      'volume=6,tremolo=f=3:d=0.8',
+      '-ac',
+      '2',
+      '-c:a',
+      'aac',
+    ])
     const app = await e2e.serve(join(dir, 'data'))
     const page = await e2e.browser().newPage({ viewport: { width: 1280, height: 800 } })
     await page.goto(app.url)
@@ -40,11 +53,15 @@ describe('drag audio in, export stems out', () => {
     await page.getByRole('button', { name: 'Add the first track' }).click()
 
     const lane = page.locator('[data-track-id]').first()
-    await dropFiles(page, lane, [drums, pad], { x: 0.02, y: 0.5 })
-    await expect.poll(() => page.locator('[data-clip-id]').count(), { timeout: 20_000 }).toBe(2)
-    // Both landed on the track under the pointer, one after the other.
-    expect(await lane.locator('[data-clip-id]').count()).toBe(2)
-    // Both clips' waveforms are drawn on the lane's canvas.
+    await dropFiles(page, lane, [drums, pad, riff], { x: 0.02, y: 0.5 })
+    await expect.poll(() => page.locator('[data-clip-id]').count(), { timeout: 20_000 }).toBe(3)
+    // All landed on the track under the pointer, one after the other.
+    expect(await lane.locator('[data-clip-id]').count()).toBe(3)
+    // The M4A clip is exactly as long as the 3-second WAV (encoder delay and padding trimmed).
+    const widthOf = async (name: string) =>
+      (await page.getByRole('button', { name: new RegExp(`^Clip ${name}`) }).boundingBox())!.width
+    expect(Math.abs((await widthOf('riff')) - (await widthOf('drums')))).toBeLessThan(1)
+    // All clips' waveforms are drawn on the lane's canvas.
     await expect
       .poll(
         async () =>
@@ -52,7 +69,7 @@ describe('drag audio in, export stems out', () => {
             .split(' ')
             .filter(Boolean).length,
       )
-      .toBe(2)
+      .toBe(3)
     await page.screenshot({ path: shot('import-01-clips.png') })
 
     // Dropping on empty space below the tracks makes a new track.

@@ -90,6 +90,26 @@ describe('assets.import', () => {
         rate: 48000,
         channels: 2,
       },
+      {
+        file: tone(dir, 'g.m4a', 1, 44100, 2, 440, ['-c:a', 'aac']),
+        format: 'm4a',
+        rate: 44100,
+        channels: 2,
+        frames: 44100,
+      },
+      {
+        file: tone(dir, 'h.aac', 1, 22050, 1, 440, ['-c:a', 'aac', '-f', 'adts']),
+        format: 'aac',
+        rate: 22050,
+        channels: 1,
+      },
+      {
+        file: tone(dir, 'i.m4a', 1, 48000, 2, 440, ['-c:a', 'alac']),
+        format: 'm4a',
+        rate: 48000,
+        channels: 2,
+        frames: 48000,
+      },
     ]
     for (const [index, c] of cases.entries()) {
       const input =
@@ -108,6 +128,8 @@ describe('assets.import', () => {
         origin: 'import',
       })
       expect(asset.frames).toBeGreaterThan(c.rate * 0.9)
+      // M4A: gapless, the encoder delay and padding trimmed to the source's length.
+      if (c.frames !== undefined) expect(asset.frames, c.file).toBe(c.frames)
       const peaks = await core.call('assets.peaks', { assetId: asset.id, framesPerPeak: 256 })
       expect(peaks.channels).toBe(c.channels)
       expect(peaks.count).toBe(Math.ceil(asset.frames / 256))
@@ -173,7 +195,7 @@ describe('assets.import', () => {
     core.close()
   })
 
-  it('refuses a truncated WAV and an M4A, naming the problem', async () => {
+  it('refuses a truncated WAV, a DRM-protected M4A and a video-only MP4, storing nothing', async () => {
     const dir = tempDir()
     const core = startCore(join(dir, 'data'))
     const { project } = await projectWithTrack(core)
@@ -184,16 +206,31 @@ describe('assets.import', () => {
       data: wav.subarray(0, 30).toString('base64'),
     })
     expect(cut).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
-    const m4a = tone(dir, 'song.m4a', 1, 44100, 2, 440, ['-c:a', 'aac'])
-    const refused = await core.dispatch('assets.import', { projectId: project.id, path: m4a })
+    const m4a = readFileSync(tone(dir, 'song.m4a', 1, 44100, 2, 440, ['-c:a', 'aac']))
+    // An iTunes Store purchase: FairPlay-protected AAC under the sample entry type 'drms'.
+    m4a.write('drms', m4a.indexOf('mp4a'), 'latin1')
+    const m4p = join(dir, 'song.m4p')
+    writeFileSync(m4p, m4a)
+    const refused = await core.dispatch('assets.import', { projectId: project.id, path: m4p })
     expect(refused).toMatchObject({
       ok: false,
       error: {
-        message: expect.stringMatching(
-          /song\.m4a: M4A\/AAC is not supported: convert it to WAV or FLAC/,
-        ),
+        code: 'invalid_input',
+        message: expect.stringMatching(/song\.m4p: the audio is copy-protected \(DRM/),
       },
     })
+    const video = join(dir, 'clip.mp4')
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc=duration=1:size=64x64:rate=10', '-c:v', 'mpeg4', video)
+    const videoOnly = await core.dispatch('assets.import', {
+      projectId: project.id,
+      name: 'clip.mp4',
+      data: readFileSync(video).toString('base64'),
+    })
+    expect(videoOnly).toMatchObject({
+      ok: false,
+      error: { message: 'clip.mp4: the file holds video but no audio track' },
+    })
+    expect(await core.call('assets.list', { projectId: project.id })).toEqual([])
     const missing = await core.dispatch('assets.import', {
       projectId: project.id,
       path: join(dir, 'nope.wav'),

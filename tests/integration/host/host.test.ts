@@ -101,6 +101,24 @@ describe('browser-mode host', () => {
     ).toMatchObject({ ok: false, error: { code: 'not_found' } })
   })
 
+  it("serves an M4A asset's audio decoded, as WAV (playback trimmed as the import)", async () => {
+    const { port } = await start()
+    const project = await core().call('projects.create', { name: 'Media M4A' })
+    const m4a = join(tempDir(), 'memo.m4a')
+    const made = spawnSync('ffmpeg', [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=0.5', '-c:a', 'aac'],
+      m4a,
+    ])
+    expect(made.status).toBe(0)
+    const asset = await core().call('assets.import', { projectId: project.id, path: m4a })
+    expect(asset).toMatchObject({ format: 'm4a', frames: 22050 })
+    const { url } = await core().call('assets.mediaUrl', { assetId: asset.id })
+    const served = await get(port, url)
+    expect(served.status).toBe(200)
+    expect(served.headers['content-type']).toBe('audio/wav')
+    expect(served.body.startsWith('RIFF')).toBe(true)
+  })
+
   it('lets a media URL expire', () => {
     let now = 1_000_000
     const capabilities = new MediaCapabilities(() => now, 60_000)

@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AudioError, type AudioErrorCode } from '../../../src/main/core/audio/audio-error'
-import { decodeAudioBytes } from '../../../src/main/core/audio/decode'
 import { decodeFileFully, makeSource } from './decode-helpers'
 import { ffmpeg, makeTempDir, readBytes, rng } from './helpers'
 
@@ -64,13 +63,6 @@ describe('bad files', () => {
     jpegFile.set(jpeg)
     jpegFile.set(randomBytes(19_000, 5), 100)
     await expectFailure(write('cover.flac', jpegFile), 'not_audio')
-  })
-
-  it('refuses M4A/AAC with a clear message', async () => {
-    const m4a = encode('song.m4a', '-c:a', 'aac')
-    await expectFailure(write('song.m4a', m4a), 'unsupported', /M4A\/AAC is not supported/)
-    const stream = decodeAudioBytes(m4a)
-    await expect(stream.info()).rejects.toMatchObject({ code: 'unsupported' })
   })
 
   it.each([

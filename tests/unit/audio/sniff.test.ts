@@ -52,6 +52,11 @@ describe('sniffFormat', () => {
     expect(sniffFile('k.bin', '-c:a', 'aac', '-f', 'mp4')).toBe('m4a')
   })
 
+  it('recognises raw ADTS AAC and Apple Lossless in M4A', () => {
+    expect(sniffFile('l.bin', '-c:a', 'aac', '-f', 'adts')).toBe('aac')
+    expect(sniffFile('m.bin', '-c:a', 'alac', '-f', 'ipod')).toBe('m4a')
+  })
+
   it('looks past an ID3 tag', () => {
     const flac = join(tmp.dir, 'x.flac')
     ffmpeg('-i', source, flac)

@@ -20,7 +20,6 @@ export interface AudioFileCheck {
  */
 export async function checkDecodedStream(stream: AudioDecodeStream): Promise<AudioFileCheck> {
   const info = await stream.info()
-  if (info.format === 'm4a') throw new AudioError('unsupported', 'M4A/AAC is not supported')
   const peaks = new PeaksBuilder(info.channels)
   let frames = 0
   for await (const chunk of stream.frames()) {

@@ -41,6 +41,8 @@ const EXTENSIONS: Record<AudioFormat, string> = {
   flac: 'flac',
   'ogg-vorbis': 'ogg',
   'ogg-opus': 'opus',
+  m4a: 'm4a',
+  aac: 'aac',
 }
 
 /** Bytes the PCM scan takes at a time: it then works on bytes still in the CPU cache. */

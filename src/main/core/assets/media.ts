@@ -14,6 +14,9 @@ const CONTENT_TYPES: Record<AudioFormat, string | null> = {
   'ogg-vorbis': 'audio/ogg',
   'ogg-opus': 'audio/ogg',
   aiff: null, // Chromium cannot play AIFF: served as WAV
+  // Served decoded, so playback has the decoder's gapless trimming (and ALAC plays at all).
+  m4a: null,
+  aac: null,
 }
 
 /** How the renderer gets an asset's audio: the stored file as is, or transcoded to WAV. */

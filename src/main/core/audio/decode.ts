@@ -5,6 +5,7 @@ import { AudioError } from './audio-error'
 import { checkLength } from './audio-limits'
 import { type ChunkDecoder, planarLength } from './chunk-decoder'
 import { createFlacDecoder } from './decode-flac'
+import { decodeM4a, type M4aSource } from './decode-m4a'
 import { createMp3Decoder } from './decode-mp3'
 import { createOpusDecoder } from './decode-opus'
 import { createVorbisDecoder } from './decode-vorbis'
@@ -39,9 +40,8 @@ export interface AudioDecodeStream {
 /** Read size: large enough to keep the per-chunk overhead small, small enough to bound memory. */
 export const DECODE_CHUNK_BYTES = 1 << 20
 
-const M4A_MESSAGE = 'M4A/AAC is not supported: convert it to WAV or FLAC'
 const NOT_AUDIO_MESSAGE =
-  'the file is not audio in a supported format (WAV, AIFF, MP3, FLAC, Ogg Vorbis, Ogg Opus)'
+  'the file is not audio in a supported format (WAV, AIFF, MP3, FLAC, Ogg Vorbis, Ogg Opus, M4A/AAC)'
 
 export interface DecodeFileOptions {
   /** Read size (DECODE_CHUNK_BYTES by default). */
@@ -62,7 +62,8 @@ export function decodeAudioFile(path: string, options: DecodeFileOptions = {}): 
   const { tasks, segmentSeconds } = options
   // As for the PCM import: with a single worker, decoding in this thread is as fast.
   const parallel = tasks && tasks.parallelism > 1 ? { path, tasks, segmentSeconds } : undefined
-  return new DecodeStream((announce) => decodeSource(parallel, fileBytes, announce))
+  const whole: M4aSource = { kind: 'file', path }
+  return new DecodeStream((announce) => decodeSource(parallel, whole, fileBytes, announce))
   async function* fileBytes(): AsyncGenerator<Uint8Array | { fileSize: number }> {
     const { size } = await stat(path)
     const source = createReadStream(path, { highWaterMark: chunkBytes })
@@ -92,7 +93,8 @@ export function decodeAudioBytes(
     }
     await Promise.resolve()
   }
-  return new DecodeStream((announce) => decodeSource(undefined, source, announce))
+  const whole: M4aSource = { kind: 'bytes', bytes }
+  return new DecodeStream((announce) => decodeSource(undefined, whole, source, announce))
 }
 
 /** A source: optionally the file size first, then the bytes in order. */
@@ -150,6 +152,7 @@ class DecodeStream implements AudioDecodeStream {
 
 async function* decodeSource(
   parallel: ParallelSource | undefined,
+  whole: M4aSource,
   source: ByteSource,
   announce: (info: DecodedInfo) => void,
 ): AsyncGenerator<Float32Array[]> {
@@ -172,7 +175,12 @@ async function* decodeSource(
     const first = concatBytes(head, headLength)
     const format = sniffFormat(first.subarray(0, SNIFF_BYTES))
     if (format === null) throw new AudioError('not_audio', NOT_AUDIO_MESSAGE)
-    if (format === 'm4a') throw new AudioError('unsupported', M4A_MESSAGE)
+    if (format === 'm4a' || format === 'aac') {
+      // MP4 needs random access (its index may follow the audio): it reads the file itself.
+      await input.return(undefined)
+      yield* decodeM4a(whole, format, (info) => announce({ format, ...info }))
+      return
+    }
 
     if (parallel && (format === 'mp3' || format === 'flac')) {
       const segmented = await planSegments(format, parallel)
@@ -257,7 +265,7 @@ function concatBytes(parts: Uint8Array[], length: number): Uint8Array {
 }
 
 function createDecoder(
-  format: Exclude<SniffedFormat, 'm4a'>,
+  format: Exclude<SniffedFormat, 'm4a' | 'aac'>,
   fileSize: number | undefined,
 ): Promise<ChunkDecoder> | ChunkDecoder {
   switch (format) {

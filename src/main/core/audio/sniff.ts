@@ -1,5 +1,15 @@
 /** Audio container formats recognised from their first bytes. */
-export type SniffedFormat = 'wav' | 'aiff' | 'mp3' | 'flac' | 'ogg-vorbis' | 'ogg-opus' | 'm4a'
+export type SniffedFormat =
+  | 'wav'
+  | 'aiff'
+  | 'mp3'
+  | 'flac'
+  | 'ogg-vorbis'
+  | 'ogg-opus'
+  /** MP4/M4A (QuickTime file format): AAC or Apple Lossless inside, or anything else. */
+  | 'm4a'
+  /** Raw AAC in ADTS frames (.aac). */
+  | 'aac'
 
 /** How many leading bytes `sniffFormat` wants to see to decide (fewer still work for most files). */
 export const SNIFF_BYTES = 4096
@@ -25,10 +35,31 @@ function isMpegFrame(bytes: Uint8Array, offset: number): boolean {
   return version !== 1 && layer !== 0 && bitrate !== 15 && rate !== 3
 }
 
+/** Top-level MP4 boxes a file may start with when it has no 'ftyp' (old QuickTime writers). */
+const MP4_FIRST_BOXES = ['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide']
+
+/** The length of the ADTS frame at `offset` (AAC, layer 00), or 0 when there is none. */
+export function adtsFrameLength(bytes: Uint8Array, offset: number): number {
+  if (offset + 7 > bytes.length) return 0
+  if (bytes[offset] !== 0xff || (bytes[offset + 1]! & 0xf6) !== 0xf0) return 0
+  const rateIndex = (bytes[offset + 2]! >> 2) & 0xf
+  if (rateIndex > 12) return 0
+  const length =
+    ((bytes[offset + 3]! & 3) << 11) | (bytes[offset + 4]! << 3) | (bytes[offset + 5]! >> 5)
+  return length >= 7 ? length : 0
+}
+
+/** ADTS: a frame header, and another right after it when the bytes reach that far. */
+function isAdts(bytes: Uint8Array): boolean {
+  const first = adtsFrameLength(bytes, 0)
+  if (first === 0) return false
+  return first + 7 > bytes.length || adtsFrameLength(bytes, first) > 0
+}
+
 /**
  * Detects an audio format from the first bytes of a file (pass at least SNIFF_BYTES when the file
- * is that long). Returns null for anything else, including formats we do not decode (raw AAC,
- * Ogg FLAC, Speex…). An ID3v2 tag is skipped when the bytes after it are present; an ID3 tag
+ * is that long). Returns null for anything else, including formats we do not decode (Ogg FLAC,
+ * Speex…). An ID3v2 tag is skipped when the bytes after it are present; an ID3 tag
  * whose end lies beyond the given bytes is taken to precede MP3, as it nearly always does.
  */
 export function sniffFormat(bytes: Uint8Array): SniffedFormat | null {
@@ -47,7 +78,8 @@ export function sniffFormat(bytes: Uint8Array): SniffedFormat | null {
     if (ascii(bytes, packet, 'OpusHead')) return 'ogg-opus'
     return null
   }
-  if (ascii(bytes, 4, 'ftyp')) return 'm4a'
+  if (MP4_FIRST_BOXES.some((box) => ascii(bytes, 4, box))) return 'm4a'
+  if (isAdts(bytes)) return 'aac'
   if (ascii(bytes, 0, 'ID3') && bytes.length >= 10) {
     const size =
       ((bytes[6]! & 0x7f) << 21) |

@@ -15,6 +15,8 @@ const MIME: Readonly<Record<AudioFormat, string>> = {
   flac: 'audio/flac',
   'ogg-vorbis': 'audio/ogg',
   'ogg-opus': 'audio/ogg',
+  m4a: 'audio/mp4',
+  aac: 'audio/aac',
 }
 
 export function mimeOf(format: AudioFormat): string {
