@@ -1,3 +1,4 @@
+import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
@@ -18,7 +19,9 @@ import { bufferPoolFor, readChunks } from './file-chunks'
 import { importError, sourceStep } from './import-errors'
 
 export type ImportSource =
-  { kind: 'bytes'; name: string; bytes: Uint8Array } | { kind: 'path'; path: string }
+  | { kind: 'bytes'; name: string; bytes: Uint8Array }
+  /** `name` is what the user knows the file as, when the path does not say it (an upload). */
+  | { kind: 'path'; path: string; name?: string }
 
 export interface DecodedImport {
   name: string
@@ -94,8 +97,17 @@ export async function decodeAndStore(
     })
   }
   const { path } = source
-  const name = basename(path)
-  const file = await sourceStep(name, () => open(path, 'r'))
+  const name = source.name ?? basename(path)
+  // Non-blocking: should the path have become a FIFO since it was checked, the open returns at
+  // once and the check below refuses it, instead of waiting for a writer.
+  const file = await sourceStep(name, () => open(path, constants.O_RDONLY | constants.O_NONBLOCK))
+  if (!(await file.stat()).isFile()) {
+    await file.close()
+    throw new AppError(
+      'invalid_input',
+      `${name}: is not an ordinary file: only audio files can be imported`,
+    )
+  }
   try {
     const chunks = await fileChunks(name, file)
     return await importChunks(name, chunks, store, (container, head) => {

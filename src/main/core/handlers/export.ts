@@ -63,7 +63,9 @@ export function exportHandlers(
       throw new AppError('conflict', 'an export of this project is already running')
     }
     const { createDirectory, ...rest } = request
-    const directory = exportDirectory(request.directory, createDirectory)
+    // Confined first (browser mode), created only once allowed.
+    const allowed = await ctx.files.writableFolder(exportDirectory(request.directory, false))
+    const directory = exportDirectory(allowed, createDirectory)
     const controller = new AbortController()
     running.set(project.id, controller)
     try {
