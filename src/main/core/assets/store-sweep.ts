@@ -14,6 +14,8 @@ export interface SweepResult {
 
 const BLOB_NAME = /^([0-9a-f]{64})\.[a-z0-9]{1,8}$/
 const SHARD = /^[0-9a-f]{2}$/
+/** A blob's playable WAV copy (media.ts), or one being written: `<blob>.wav[.<random>.part]`. */
+const MEDIA_COPY = /^([0-9a-f]{64}\.[a-z0-9]{1,8})\.wav(\.[0-9a-f]+\.part)?$/
 
 /**
  * Removes what no asset needs any more from a content store at `root`: blobs whose name is not
@@ -47,6 +49,9 @@ export async function sweepStore(
       if (blob && blob[1]!.startsWith(shard) && !referenced.has(name)) {
         await remove(dir, name, BLOB_GRACE_MS)
       }
+      const copy = MEDIA_COPY.exec(name)
+      if (copy && !referenced.has(copy[1]!)) await remove(dir, name, BLOB_GRACE_MS)
+      else if (copy?.[2]) await remove(dir, name, TEMP_GRACE_MS)
     }
   }
   return result

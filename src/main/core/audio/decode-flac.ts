@@ -11,7 +11,7 @@ import {
 } from './flac-header'
 
 /** Samples (all channels) one decode call may return: 4 MB of floats. */
-export const FLAC_SLICE_SAMPLES = 1 << 20
+export const FLAC_SLICE_SAMPLES = 1 << 18
 /** Bytes of metadata held while looking for the first frame, beyond which STREAMINFO is used. */
 const HEAD_LIMIT = 32 << 20
 

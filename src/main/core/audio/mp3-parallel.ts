@@ -1,4 +1,5 @@
 import type { TaskRunner } from '../workers/tasks'
+import { checkLength } from './audio-limits'
 import { checkMp3Decoded, mp3ExpectedFrames } from './decode-mp3'
 import { DECODER_DELAY, indexMp3File, type Mp3FrameIndex } from './mp3-frame-index'
 import { PRIME_STEP, primingStart } from './mp3-priming'
@@ -44,6 +45,8 @@ export async function planMp3Segments(
   const index = await indexMp3File(path)
   if (!index) return undefined
   const { info } = index
+  // The frames are counted: a file beyond the length limit is refused before any decoding.
+  checkLength(index.frames * info.samplesPerFrame, info.sampleRate)
   const perSegment =
     PRIME_STEP *
     Math.max(1, Math.round((segmentSeconds * info.sampleRate) / info.samplesPerFrame / PRIME_STEP))
