@@ -22,6 +22,8 @@ import {
   type Track,
 } from './domain'
 import type { Result } from './result'
+import { TIMELINE_METHODS } from './timeline-methods'
+import type { HistoryState } from './undo'
 
 interface Method<I extends z.ZodType, R> {
   input: I
@@ -90,6 +92,24 @@ const exportOptions = {
   sampleRate: z.literal(PROJECT_SAMPLE_RATES),
   overwrite: z.boolean().default(false),
 }
+
+/** One contract call of an undo step: an edit of a track or a clip. */
+const historyPatch = z.strictObject({
+  method: z.enum(TIMELINE_METHODS),
+  // Checked against the method's own schema when the step is applied.
+  input: z.record(z.string(), z.unknown()),
+  recreates: z.string().min(1).max(200).optional(),
+})
+const historyCommand = z.strictObject({
+  label: z.string().trim().min(1, 'must not be empty').max(120, 'is too long'),
+  do: z.array(historyPatch).min(1, 'must change something').max(2000, 'is too large'),
+  undo: z.array(historyPatch).max(2000, 'is too large'),
+  mergeKey: z.string().max(200).optional(),
+})
+/** The Generate form as the user left it: provider, model, prompt, every parameter. */
+const generateDraft = z
+  .record(z.string(), z.unknown())
+  .refine((draft) => JSON.stringify(draft).length <= 200_000, 'is too large')
 
 export const methods = {
   'app.info': returns<AppInfo>()(empty),
@@ -179,6 +199,21 @@ export const methods = {
     }),
   ),
   'clips.delete': returns<null>()(z.strictObject({ clipId: id })),
+
+  /**
+   * Applies one undo step of the timeline (its creates name temporary ids in `recreates`) and
+   * records it in the project's history; answers the id each temporary id became.
+   */
+  'timeline.edit': returns<{ ids: Record<string, string> }>()(
+    z.strictObject({ projectId: id, command: historyCommand }),
+  ),
+  'timeline.undo': returns<HistoryState>()(z.strictObject({ projectId: id })),
+  'timeline.redo': returns<HistoryState>()(z.strictObject({ projectId: id })),
+  'timeline.history': returns<HistoryState>()(z.strictObject({ projectId: id })),
+
+  /** The Generate form's draft of a project (null before the first save). */
+  'drafts.get': returns<Record<string, unknown> | null>()(z.strictObject({ projectId: id })),
+  'drafts.set': returns<null>()(z.strictObject({ projectId: id, draft: generateDraft })),
 
   'export.stems': returns<ExportResult>()(
     z.strictObject({
