@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import {
   EXPORT_BIT_DEPTHS,
+  MAX_TAKES,
   PROJECT_SAMPLE_RATES,
   SECRET_ACCOUNTS,
   THEMES,
@@ -236,7 +237,11 @@ export const methods = {
       // Checked field by field by `validate` in src/shared/musicgen.ts (the UI uses the same).
       params: z.record(z.string(), z.unknown()),
       trackId: id.optional(),
-      takes: z.int().min(1, 'must be at least 1').max(8, 'must be at most 8').default(1),
+      takes: z
+        .int()
+        .min(1, 'must be at least 1')
+        .max(MAX_TAKES, `must be at most ${MAX_TAKES}`)
+        .default(1),
     }),
   ),
   'generations.continue': returns<Generation[]>()(
@@ -246,7 +251,11 @@ export const methods = {
       contextSeconds: contextSeconds,
       // duration and the rest; input_audio and continuation are set from the clip.
       params: z.record(z.string(), z.unknown()),
-      takes: z.int().min(1, 'must be at least 1').max(8, 'must be at most 8').default(1),
+      takes: z
+        .int()
+        .min(1, 'must be at least 1')
+        .max(MAX_TAKES, `must be at most ${MAX_TAKES}`)
+        .default(1),
     }),
   ),
   'chains.extend': returns<Generation[]>()(

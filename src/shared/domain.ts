@@ -196,3 +196,6 @@ export interface ProviderReachability {
   reason: string | null
   checkedAt: number
 }
+
+/** Takes (variations) one Generate may ask for. */
+export const MAX_TAKES = 8
