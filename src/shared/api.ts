@@ -312,6 +312,8 @@ export interface Events {
   'projects.changed': { projectId: string | null }
   'export.progress': { projectId: string; done: number; total: number }
   'generation.updated': Generation
+  /** A provider's reachability changed (a refused connection, or it answers again). */
+  'providers.changed': ProviderReachability
   'settings.changed': Settings
   'secrets.changed': SecretsStatus
 }
