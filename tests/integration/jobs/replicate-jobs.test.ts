@@ -117,7 +117,7 @@ describe('Replicate takes through the contract', () => {
     expect(done.status).toBe('succeeded')
     expect(done.seed).toBe(g.seed)
     expect(fake.state.created).toBe(2)
-    expect(changes.at(-1)).toMatchObject({ reachable: true, waitingTakes: 0 })
+    expect(changes[changes.length - 1]).toMatchObject({ reachable: true, waitingTakes: 0 })
   })
 
   it('retries a throttled create: honours Retry-After, else the "resets in ~Ns" hint', async () => {
