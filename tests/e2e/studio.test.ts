@@ -1,5 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { Track } from '../../src/shared/domain'
 import { dropFiles } from '../helpers/drop'
@@ -18,7 +19,7 @@ async function closedPort(): Promise<number> {
   return port
 }
 
-async function trackNames(page: import('playwright-core').Page): Promise<string[]> {
+async function trackNames(page: Page): Promise<string[]> {
   const detail = await rpc<{ tracks: Track[] }>(page, 'projects.get', {
     projectId: projectIdOf(page),
   })
