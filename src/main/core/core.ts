@@ -9,14 +9,19 @@ import { mediaFor, type MediaFile } from './assets/media'
 import type { CoreContext } from './context'
 import { createDispatch, type Dispatch } from './dispatch'
 import { CoreEvents } from './events'
+import { desktopFileAccess, type FileAccess } from './file-access'
+import { sweepUploads, uploadPath } from './assets/uploads'
 import { assetHandlers } from './handlers/assets'
+import { mediaHandlers, mediaProtocolUrl } from './handlers/media'
 import { chainHandlers } from './handlers/chains'
 import { clipHandlers } from './handlers/clips'
+import { dragOutHandlers, type StartDrag } from './handlers/drag-out'
 import { exportHandlers } from './handlers/export'
 import { generationHandlers } from './handlers/generations'
 import { historyHandlers } from './handlers/history'
 import { projectDetail, projectHandlers } from './handlers/projects'
 import { settingsHandlers } from './handlers/settings'
+import { takeHandlers } from './handlers/takes'
 import { trackHandlers } from './handlers/tracks'
 import { TimelineHistory } from './history/timeline-history'
 import { type ClientFactory } from './jobs/clients'
@@ -33,6 +38,7 @@ import { SCHEMA_VERSION } from './store/migrations'
 import { ProjectStateTable } from './store/project-state'
 import { ProjectsTable } from './store/projects'
 import { SettingsTable } from './store/settings'
+import { TakeStarsTable } from './store/take-stars'
 import { TracksTable } from './store/tracks'
 import { InlineRunner } from './workers/task-runner'
 import { WorkerPool } from './workers/worker-pool'
@@ -47,6 +53,8 @@ export interface CoreOptions {
   env?: Readonly<Record<string, string | undefined>>
   /** Native UI the shell offers (Electron's dialogs); absent in browser mode. */
   chooseDirectory?: (title: string) => Promise<string | null>
+  /** The shell's native drag of a file out of the window (Electron); absent in browser mode. */
+  startDrag?: StartDrag
   /** Where the job queue and provider clients wait (tests make it instant). */
   sleep?: Sleep
   /** Seeds and jitter (tests make them known). */
@@ -58,6 +66,13 @@ export interface CoreOptions {
    * threads. Without it, the same work runs in this thread.
    */
   workerScript?: string
+  /**
+   * The URL the renderer fetches an asset's audio from (browser mode: a signed capability URL);
+   * by default the app's media protocol.
+   */
+  mediaUrl?: (assetId: string) => string
+  /** What imports by path may read and exports may write; by default the desktop app's rules. */
+  files?: FileAccess
 }
 
 export interface Core {
@@ -67,6 +82,8 @@ export interface Core {
   contentStore: ContentStore
   /** An asset's audio for the renderer (media protocol, browser host); null for an unknown id. */
   media(assetId: string): Promise<MediaFile | null>
+  /** Where browser mode's upload of `uploadId` is written (assets.import reads it from there). */
+  uploadPath(uploadId: string): string
   close(): void
 }
 
@@ -95,9 +112,9 @@ export function createCore(options: CoreOptions): Core {
     clock,
     log,
     newId: randomUUID,
+    files: options.files ?? desktopFileAccess,
   }
   const queue = createJobQueue(ctx, {
-    env: options.env ?? process.env,
     fetch: options.fetch,
     sleep: options.sleep ?? realSleep,
     random: options.random ?? Math.random,
@@ -128,8 +145,11 @@ export function createCore(options: CoreOptions): Core {
     ...trackHandlers(ctx),
     ...settingsHandlers(ctx),
     ...assetHandlers(ctx),
+    ...mediaHandlers(ctx, options.mediaUrl ?? mediaProtocolUrl),
     ...clipHandlers(ctx),
     ...exportHandlers(ctx, (projectId) => projectDetail(ctx, projectId)),
+    ...dragOutHandlers(ctx, options.startDrag),
+    ...takeHandlers(ctx, new TakeStarsTable(db)),
     ...generationHandlers(ctx, queue),
     ...chainHandlers(ctx, queue, chains),
     ...historyHandlers(ctx, history, new ProjectStateTable(db, 'project_drafts', 'draft')),
@@ -138,6 +158,9 @@ export function createCore(options: CoreOptions): Core {
   // Resumes the takes an earlier run left unfinished.
   queue.start()
   cleanContentStore(ctx)
+  void sweepUploads(dataDir, clock()).catch((error: unknown) =>
+    log.warn('old uploads could not be removed', { error: String(error) }),
+  )
 
   return {
     handlers,
@@ -148,6 +171,7 @@ export function createCore(options: CoreOptions): Core {
       const asset = assets.find(assetId)
       return asset ? mediaFor(ctx.contentStore.pathOf(asset.sha256, asset.ext), asset.format) : null
     },
+    uploadPath: (uploadId) => uploadPath(dataDir, uploadId),
     close: () => {
       // In-flight requests are aborted; their rows stay resumable for the next start.
       queue.stop()

@@ -4,9 +4,9 @@ import {
   type ResolvedMusicgenParams,
   parseSeedFromLogs,
   toScenarioInput,
-} from '../../../shared/musicgen'
-import { type AuthHeaders, AuthedClient } from './authed-client'
-import { type HttpRequest } from './http'
+} from '../../../../shared/musicgen'
+import { type AuthHeaders, AuthedClient } from '../authed-client'
+import { type HttpRequest } from '../http'
 import {
   type CancelResult,
   type Estimate,
@@ -19,10 +19,11 @@ import {
   type PreparedRequest,
   type ProviderClient,
   type ProviderClientOptions,
+  type Reconciled,
   type SubmitJob,
   type SubmitResult,
-} from './provider'
-import { ProviderError } from './provider-error'
+} from '../provider'
+import { ProviderError } from '../provider-error'
 
 export const SCENARIO_DEFAULT_URL = 'https://api.cloud.scenario.com'
 export const SCENARIO_MODEL_PATH = '/v1/generate/custom/model_meta-musicgen'
@@ -275,8 +276,11 @@ export class ScenarioClient extends AuthedClient<ScenarioClientOptions> implemen
    * whose answer was lost cannot be matched: null means "unknown", and the queue must ask the
    * user rather than resend (it may have been accepted and billed).
    */
-  reconcile(): Promise<string | null> {
-    return Promise.resolve(null)
+  reconcile(): Promise<Reconciled> {
+    return Promise.resolve({
+      kind: 'unknown',
+      reason: 'Scenario cannot be asked whether a request arrived',
+    })
   }
 
   download(ref: OutputRef, signal?: AbortSignal): AsyncIterable<Uint8Array> {

@@ -2,8 +2,8 @@ import type { Migration } from './migration'
 
 // A project keeps its undo history (bounded by the stack itself) and the Generate form's draft,
 // so that both survive a reload of the window or a trip to Settings.
-export const migration007: Migration = {
-  version: 7,
+export const migration008: Migration = {
+  version: 8,
   name: 'undo history and generate drafts',
   up: `
     CREATE TABLE project_history (
