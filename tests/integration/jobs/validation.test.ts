@@ -46,7 +46,7 @@ const CASES: Case[] = [
     rule: 'continuation needs input audio',
     params: () => ({ prompt: 'x', continuation: true }),
     field: 'continuation',
-    message: /continuation needs input_audio/,
+    message: /Continue input audio needs audio to continue/,
   },
   {
     rule: 'melody mode needs a melody model',
@@ -58,7 +58,7 @@ const CASES: Case[] = [
     rule: 'multi-band diffusion is mono only',
     params: () => ({ prompt: 'x', model_version: 'stereo-large', multi_band_diffusion: true }),
     field: 'multi_band_diffusion',
-    message: /does not work with stereo/,
+    message: /Multi-band diffusion does not work with the stereo/,
   },
   {
     rule: 'slice start after its end',
@@ -70,7 +70,7 @@ const CASES: Case[] = [
       continuation_end: 1,
     }),
     field: 'continuation_start',
-    message: /must not be after continuation_end/,
+    message: /Slice start .* must not be after Slice end/,
   },
   {
     rule: 'slice selects nothing',
@@ -100,7 +100,7 @@ const CASES: Case[] = [
     rule: 'model offered by the provider',
     params: () => ({ prompt: 'x', model_version: 'small' }),
     field: 'model_version',
-    message: /does not offer model_version small/,
+    message: /does not offer the Small \(older\) model/,
   },
   {
     rule: 'model name',
@@ -118,19 +118,19 @@ const CASES: Case[] = [
     rule: 'top_k range',
     params: () => ({ prompt: 'x', top_k: 5000 }),
     field: 'top_k',
-    message: /top_k/,
+    message: /Top-k/,
   },
   {
     rule: 'top_p range',
     params: () => ({ prompt: 'x', top_p: 1.5 }),
     field: 'top_p',
-    message: /top_p/,
+    message: /Top-p/,
   },
   {
     rule: 'temperature range',
     params: () => ({ prompt: 'x', temperature: -1 }),
     field: 'temperature',
-    message: /temperature/,
+    message: /Temperature/,
   },
   {
     rule: 'Replicate guidance is an integer',
@@ -214,7 +214,7 @@ describe('generations.create rejects before anything is queued or sent', () => {
       params: { prompt: '', top_k: 3, duration: 99 },
     })
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'prompt' } })
-    if (!result.ok) expect(result.error.message).toMatch(/prompt.*duration.*top_k/)
+    if (!result.ok) expect(result.error.message).toMatch(/prompt.*Duration.*Top-k/)
     sentNothing()
   })
 
