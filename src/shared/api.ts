@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import {
   EXPORT_BIT_DEPTHS,
+  MAX_TAKES,
   PROJECT_SAMPLE_RATES,
   SECRET_ACCOUNTS,
   THEMES,
@@ -23,6 +24,8 @@ import {
   type Track,
 } from './domain'
 import type { Result } from './result'
+import { TIMELINE_METHODS } from './timeline-methods'
+import type { HistoryState } from './undo'
 
 interface Method<I extends z.ZodType, R> {
   input: I
@@ -98,6 +101,24 @@ const exportOptions = {
   /** Creates the folder (and its parents) when it does not exist yet. */
   createDirectory: z.boolean().default(false),
 }
+
+/** One contract call of an undo step: an edit of a track or a clip. */
+const historyPatch = z.strictObject({
+  method: z.enum(TIMELINE_METHODS),
+  // Checked against the method's own schema when the step is applied.
+  input: z.record(z.string(), z.unknown()),
+  recreates: z.string().min(1).max(200).optional(),
+})
+const historyCommand = z.strictObject({
+  label: z.string().trim().min(1, 'must not be empty').max(120, 'is too long'),
+  do: z.array(historyPatch).min(1, 'must change something').max(2000, 'is too large'),
+  undo: z.array(historyPatch).max(2000, 'is too large'),
+  mergeKey: z.string().max(200).optional(),
+})
+/** The Generate form as the user left it: provider, model, prompt, every parameter. */
+const generateDraft = z
+  .record(z.string(), z.unknown())
+  .refine((draft) => JSON.stringify(draft).length <= 200_000, 'is too large')
 
 export const methods = {
   'app.info': returns<AppInfo>()(empty),
@@ -211,6 +232,21 @@ export const methods = {
   ),
   'clips.delete': returns<null>()(z.strictObject({ clipId: id })),
 
+  /**
+   * Applies one undo step of the timeline (its creates name temporary ids in `recreates`) and
+   * records it in the project's history; answers the id each temporary id became.
+   */
+  'timeline.edit': returns<{ ids: Record<string, string> }>()(
+    z.strictObject({ projectId: id, command: historyCommand }),
+  ),
+  'timeline.undo': returns<HistoryState>()(z.strictObject({ projectId: id })),
+  'timeline.redo': returns<HistoryState>()(z.strictObject({ projectId: id })),
+  'timeline.history': returns<HistoryState>()(z.strictObject({ projectId: id })),
+
+  /** The Generate form's draft of a project (null before the first save). */
+  'drafts.get': returns<Record<string, unknown> | null>()(z.strictObject({ projectId: id })),
+  'drafts.set': returns<null>()(z.strictObject({ projectId: id, draft: generateDraft })),
+
   'export.stems': returns<ExportResult>()(
     z.strictObject({
       projectId: id,
@@ -232,7 +268,11 @@ export const methods = {
       // Checked field by field by `validate` in src/shared/musicgen.ts (the UI uses the same).
       params: z.record(z.string(), z.unknown()),
       trackId: id.optional(),
-      takes: z.int().min(1, 'must be at least 1').max(8, 'must be at most 8').default(1),
+      takes: z
+        .int()
+        .min(1, 'must be at least 1')
+        .max(MAX_TAKES, `must be at most ${MAX_TAKES}`)
+        .default(1),
     }),
   ),
   'generations.continue': returns<Generation[]>()(
@@ -242,7 +282,11 @@ export const methods = {
       contextSeconds: contextSeconds,
       // duration and the rest; input_audio and continuation are set from the clip.
       params: z.record(z.string(), z.unknown()),
-      takes: z.int().min(1, 'must be at least 1').max(8, 'must be at most 8').default(1),
+      takes: z
+        .int()
+        .min(1, 'must be at least 1')
+        .max(MAX_TAKES, `must be at most ${MAX_TAKES}`)
+        .default(1),
     }),
   ),
   'chains.extend': returns<Generation[]>()(
@@ -304,6 +348,8 @@ export interface Events {
   'projects.changed': { projectId: string | null }
   'export.progress': { projectId: string; done: number; total: number }
   'generation.updated': Generation
+  /** A provider's reachability changed (a refused connection, or it answers again). */
+  'providers.changed': ProviderReachability
   'settings.changed': Settings
   'secrets.changed': SecretsStatus
 }

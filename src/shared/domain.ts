@@ -209,7 +209,12 @@ export interface GenerationEstimate {
 export interface ProviderReachability {
   provider: ProviderId
   reachable: boolean
-  /** Why it is unreachable, in words for the user. */
+  /** Why it is unreachable: the technical cause, shown one click away. */
   reason: string | null
+  /** Takes waiting for it to be reachable again. */
+  waitingTakes: number
   checkedAt: number
 }
+
+/** Takes (variations) one Generate may ask for. */
+export const MAX_TAKES = 8

@@ -511,6 +511,20 @@ export interface Problem {
   message: string
 }
 
+/** A parameter as the form labels it ("Top-p", "Guidance"), for messages a musician reads. */
+export function fieldLabel(key: ParamKey | 'provider'): string {
+  if (key === 'provider') return 'Provider'
+  return PARAM_SPECS.find((spec) => spec.key === key)?.label ?? key
+}
+
+/** An option's label in the form ("Loudness (-14 LUFS)"), or the value itself. */
+function optionLabel(key: ParamKey, value: string): string {
+  return (
+    PARAM_SPECS.find((spec) => spec.key === key)?.options?.find((o) => o.value === value)?.label ??
+    value
+  )
+}
+
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value)
 }
@@ -531,7 +545,7 @@ function checkNumber(
   unit = '',
   suffix = '',
 ): boolean {
-  const message = `${field} must be ${describeRange(r, unit)}${suffix}`
+  const message = `${fieldLabel(field)} must be ${describeRange(r, unit)}${suffix}`
   if (!isFiniteNumber(value)) {
     problems.push({ field, code: 'wrong_type', message })
     return false
@@ -549,7 +563,7 @@ function checkNumber(
 
 function checkBoolean(problems: Problem[], field: ParamKey, value: unknown): value is boolean {
   if (typeof value === 'boolean') return true
-  problems.push({ field, code: 'wrong_type', message: `${field} must be on or off (true/false)` })
+  problems.push({ field, code: 'wrong_type', message: `${fieldLabel(field)} must be on or off` })
   return false
 }
 
@@ -563,7 +577,7 @@ function checkEnum<T extends string>(
   problems.push({
     field,
     code: 'not_allowed',
-    message: `${field} must be one of ${allowed.join(', ')}`,
+    message: `${fieldLabel(field)} must be one of ${allowed.map((v) => optionLabel(field, v)).join(', ')}`,
   })
   return false
 }
@@ -593,7 +607,7 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
     problems.push({
       field: 'provider',
       code: 'unknown_provider',
-      message: `provider must be one of ${PROVIDERS.join(', ')}`,
+      message: `Provider must be one of ${PROVIDERS.map((v) => PROVIDER_CAPABILITIES[v].label).join(', ')}`,
     })
   }
   // Values arrive over IPC and from stored rows: check them as unknown.
@@ -606,7 +620,7 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
       problems.push({
         field: key,
         code: 'unsupported_param',
-        message: `${caps.label} does not take ${key}`,
+        message: `${caps.label} does not take ${fieldLabel(key)}`,
       })
     }
     return false
@@ -616,7 +630,7 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
   const prompt = p.prompt
   const promptOk = typeof prompt === 'string'
   if (!promptOk) {
-    problems.push({ field: 'prompt', code: 'wrong_type', message: 'prompt must be text' })
+    problems.push({ field: 'prompt', code: 'wrong_type', message: 'Prompt must be text' })
   }
   const audioGiven = p.input_audio !== null && p.input_audio !== undefined
   const audio = isInputAudioRef(p.input_audio) ? p.input_audio : null
@@ -624,14 +638,14 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
     problems.push({
       field: 'input_audio',
       code: 'wrong_type',
-      message: 'input_audio must be an imported audio asset with a known length',
+      message: 'Melody must be audio of the project with a known length',
     })
   }
   if (promptOk && prompt.trim() === '' && !audioGiven) {
     problems.push({
       field: 'prompt',
       code: 'prompt_or_audio_required',
-      message: 'prompt is empty and there is no input_audio: give one or both',
+      message: 'Give a prompt or a melody',
     })
   }
 
@@ -643,7 +657,7 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
       problems.push({
         field: 'model_version',
         code: 'model_unavailable',
-        message: `${caps.label} does not offer model_version ${model}`,
+        message: `${caps.label} does not offer the ${MODEL_CAPABILITIES[model].label} model`,
       })
     }
   }
@@ -663,14 +677,14 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
     problems.push({
       field: 'continuation',
       code: 'continuation_without_audio',
-      message: 'continuation needs input_audio to continue',
+      message: 'Continue input audio needs audio to continue: a melody or a clip',
     })
   }
   if (continuationOk && !p.continuation && audioGiven && modelCaps !== null && !modelCaps.melody) {
     problems.push({
       field: 'model_version',
       code: 'melody_unsupported',
-      message: `model_version ${model} cannot follow a melody: pick a melody model or turn on continuation`,
+      message: `The ${modelCaps.label} model cannot follow a melody: pick a melody model`,
     })
   } else if (
     continuationOk &&
@@ -683,7 +697,7 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
     problems.push({
       field: 'model_version',
       code: 'audio_needs_melody_model',
-      message: `${caps.label} continues input audio only with melody models: set model_version to melody-large or stereo-melody-large`,
+      message: `${caps.label} continues input audio only with melody models: choose the Melody Large or Stereo Melody Large model`,
     })
   }
 
@@ -714,7 +728,7 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
       problems.push({
         field: 'continuation_start',
         code: 'start_after_end',
-        message: `continuation_start (${start} s) must not be after continuation_end (${end} s)`,
+        message: `Slice start (${start} s) must not be after Slice end (${end} s)`,
       })
     } else if (audio !== null) {
       const slice = Math.min(end ?? audio.seconds, audio.seconds) - start
@@ -722,7 +736,7 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
         problems.push({
           field: 'continuation_start',
           code: 'slice_empty',
-          message: `continuation_start to continuation_end selects nothing of the ${formatSeconds(audio.seconds)} input_audio`,
+          message: `Slice start to Slice end selects nothing of the ${formatSeconds(audio.seconds)} of audio`,
         })
       } else if (continuationOk && p.continuation && durationOk) {
         // The returned audio includes the slice, so it must leave room for new material.
@@ -731,7 +745,7 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
           problems.push({
             field: 'duration',
             code: 'slice_too_long',
-            message: `duration (${formatSeconds(limit)}) must be longer than the continuation slice (${formatSeconds(slice)})`,
+            message: `Duration (${formatSeconds(limit)}) must be longer than the audio it continues (${formatSeconds(slice)})`,
           })
         }
       }
@@ -743,7 +757,7 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
       problems.push({
         field: 'multi_band_diffusion',
         code: 'mbd_stereo',
-        message: `multi_band_diffusion does not work with stereo model ${model}`,
+        message: `Multi-band diffusion does not work with the stereo ${modelCaps.label} model`,
       })
     }
   }

@@ -1,11 +1,12 @@
 // Undo/redo as plain data: each command holds the contract calls that do it and those that undo
 // it. Pure: the renderer applies the returned patches through the contract (in order).
-import type { MethodInput, MethodName } from './api'
+import type { MethodInput } from './api'
 import type { Clip, Track } from './domain'
+import type { TimelineMethod } from './timeline-methods'
 
 /** One contract call. */
 export type Patch = {
-  [M in MethodName]: {
+  [M in TimelineMethod]: {
     method: M
     input: MethodInput<M>
     /**
@@ -15,7 +16,7 @@ export type Patch = {
      */
     recreates?: string
   }
-}[MethodName]
+}[TimelineMethod]
 
 export interface Command {
   /** What the user did, for "Undo move clip". */
@@ -29,6 +30,17 @@ export interface Command {
   mergeKey?: string
 }
 
+export interface UndoSnapshot {
+  done: Command[]
+  undone: Command[]
+}
+
+/** What the UI shows of a project's history. */
+export interface HistoryState {
+  undoLabel: string | null
+  redoLabel: string | null
+}
+
 export interface UndoStackOptions {
   /** Commands kept; the oldest go first (default 200). */
   limit?: number
@@ -37,10 +49,9 @@ export interface UndoStackOptions {
 }
 
 /** The id field of each update method: updates of one entity can be folded into one call. */
-const UPDATE_ID_KEY: Partial<Record<MethodName, string>> = {
+const UPDATE_ID_KEY: Partial<Record<TimelineMethod, string>> = {
   'clips.update': 'clipId',
   'tracks.update': 'trackId',
-  'projects.rename': 'projectId',
 }
 
 function field(input: object, key: string): unknown {
@@ -183,6 +194,19 @@ export class UndoStack {
   remapId(from: string, to: string): void {
     this.done = this.done.map((c) => remapCommand(c, from, to))
     this.undone = this.undone.map((c) => remapCommand(c, from, to))
+  }
+
+  /** The history as plain data (what the store keeps per project). */
+  snapshot(): UndoSnapshot {
+    return { done: [...this.done], undone: [...this.undone] }
+  }
+
+  /** A stack holding a snapshot taken earlier (bounded by this stack's limit). */
+  static restore(snapshot: UndoSnapshot, options: UndoStackOptions = {}): UndoStack {
+    const stack = new UndoStack(options)
+    stack.done = snapshot.done.slice(-stack.limit)
+    stack.undone = snapshot.undone.slice(-stack.limit)
+    return stack
   }
 
   clear(): void {

@@ -18,10 +18,12 @@ import { clipHandlers } from './handlers/clips'
 import { dragOutHandlers, type StartDrag } from './handlers/drag-out'
 import { exportHandlers } from './handlers/export'
 import { generationHandlers } from './handlers/generations'
+import { historyHandlers } from './handlers/history'
 import { projectDetail, projectHandlers } from './handlers/projects'
 import { settingsHandlers } from './handlers/settings'
 import { takeHandlers } from './handlers/takes'
 import { trackHandlers } from './handlers/tracks'
+import { TimelineHistory } from './history/timeline-history'
 import { type ClientFactory } from './jobs/clients'
 import { Chains } from './jobs/chains'
 import { createJobQueue } from './jobs/setup'
@@ -33,6 +35,7 @@ import { AssetsTable } from './store/assets'
 import { ClipsTable } from './store/clips'
 import { openDb } from './store/db'
 import { SCHEMA_VERSION } from './store/migrations'
+import { ProjectStateTable } from './store/project-state'
 import { ProjectsTable } from './store/projects'
 import { SettingsTable } from './store/settings'
 import { TakeStarsTable } from './store/take-stars'
@@ -118,7 +121,13 @@ export function createCore(options: CoreOptions): Core {
     clientFor: options.providerClients,
   })
 
-  const chains = new Chains(ctx, queue)
+  // The history applies its steps through the handlers below (built after it).
+  const history = new TimelineHistory(
+    ctx,
+    new ProjectStateTable(db, 'project_history', 'stack'),
+    () => handlers,
+  )
+  const chains = new Chains(ctx, queue, history)
   queue.onSucceeded = (record) => chains.onEnded(record)
 
   const handlers: Handlers = {
@@ -143,6 +152,7 @@ export function createCore(options: CoreOptions): Core {
     ...takeHandlers(ctx, new TakeStarsTable(db)),
     ...generationHandlers(ctx, queue),
     ...chainHandlers(ctx, queue, chains),
+    ...historyHandlers(ctx, history, new ProjectStateTable(db, 'project_drafts', 'draft')),
   }
   log.info('core started', { dataDir, schemaVersion: SCHEMA_VERSION })
   // Resumes the takes an earlier run left unfinished.

@@ -72,6 +72,44 @@ describe('continuations', () => {
     })
   })
 
+  it('puts a continuation whose span is taken on a lane below, seam aligned, as one undo step', async () => {
+    const { core, projectId, trackId, clip } = await setup()
+    // Something already sits right after the clip on its track.
+    const blocker = await core.call('clips.create', {
+      trackId,
+      assetId: clip.assetId,
+      start: 14 * RATE,
+    })
+    const [take] = await core.call('generations.continue', {
+      clipId: clip.id,
+      provider: 'replicate',
+      contextSeconds: 5,
+      params: { prompt: 'keep going', duration: 9, model_version: 'stereo-large' },
+    })
+    await waitFor(core, take!.id)
+    let detail = await core.call('projects.get', { projectId })
+    for (let i = 0; i < 200 && detail.tracks.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 10))
+      detail = await core.call('projects.get', { projectId })
+    }
+    const [home, lane] = detail.tracks
+    expect(home!.clips.map((c) => c.id)).toEqual([clip.id, blocker.id])
+    expect(lane).toMatchObject({ name: 'Track 1 (continuation)', position: 1 })
+    const crossfade = Math.round(0.05 * RATE)
+    // The same seam as on the parent's own track: only the lane differs.
+    expect(lane!.clips).toEqual([
+      expect.objectContaining({ start: 12 * RATE - crossfade, fadeIn: crossfade }),
+    ])
+    expect(await core.call('timeline.history', { projectId })).toEqual({
+      undoLabel: 'Place continuation',
+      redoLabel: null,
+    })
+    await core.call('timeline.undo', { projectId })
+    detail = await core.call('projects.get', { projectId })
+    expect(detail.tracks.map((t) => t.clips.length)).toEqual([2])
+    expect(detail.tracks[0]!.clips[0]).toMatchObject({ id: clip.id, fadeOut: 0 })
+  })
+
   it('extends a clip by a chain of segments, each continuing the previous', async () => {
     const { fake, core, projectId, clip } = await setup()
     fake.state.failNextPredictionWith = null
@@ -177,6 +215,18 @@ describe('continuations', () => {
     expect(after[2]!.start).toBe(after[1]!.start + after[1]!.length - Math.round(0.05 * RATE))
     const follower = await core.call('generations.get', { generationId: requeued[0]!.id })
     expect(follower.parentClipId).toBe(after[1]!.id)
+    // The pick (old takes out, new one in) was one step, and the follower's placement the next.
+    expect(await core.call('timeline.history', { projectId })).toMatchObject({
+      undoLabel: 'Place continuation',
+    })
+    await core.call('timeline.undo', { projectId })
+    expect(await core.call('timeline.history', { projectId })).toMatchObject({
+      undoLabel: 'Use this take',
+    })
+    await core.call('timeline.undo', { projectId })
+    expect((await clipsOf(core, projectId)).map((c) => c.assetId)).toEqual(
+      before.map((c) => c.assetId),
+    )
   })
 
   it('refuses a context longer than the clip or not shorter than the duration, queuing nothing', async () => {

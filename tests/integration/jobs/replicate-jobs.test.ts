@@ -245,12 +245,28 @@ describe('Replicate takes through the contract', () => {
             }),
           )
     const { fake, core, projectId } = await setup({}, { fetch: offlineFetch })
+    const changes: { reachable: boolean; waitingTakes: number }[] = []
+    core.events.onAny((event, payload) => {
+      if (event === 'providers.changed') {
+        const status = payload as { provider: string; reachable: boolean; waitingTakes: number }
+        if (status.provider === 'replicate') changes.push(status)
+      }
+    })
     const g = await createTake(core, projectId, 'replicate', { prompt: 'offline first' })
     const waiting = await waitFor(core, g.id, ['waiting_network'])
+    // The UI hears of it when the take parks, not at its next poll, in agreement with the take.
+    expect(changes[0]).toMatchObject({ reachable: false, waitingTakes: 1 })
     expect(waiting.waitingReason).toMatch(/Waiting for the network.*ECONNREFUSED/)
     // Another take of the same provider waits too, without trying to send.
     const h = await createTake(core, projectId, 'replicate', { prompt: 'offline second' })
     expect((await waitFor(core, h.id, ['waiting_network'])).waitingReason).toMatch(/network/)
+    // Asked directly, main says the same as the takes (no fresh probe contradicting them).
+    const statuses = await core.call('providers.status', {})
+    expect(statuses.find((s) => s.provider === 'replicate')).toMatchObject({
+      reachable: false,
+      reason: expect.stringMatching(/ECONNREFUSED/),
+      waitingTakes: 2,
+    })
     // The rest of the app keeps working.
     await core.call('tracks.create', { projectId })
     expect(fake.state.created).toBe(0)
@@ -258,6 +274,7 @@ describe('Replicate takes through the contract', () => {
     expect((await waitFor(core, g.id)).status).toBe('succeeded')
     expect((await waitFor(core, h.id)).status).toBe('succeeded')
     expect(fake.state.created).toBe(2)
+    expect(changes[changes.length - 1]).toMatchObject({ reachable: true, waitingTakes: 0 })
   })
 
   it('makes takes: 3 with three different seeds, a fixed seed going to the first', async () => {

@@ -40,13 +40,13 @@ const CASES: Case[] = [
     rule: 'prompt or input audio is needed',
     params: () => ({ prompt: '  ' }),
     field: 'prompt',
-    message: /prompt is empty and there is no input_audio/,
+    message: /Give a prompt or a melody/,
   },
   {
     rule: 'continuation needs input audio',
     params: () => ({ prompt: 'x', continuation: true }),
     field: 'continuation',
-    message: /continuation needs input_audio/,
+    message: /Continue input audio needs audio to continue/,
   },
   {
     rule: 'melody mode needs a melody model',
@@ -58,7 +58,7 @@ const CASES: Case[] = [
     rule: 'multi-band diffusion is mono only',
     params: () => ({ prompt: 'x', model_version: 'stereo-large', multi_band_diffusion: true }),
     field: 'multi_band_diffusion',
-    message: /does not work with stereo/,
+    message: /Multi-band diffusion does not work with the stereo/,
   },
   {
     rule: 'slice start after its end',
@@ -70,7 +70,7 @@ const CASES: Case[] = [
       continuation_end: 1,
     }),
     field: 'continuation_start',
-    message: /must not be after continuation_end/,
+    message: /Slice start .* must not be after Slice end/,
   },
   {
     rule: 'slice selects nothing',
@@ -82,13 +82,13 @@ const CASES: Case[] = [
     rule: 'conditioning slice not shorter than the duration',
     params: () => ({ prompt: 'x', input_audio: audio(), continuation: true, duration: 3 }),
     field: 'duration',
-    message: /must be longer than the continuation slice/,
+    message: /must be longer than the audio it continues/,
   },
   {
     rule: 'duration range',
     params: () => ({ prompt: 'x', duration: 601 }),
     field: 'duration',
-    message: /duration must be a whole number from 1 to 600/,
+    message: /Duration must be a whole number from 1 to 600/,
   },
   {
     rule: 'whole seconds',
@@ -100,7 +100,7 @@ const CASES: Case[] = [
     rule: 'model offered by the provider',
     params: () => ({ prompt: 'x', model_version: 'small' }),
     field: 'model_version',
-    message: /does not offer model_version small/,
+    message: /does not offer the Small \(older\) model/,
   },
   {
     rule: 'model name',
@@ -118,19 +118,19 @@ const CASES: Case[] = [
     rule: 'top_k range',
     params: () => ({ prompt: 'x', top_k: 5000 }),
     field: 'top_k',
-    message: /top_k/,
+    message: /Top-k/,
   },
   {
     rule: 'top_p range',
     params: () => ({ prompt: 'x', top_p: 1.5 }),
     field: 'top_p',
-    message: /top_p/,
+    message: /Top-p/,
   },
   {
     rule: 'temperature range',
     params: () => ({ prompt: 'x', temperature: -1 }),
     field: 'temperature',
-    message: /temperature/,
+    message: /Temperature/,
   },
   {
     rule: 'Replicate guidance is an integer',
@@ -149,34 +149,34 @@ const CASES: Case[] = [
     rule: 'output format',
     params: () => ({ prompt: 'x', output_format: 'ogg' }),
     field: 'output_format',
-    message: /must be one of wav, mp3/,
+    message: /must be one of WAV, MP3/,
   },
   {
     rule: 'seed range (0 would mean random)',
     params: () => ({ prompt: 'x', seed: 0 }),
     field: 'seed',
-    message: /seed must be a whole number from 1/,
+    message: /Seed must be a whole number from 1/,
   },
   {
     rule: 'Scenario has no top_k',
     provider: 'scenario',
     params: () => ({ prompt: 'x', top_k: 50 }),
     field: 'top_k',
-    message: /Scenario does not take top_k/,
+    message: /Scenario does not take Top-k/,
   },
   {
     rule: 'Scenario has no top_p',
     provider: 'scenario',
     params: () => ({ prompt: 'x', top_p: 0.9 }),
     field: 'top_p',
-    message: /Scenario does not take top_p/,
+    message: /Scenario does not take Top-p/,
   },
   {
     rule: 'Scenario has no output_format',
     provider: 'scenario',
     params: () => ({ prompt: 'x', output_format: 'mp3' }),
     field: 'output_format',
-    message: /Scenario does not take output_format/,
+    message: /Scenario does not take Output format/,
   },
   {
     rule: 'unknown parameter',
@@ -214,7 +214,7 @@ describe('generations.create rejects before anything is queued or sent', () => {
       params: { prompt: '', top_k: 3, duration: 99 },
     })
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'prompt' } })
-    if (!result.ok) expect(result.error.message).toMatch(/prompt.*duration.*top_k/)
+    if (!result.ok) expect(result.error.message).toMatch(/prompt.*Duration.*Top-k/)
     sentNothing()
   })
 

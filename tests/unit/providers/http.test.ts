@@ -162,16 +162,25 @@ describe('HttpClient retry policy', () => {
     }
   })
 
-  it('retries a paid request refused before sending or throttled', async () => {
-    const s = scripted([
-      netError('ECONNREFUSED'),
-      json(429, { detail: 'x' }),
-      json(201, { id: 'a' }),
-    ])
+  it('retries a throttled paid request', async () => {
+    const s = scripted([json(429, { detail: 'x' }), json(201, { id: 'a' })])
     const sleeps: number[] = []
     const res = await client(s.fetch, sleeps).json(PAID)
     expect(res.body).toEqual({ id: 'a' })
-    expect(sleeps).toHaveLength(2)
+    expect(sleeps).toHaveLength(1)
+  })
+
+  it('hands a refused connection to the queue at once instead of retrying for seconds', async () => {
+    const s = scripted([netError('ECONNREFUSED'), json(201, { id: 'a' })])
+    const sleeps: number[] = []
+    const err = (await client(s.fetch, sleeps)
+      .json(PAID)
+      .catch((e: unknown) => e)) as ProviderError
+    // Not sent, so not "outcome unknown": the take waits for the network and nothing is lost.
+    expect(err.code).toBe('network')
+    expect(err.message).toMatch(/ECONNREFUSED/)
+    expect(s.calls).toBe(1)
+    expect(sleeps).toEqual([])
   })
 
   it('keeps credentials out of messages', async () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Clip } from '../../../src/shared/domain'
-import { clipsByTrack, dragPreview, remapCommand } from '../../../src/renderer/src/timeline/edits'
+import { clipsByTrack, dragPreview } from '../../../src/renderer/src/timeline/edits'
 import { rulerTicks, formatSeconds } from '../../../src/renderer/src/timeline/ruler'
 import { peakLevelFor } from '../../../src/renderer/src/timeline/peaks-cache'
-import { createClipCommand } from '../../../src/shared/undo'
 
 function clip(fields: Partial<Clip> & { id: string }): Clip {
   return {
@@ -91,7 +90,7 @@ describe('dragPreview', () => {
   })
 })
 
-describe('clipsByTrack and remapCommand', () => {
+describe('clipsByTrack', () => {
   it('shows a previewed clip on its new track', () => {
     const a = clip({ id: 'a' })
     const map = clipsByTrack(
@@ -103,13 +102,6 @@ describe('clipsByTrack and remapCommand', () => {
     )
     expect(map.get('t1')).toEqual([])
     expect(map.get('t2')?.map((c) => c.id)).toEqual(['a'])
-  })
-
-  it('rewrites temporary ids to the ones the contract gave', () => {
-    const command = createClipCommand('Duplicate', clip({ id: 'pending-1' }))
-    const remapped = remapCommand(command, new Map([['pending-1', 'real']]))
-    expect(remapped.do[0]!.recreates).toBe('real')
-    expect(remapped.undo[0]!.input).toEqual({ clipId: 'real' })
   })
 })
 

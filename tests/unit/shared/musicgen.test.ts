@@ -533,8 +533,8 @@ describe('validate', () => {
     const problems = validate(params(overrides), provider)
     expect(codes(problems)).toEqual([...expected].sort())
     for (const problem of problems) {
-      // Messages name the field they concern.
-      expect(problem.message).toContain(problem.field)
+      // Messages speak the form's words, never the API's field names.
+      expect(problem.message).not.toMatch(/\b[a-z]+_[a-z_]+\b/)
       expect(problem.message.length).toBeLessThan(140)
     }
   })
@@ -544,9 +544,9 @@ describe('validate', () => {
   })
 
   it.each([
-    ['scenario', 'top_k', 100, 'Scenario does not take top_k'],
-    ['scenario', 'top_p', 0.5, 'Scenario does not take top_p'],
-    ['scenario', 'output_format', 'mp3', 'Scenario does not take output_format'],
+    ['scenario', 'top_k', 100, 'Scenario does not take Top-k'],
+    ['scenario', 'top_p', 0.5, 'Scenario does not take Top-p'],
+    ['scenario', 'output_format', 'mp3', 'Scenario does not take Output format'],
   ] as const)('names the provider: %s %s', (provider, field, value, message) => {
     expect(validate(params({ [field]: value }), provider)).toEqual([
       { field, code: 'unsupported_param', message },
@@ -555,10 +555,10 @@ describe('validate', () => {
 
   it('gives readable messages', () => {
     expect(validate(params({ duration: 31 }), 'scenario')[0]?.message).toBe(
-      'duration must be a whole number from 1 to 30 seconds',
+      'Duration must be a whole number from 1 to 30 seconds',
     )
     expect(validate(params({ duration: 601 }), 'replicate')[0]?.message).toBe(
-      'duration must be a whole number from 1 to 600 seconds',
+      'Duration must be a whole number from 1 to 600 seconds',
     )
     expect(
       validate(
@@ -566,13 +566,19 @@ describe('validate', () => {
         'scenario',
       )[0]?.message,
     ).toBe(
-      'Scenario continues input audio only with melody models: set model_version to melody-large or stereo-melody-large',
+      'Scenario continues input audio only with melody models: choose the Melody Large or Stereo Melody Large model',
     )
     expect(
       validate(params({ input_audio: audio(10), continuation: true }), 'cog')[0]?.message,
-    ).toBe('duration (8 s) must be longer than the continuation slice (10 s)')
+    ).toBe('Duration (8 s) must be longer than the audio it continues (10 s)')
     expect(validate(params({ classifier_free_guidance: 2.5 }), 'replicate')[0]?.message).toBe(
-      'classifier_free_guidance must be a whole number from 0 to 10 on Replicate',
+      'Guidance must be a whole number from 0 to 10 on Replicate',
+    )
+    expect(validate(params({ top_p: 2 }), 'replicate')[0]?.message).toBe(
+      'Top-p must be a number from 0 to 1',
+    )
+    expect(validate(params({ prompt: '' }), 'replicate')[0]?.message).toBe(
+      'Give a prompt or a melody',
     )
   })
 })

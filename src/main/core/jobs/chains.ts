@@ -5,7 +5,8 @@ import type { Clip, Generation } from '../../../shared/domain'
 import { randomSeed, type MusicgenParams, type Provider } from '../../../shared/musicgen'
 import { AppError } from '../app-error'
 import type { CoreContext } from '../context'
-import { cutContext, placeContinuationResult } from './continuation'
+import type { TimelineHistory } from '../history/timeline-history'
+import { cutContext, planContinuationResult } from './continuation'
 import type { JobRecord, NewGeneration } from './generation-store'
 import type { JobQueue } from './queue'
 
@@ -32,6 +33,7 @@ export class Chains {
   constructor(
     private readonly ctx: CoreContext,
     private readonly queue: JobQueue,
+    private readonly history: TimelineHistory,
   ) {}
 
   /** Queues a continuation of `clip` (one segment, N takes) or a chain of segments. */
@@ -167,19 +169,20 @@ export class Chains {
       )
       .get(row.parent_clip_id, generationId) as { id: string; output_clip_id: string } | undefined
     const later: JobRecord[] = []
+    const replacing: Clip[] = []
     if (placed) {
       for (let next = this.#nextSegment(placed.id); next; next = this.#nextSegment(next.id))
         later.push(next)
-      ctx.db.transaction(() => {
-        for (const id of [
-          placed.output_clip_id,
-          ...later.map((s) => this.#row(s.id)?.output_clip_id),
-        ]) {
-          if (id) ctx.clips.delete(id)
-        }
-      })
+      // Removed in the same undo step as the new take is placed.
+      for (const id of [
+        placed.output_clip_id,
+        ...later.map((s) => this.#row(s.id)?.output_clip_id),
+      ]) {
+        const clip = id ? ctx.clips.find(id) : undefined
+        if (clip) replacing.push(clip)
+      }
     }
-    const clipId = await this.#ensurePlaced(g)
+    const clipId = await this.#ensurePlaced(g, replacing, placed !== undefined)
     if (!clipId) throw new AppError('not_found', 'the clip this take continues no longer exists')
     const requeued: NewGeneration[] = []
     let previous = generationId
@@ -222,25 +225,38 @@ export class Chains {
     return next && this.queue.store.get(next.id)
   }
 
-  /** The clip a succeeded continuation became, placing it if no take of its group is placed. */
-  async #ensurePlaced(record: Generation): Promise<string | null> {
+  /**
+   * The clip a succeeded continuation became, placing it (one undo step) if no take of its group
+   * is placed, or when it replaces the placed one (`replacing`, a pick).
+   */
+  async #ensurePlaced(
+    record: Generation,
+    replacing: readonly Clip[] = [],
+    picked = false,
+  ): Promise<string | null> {
     const row = this.#row(record.id)
     if (!row?.parent_clip_id || !row.input_asset_id || !record.outputAssetId) return null
     if (row.output_clip_id) return row.output_clip_id
-    if (this.#siblingPlaced(record.id, row.parent_clip_id)) return null
-    const clip = await placeContinuationResult(this.ctx, {
-      parentClipId: row.parent_clip_id,
-      contextAssetId: row.input_asset_id,
-      contextSeconds: inputSeconds(record),
-      contextSamples: row.context_frames ?? 0,
-      contextEnd: row.context_end,
-      resultAssetId: record.outputAssetId,
-    })
-    if (!clip) return null
+    if (!picked && this.#siblingPlaced(record.id, row.parent_clip_id)) return null
+    const planned = await planContinuationResult(
+      this.ctx,
+      {
+        parentClipId: row.parent_clip_id,
+        contextAssetId: row.input_asset_id,
+        contextSeconds: inputSeconds(record),
+        contextSamples: row.context_frames ?? 0,
+        contextEnd: row.context_end,
+        resultAssetId: record.outputAssetId,
+      },
+      replacing,
+    )
+    if (!planned) return null
+    const clipId = this.history.apply(planned.projectId, planned.command).get(planned.clipId)
+    if (!clipId) return null
     this.ctx.db
       .statement('UPDATE generations SET output_clip_id = ? WHERE id = ?')
-      .run(clip.id, record.id)
-    return clip.id
+      .run(clipId, record.id)
+    return clipId
   }
 
   async #prepareChild(child: JobRecord, parentClip: Clip): Promise<void> {

@@ -1,7 +1,14 @@
 // Continuations: cutting the context the model continues from, and placing the result on the
 // timeline so that it picks up seamlessly (ARCHITECTURE.md, "Continuation chains").
 import type { Clip } from '../../../shared/domain'
+import { placeClips } from '../../../shared/placement'
 import { framesAtRate, placeContinuation } from '../../../shared/timeline'
+import {
+  combineCommands,
+  deleteClipCommand,
+  updateClipCommand,
+  type Command,
+} from '../../../shared/undo'
 import { AppError } from '../app-error'
 import { computePeaks, serializePeaks } from '../audio/peaks'
 import type { PcmAudio } from '../audio/pcm'
@@ -93,15 +100,26 @@ export interface PlacementRequest {
   resultAssetId: string
 }
 
+export interface PlannedContinuation {
+  projectId: string
+  /** One undo step: trims the parent, removes what it replaces, creates the clip (and a lane). */
+  command: Command
+  /** The new clip's temporary id in the command. */
+  clipId: string
+}
+
 /**
- * Places a continuation's result R on its parent's track: R's copy of the context over the
- * parent's tail, refined by cross-correlation and matched in loudness, with an equal-power
- * crossfade at the seam. Returns the new clip, or null when the parent clip no longer exists.
+ * Plans a continuation result R after its parent: R's copy of the context over the parent's
+ * tail, refined by cross-correlation and matched in loudness, with an equal-power crossfade at
+ * the seam. Where the span is taken on the parent's track the clip goes on a lane below (the
+ * seam stays aligned: only the lane changes). `replacing` are clips the step removes (an earlier
+ * take of the chain). Null when the parent clip no longer exists.
  */
-export async function placeContinuationResult(
+export async function planContinuationResult(
   ctx: CoreContext,
   request: PlacementRequest,
-): Promise<Clip | null> {
+  replacing: readonly Clip[] = [],
+): Promise<PlannedContinuation | null> {
   let parent: Clip
   try {
     parent = ctx.clips.get(request.parentClipId)
@@ -119,6 +137,8 @@ export async function placeContinuationResult(
   )
   const head = await readAssetRange(ctx, result, 0, headFrames)
   const seam = alignSeam(tail, head, rate)
+  // The parent as it is now (it may have changed while the audio was read).
+  parent = ctx.clips.get(request.parentClipId)
   const placement = placeContinuation({
     parent,
     projectRate: rate,
@@ -129,27 +149,39 @@ export async function placeContinuationResult(
     lagSamples: seam.aligned ? seam.lagSamples : 0,
     gainDb: seam.gainDb,
   })
-  const clip: Clip = {
-    id: ctx.newId(),
-    trackId: parent.trackId,
-    assetId: result.id,
-    ...placement.clip,
-  }
-  ctx.db.transaction(() => {
-    ctx.clips.update({
-      ...parent,
-      length: placement.parent.length,
-      fadeOut: placement.parent.fadeOut,
-    })
-    ctx.clips.insert(clip, ctx.clock())
-    ctx.projects.touch(project.id, ctx.clock())
+  const clipId = `pending-continuation-${request.resultAssetId}`
+  const clips = ctx.clips.listByProject(project.id)
+  const placed = placeClips({
+    projectId: project.id,
+    tracks: ctx.tracks.listByProject(project.id).map((track) => ({
+      ...track,
+      clips: clips.filter((clip) => clip.trackId === track.id),
+    })),
+    clips: [{ id: clipId, trackId: parent.trackId, assetId: result.id, ...placement.clip }],
+    reason: 'continuation',
+    label: 'Place continuation',
+    ignore: new Set([parent.id, ...replacing.map((clip) => clip.id)]),
   })
-  ctx.log.info('continuation placed', {
-    clipId: clip.id,
+  const trim = updateClipCommand('Place continuation', parent, {
+    ...parent,
+    length: placement.parent.length,
+    fadeOut: placement.parent.fadeOut,
+  })
+  const steps = [
+    ...replacing.map((clip) => deleteClipCommand('Use this take', clip)),
+    ...(trim ? [trim] : []),
+    placed.command,
+  ]
+  ctx.log.info('continuation planned', {
+    resultAssetId: result.id,
     lagSamples: seam.lagSamples,
     correlation: Number(seam.correlation.toFixed(3)),
     gainDb: Number(seam.gainDb.toFixed(2)),
+    lane: placed.placed[0]!.trackId === parent.trackId ? 'parent' : 'below',
   })
-  ctx.events.emit('projects.changed', { projectId: project.id })
-  return clip
+  return {
+    projectId: project.id,
+    command: combineCommands(replacing.length > 0 ? 'Use this take' : 'Place continuation', steps),
+    clipId,
+  }
 }

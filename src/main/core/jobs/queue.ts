@@ -141,17 +141,42 @@ export class JobQueue {
   async reachability(): Promise<ProviderReachability[]> {
     return Promise.all(
       PROVIDERS.map(async (provider): Promise<ProviderReachability> => {
-        const waiting = this.network.reason(provider)
+        // While the queue knows it is down, the answer is the queue's: the chips and the takes
+        // agree (the queue's own probe says when it is back).
+        if (this.network.isOffline(provider)) return this.knownReachability(provider)
         const signal = AbortSignal.any([this.stopper.signal, AbortSignal.timeout(5000)])
         const reachable = await this.network.check(provider, signal).catch(() => false)
         return {
           provider,
           reachable,
-          reason: reachable ? null : (waiting ?? 'No answer from its address'),
+          reason: reachable ? null : 'No answer from its address',
+          waitingTakes: this.waitingTakes(provider),
           checkedAt: this.ctx.clock(),
         }
       }),
     )
+  }
+
+  /** What the queue knows of a provider without asking it. */
+  private knownReachability(provider: Provider): ProviderReachability {
+    const reason = this.network.reason(provider)
+    return {
+      provider,
+      reachable: reason === null,
+      reason,
+      waitingTakes: this.waitingTakes(provider),
+      checkedAt: this.ctx.clock(),
+    }
+  }
+
+  private waitingTakes(provider: Provider): number {
+    return this.store.listByStatus(['waiting_network']).filter((g) => g.provider === provider)
+      .length
+  }
+
+  /** Tells the UI at once, so that the header and the chips agree with the takes. */
+  private announce(provider: Provider): void {
+    this.ctx.events.emit('providers.changed', this.knownReachability(provider))
   }
 
   /** Inserts new takes (one transaction) and schedules them. */
@@ -289,6 +314,7 @@ export class JobQueue {
         break
     }
     this.pump()
+    if (outcome.kind === 'offline') this.announce(provider)
   }
 
   /** The take waits for its provider to be reachable again. */
@@ -316,6 +342,7 @@ export class JobQueue {
       this.pending.set(g.id, { provider, notBefore: 0 })
     }
     this.pump()
+    this.announce(provider)
   }
 
   private wakeUpAt(at: number): void {

@@ -369,7 +369,9 @@ export class HttpClient {
         e,
       )
     }
-    return new ProviderError(this.provider, 'network', message, { retryable: true, cause: e })
+    // Nothing answers at the address: no use retrying here for seconds while the take says
+    // "Sending". The queue marks the provider offline at once and probes until it answers.
+    return new ProviderError(this.provider, 'network', message, { retryable: !notSent, cause: e })
   }
 
   private async errorFromResponse(

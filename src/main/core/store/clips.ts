@@ -45,10 +45,15 @@ export class ClipsTable {
   }
 
   get(id: string): Clip {
+    const clip = this.find(id)
+    if (!clip) throw notFound('Clip', id)
+    return clip
+  }
+
+  find(id: string): Clip | undefined {
     const row = this.db.statement(`SELECT ${COLUMNS} FROM clips WHERE id = ?`).get(id) as
       ClipRow | undefined
-    if (!row) throw notFound('Clip', id)
-    return toClip(row)
+    return row ? toClip(row) : undefined
   }
 
   insert(clip: Clip, now: number): void {

@@ -1,8 +1,6 @@
-// Pure helpers of timeline edits: clips by track with a drag preview, the drag math (move with
-// snapping and track changes, trims), and applying undo patches through the contract.
-import type { MethodName, SketchApi } from '../../../shared/api'
+// Pure helpers of timeline edits: clips by track with a drag preview and the drag math (move with
+// snapping and track changes, trims).
 import type { Clip } from '../../../shared/domain'
-import type { ApiError, Result } from '../../../shared/result'
 import {
   moveClip,
   snapSpan,
@@ -11,7 +9,6 @@ import {
   trimStart,
   type SnapOptions,
 } from '../../../shared/timeline'
-import type { Command, Patch } from '../../../shared/undo'
 
 export type DragKind = 'move' | 'trim-start' | 'trim-end'
 
@@ -99,60 +96,4 @@ export function dragPreview(input: DragInput): Map<string, Clip> {
     next.set(primary.id, trimEnd(primary, end, input.assetLength))
   }
   return next
-}
-
-/** A patch's input rewritten where it names an id that was re-created under a new one. */
-export function remapPatch(patch: Patch, ids: ReadonlyMap<string, string>): Patch {
-  if (ids.size === 0) return patch
-  const input: Record<string, unknown> = { ...patch.input }
-  for (const [key, value] of Object.entries(input)) {
-    if (typeof value === 'string' && ids.has(value)) input[key] = ids.get(value)
-  }
-  const next = { ...patch, input } as Patch
-  if (patch.recreates !== undefined && ids.has(patch.recreates)) {
-    next.recreates = ids.get(patch.recreates)
-  }
-  return next
-}
-
-export function remapCommand(command: Command, ids: ReadonlyMap<string, string>): Command {
-  return {
-    ...command,
-    do: command.do.map((patch) => remapPatch(patch, ids)),
-    undo: command.undo.map((patch) => remapPatch(patch, ids)),
-  }
-}
-
-function callPatch(api: SketchApi, patch: Patch): Promise<Result<unknown>> {
-  const call = api.call.bind(api) as (
-    method: MethodName,
-    input: unknown,
-  ) => Promise<Result<unknown>>
-  return call(patch.method, patch.input)
-}
-
-export type ApplyResult = { ok: true; ids: Map<string, string> } | { ok: false; error: ApiError }
-
-/**
- * Applies patches in order through the contract. A create that re-creates a clip mints a new id:
- * later patches are rewritten to it and `onRecreate(old, new)` tells the caller.
- */
-export async function applyPatches(
-  api: SketchApi,
-  patches: readonly Patch[],
-  onRecreate: (from: string, to: string) => void,
-): Promise<ApplyResult> {
-  const ids = new Map<string, string>()
-  for (const original of patches) {
-    const patch = remapPatch(original, ids)
-    const result = await callPatch(api, patch)
-    if (!result.ok) return { ok: false, error: result.error }
-    // A re-created clip or track has a new id: later patches and the stack follow it.
-    if (patch.recreates !== undefined) {
-      const created = result.value as { id: string }
-      ids.set(patch.recreates, created.id)
-      onRecreate(patch.recreates, created.id)
-    }
-  }
-  return { ok: true, ids }
 }

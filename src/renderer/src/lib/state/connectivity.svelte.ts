@@ -7,7 +7,10 @@ const REFRESH_MS = 30_000
 export class ConnectivityState {
   online = $state(navigator.onLine)
   providers = $state<ProviderReachability[]>([])
+  /** Providers the queue cannot reach while takes wait for them: what the header says. */
+  readonly down = $derived(this.providers.filter((p) => !p.reachable && p.waitingTakes > 0))
   #timer: ReturnType<typeof setInterval> | undefined
+  #unsubscribe: (() => void) | undefined
   readonly #onOnline = () => {
     this.online = true
     void this.refresh()
@@ -19,6 +22,14 @@ export class ConnectivityState {
   constructor(private readonly api: SketchApi) {}
 
   start(): void {
+    // Main says at once when a connection is refused or answers again.
+    this.#unsubscribe = this.api.on('providers.changed', (status) => {
+      const others = this.providers.filter((p) => p.provider !== status.provider)
+      const order = ['replicate', 'scenario', 'cog']
+      this.providers = [...others, status].sort(
+        (a, b) => order.indexOf(a.provider) - order.indexOf(b.provider),
+      )
+    })
     window.addEventListener('online', this.#onOnline)
     window.addEventListener('offline', this.#onOffline)
     this.#timer = setInterval(() => void this.refresh(), REFRESH_MS)
@@ -31,6 +42,7 @@ export class ConnectivityState {
   }
 
   stop(): void {
+    this.#unsubscribe?.()
     window.removeEventListener('online', this.#onOnline)
     window.removeEventListener('offline', this.#onOffline)
     clearInterval(this.#timer)

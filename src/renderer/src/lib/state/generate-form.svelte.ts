@@ -1,5 +1,5 @@
 import type { SketchApi } from '../../../../shared/api'
-import type { GenerationEstimate, SecretsStatus } from '../../../../shared/domain'
+import { MAX_TAKES, type GenerationEstimate, type SecretsStatus } from '../../../../shared/domain'
 import {
   MODEL_CAPABILITIES,
   PROVIDER_CAPABILITIES,
@@ -32,6 +32,48 @@ export function disabledReason(
   return null
 }
 
+/** How long the form waits after a change before it saves the draft. */
+const DRAFT_SAVE_MS = 300
+
+interface Draft {
+  provider: Provider
+  params: MusicgenParams
+  takes: number
+  segments: { prompt: string; duration: number }[]
+  continuing: { clipId: string; label: string; contextSeconds: number } | null
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** A stored draft read back defensively: anything unreadable falls back to the default. */
+function readDraft(raw: unknown): Partial<Draft> {
+  if (!isRecord(raw)) return {}
+  const draft: Partial<Draft> = {}
+  if (typeof raw.provider === 'string' && raw.provider in PROVIDER_CAPABILITIES) {
+    draft.provider = raw.provider as Provider
+  }
+  if (isRecord(raw.params)) draft.params = withDefaults(raw.params)
+  if (typeof raw.takes === 'number' && Number.isInteger(raw.takes)) draft.takes = raw.takes
+  if (Array.isArray(raw.segments)) {
+    draft.segments = raw.segments.filter(
+      (s): s is { prompt: string; duration: number } =>
+        isRecord(s) && typeof s.prompt === 'string' && typeof s.duration === 'number',
+    )
+  }
+  const c = raw.continuing
+  if (
+    isRecord(c) &&
+    typeof c.clipId === 'string' &&
+    typeof c.label === 'string' &&
+    typeof c.contextSeconds === 'number'
+  ) {
+    draft.continuing = { clipId: c.clipId, label: c.label, contextSeconds: c.contextSeconds }
+  }
+  return draft
+}
+
 const KEY_ACCOUNTS: Record<Provider, string[]> = {
   replicate: ['replicate'],
   scenario: ['scenario-key', 'scenario-secret'],
@@ -53,12 +95,75 @@ export class GenerateForm {
   segments = $state<{ prompt: string; duration: number }[]>([])
 
   readonly specs = $derived(paramSpecsFor(this.provider))
+  /** Takes is the form's own field (not a model parameter): checked here, in the same words. */
+  readonly takesProblem = $derived(
+    Number.isInteger(this.takes) && this.takes >= 1 && this.takes <= MAX_TAKES
+      ? null
+      : `Takes must be a whole number from 1 to ${MAX_TAKES}`,
+  )
   readonly problems = $derived<Problem[]>(validate(this.params, this.provider))
+  /** Every message to show before sending: the parameters' and the form's own. */
+  readonly messages = $derived([
+    ...this.problems.map((problem) => problem.message),
+    ...(this.takesProblem ? [this.takesProblem] : []),
+  ])
+
+  /** The draft as stored (JSON): reading it tracks every field of the form. */
+  readonly draft = $derived(
+    JSON.stringify({
+      provider: this.provider,
+      params: this.params,
+      takes: this.takes,
+      segments: this.segments,
+      continuing: this.continuing,
+    } satisfies Draft),
+  )
+
+  #projectId: string | null = null
+  #saved: string | null = null
+  #timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     private readonly api: SketchApi,
     private readonly notices: Notices,
   ) {}
+
+  /** Restores the project's draft (prompt, provider, model, every parameter) from the store. */
+  async restore(projectId: string): Promise<void> {
+    const result = await this.api.call('drafts.get', { projectId })
+    if (result.ok && result.value) {
+      const draft = readDraft(result.value)
+      if (draft.provider) this.provider = draft.provider
+      if (draft.params) this.params = draft.params
+      if (draft.takes !== undefined) this.takes = draft.takes
+      if (draft.segments) this.segments = draft.segments
+      if (draft.continuing !== undefined) this.continuing = draft.continuing
+    }
+    this.#saved = this.draft
+    // Only now: saving before the restore would overwrite the stored draft with the defaults.
+    this.#projectId = projectId
+  }
+
+  /** Saves the draft shortly after the last change (call whenever `draft` changes). */
+  scheduleSave(): void {
+    if (this.#projectId === null || this.draft === this.#saved) return
+    clearTimeout(this.#timer)
+    this.#timer = setTimeout(() => void this.saveNow(), DRAFT_SAVE_MS)
+  }
+
+  /** Saves a pending change at once (leaving the project). */
+  async saveNow(): Promise<void> {
+    clearTimeout(this.#timer)
+    const projectId = this.#projectId
+    const draft = this.draft
+    if (projectId === null || draft === this.#saved) return
+    this.#saved = draft
+    const result = await this.api.call('drafts.set', {
+      projectId,
+      draft: JSON.parse(draft) as Record<string, unknown>,
+    })
+    if (!result.ok) this.notices.error(result.error)
+  }
 
   problemFor(key: ParamKey): string | undefined {
     return this.problems.find((problem) => problem.field === key)?.message
@@ -145,7 +250,7 @@ export class GenerateForm {
 
   async submit(projectId: string, trackId: string | undefined): Promise<boolean> {
     this.showProblems = true
-    if (this.problems.length > 0) return false
+    if (this.messages.length > 0) return false
     if (this.continuing) return this.#submitContinuation(this.continuing)
     this.busy = true
     const input = {

@@ -1,7 +1,14 @@
 import type { SketchApi } from '../../../../shared/api'
 import { fail } from '../../../../shared/result'
-import type { Asset, ExportResult, ProjectDetail, Track } from '../../../../shared/domain'
+import type { Asset, Clip, ExportResult, ProjectDetail, Track } from '../../../../shared/domain'
+import {
+  placeClips,
+  placeOnNewTrack,
+  type PlacementReason,
+  type PlacementResult,
+} from '../../../../shared/placement'
 import { framesAtRate } from '../../../../shared/timeline'
+import type { Command, HistoryState } from '../../../../shared/undo'
 import type { Notices } from './notices.svelte'
 
 type TrackChanges = Partial<Pick<Track, 'name' | 'gainDb' | 'mute' | 'solo' | 'position'>>
@@ -35,6 +42,8 @@ export class ProjectState {
   missing = $state(false)
   imports = $state<ImportItem[]>([])
   exportProgress = $state<number | null>(null)
+  /** What undo and redo would do (the history is kept per project in main). */
+  history = $state<HistoryState>({ undoLabel: null, redoLabel: null })
   #nextImport = 1
   readonly #unsubscribe: (() => void)[]
 
@@ -58,14 +67,86 @@ export class ProjectState {
   }
 
   async load(): Promise<void> {
-    const [result, assets] = await Promise.all([
+    const [result, assets, history] = await Promise.all([
       this.api.call('projects.get', { projectId: this.projectId }),
       this.api.call('assets.list', { projectId: this.projectId }),
+      this.api.call('timeline.history', { projectId: this.projectId }),
     ])
     if (result.ok) this.detail = result.value
     else if (result.error.code === 'not_found') this.missing = true
     else this.notices.error(result.error)
     if (assets.ok) this.assets = assets.value
+    if (history.ok) this.history = history.value
+  }
+
+  /**
+   * Applies one undo step of the timeline through main, which records it in the project's
+   * history; answers the id each temporary id became, or null on an error (shown).
+   */
+  async edit(command: Command): Promise<Readonly<Record<string, string>> | null> {
+    const result = await this.api.call('timeline.edit', {
+      projectId: this.projectId,
+      command,
+    })
+    await this.load()
+    if (result.ok) return result.value.ids
+    this.notices.error(result.error)
+    return null
+  }
+
+  async undo(): Promise<void> {
+    this.notices.take(await this.api.call('timeline.undo', { projectId: this.projectId }))
+    await this.load()
+  }
+
+  async redo(): Promise<void> {
+    this.notices.take(await this.api.call('timeline.redo', { projectId: this.projectId }))
+    await this.load()
+  }
+
+  /** Plans new clips with the one placement rule: where they belong, or on a lane below. */
+  plan(clips: Clip[], reason: PlacementReason, label: string): PlacementResult | null {
+    if (!this.detail) return null
+    return placeClips({
+      projectId: this.projectId,
+      tracks: this.detail.tracks,
+      clips,
+      reason,
+      label,
+    })
+  }
+
+  /** A new clip of a whole asset (temporary id) at `start` on `trackId`. */
+  #wholeClip(asset: Asset, trackId: string, start: number): Clip {
+    return {
+      id: `pending-${asset.id}`,
+      trackId,
+      assetId: asset.id,
+      start,
+      offset: 0,
+      length: this.assetLength(asset),
+      gainDb: 0,
+      fadeIn: 0,
+      fadeOut: 0,
+    }
+  }
+
+  /** Places a whole asset as one undo step; answers the new clip, or undefined (shown). */
+  async #placeWhole(
+    asset: Asset,
+    trackId: string | null,
+    start: number,
+    reason: PlacementReason,
+    label: string,
+  ): Promise<Clip | undefined> {
+    const clip = this.#wholeClip(asset, trackId ?? '', start)
+    const planned = trackId
+      ? this.plan([clip], reason, label)
+      : placeOnNewTrack(this.projectId, asset.name.replace(/\.[^.]+$/, ''), clip, label)
+    if (!planned) return undefined
+    const ids = await this.edit(planned.command)
+    const id = ids?.[clip.id]
+    return id ? { ...planned.placed[0]!, id } : undefined
   }
 
   async addTrack(name?: string): Promise<Track | undefined> {
@@ -104,13 +185,12 @@ export class ProjectState {
         this.#setImport(item.id, 'failed')
         continue
       }
-      const trackId = target.trackId ?? (await this.addTrack(file.name.replace(/\.[^.]+$/, '')))?.id
-      if (!trackId) {
-        this.#setImport(item.id, 'failed')
-        continue
-      }
-      const clip = this.notices.take(
-        await this.api.call('clips.create', { trackId, assetId: asset.id, start }),
+      const clip = await this.#placeWhole(
+        { ...asset, name: file.name },
+        target.trackId,
+        start,
+        'import',
+        `Import ${file.name}`,
       )
       this.#setImport(item.id, clip ? 'done' : 'failed')
       if (clip && target.trackId) start = clip.start + clip.length
@@ -126,8 +206,13 @@ export class ProjectState {
 
   /** Places an asset already in the project (a take) as a clip at `start` on a track. */
   async placeAsset(trackId: string, assetId: string, start: number): Promise<void> {
-    this.notices.take(await this.api.call('clips.create', { trackId, assetId, start }))
-    await this.load()
+    if (!this.assetById(assetId)) await this.load()
+    const asset = this.assetById(assetId)
+    if (!asset) {
+      this.notices.info('That take is no longer in the project.')
+      return
+    }
+    await this.#placeWhole(asset, trackId, start, 'take', 'Place take')
   }
 
   /** Imports a file as an asset of the project without placing it (e.g. a melody reference). */

@@ -14,15 +14,11 @@ import {
   deleteClipCommand,
   deleteTrackCommand,
   updateClipCommand,
-  UndoStack,
   type Command,
-  type Patch,
 } from '../../../../shared/undo'
 import {
-  applyPatches,
   clipsByTrack,
   dragPreview,
-  remapCommand,
   snapEdges,
   toMap,
   toSet,
@@ -83,9 +79,7 @@ export class TimelineState {
   loop = $state<LoopRegion | null>(null)
   loopOn = $state(false)
   helpOpen = $state(false)
-  #history = $state(0)
 
-  readonly #stack = new UndoStack()
   readonly #engine: PlaybackEngine
   #drag: DragState | null = null
   #raf = 0
@@ -141,22 +135,22 @@ export class TimelineState {
   )
   readonly maxScroll = $derived(Math.max(0, this.contentSeconds - this.viewSeconds))
 
-  readonly canUndo = $derived.by(() => {
-    void this.#history
-    return this.#stack.canUndo
-  })
-  readonly canRedo = $derived.by(() => {
-    void this.#history
-    return this.#stack.canRedo
-  })
-  readonly undoLabel = $derived.by(() => {
-    void this.#history
-    return this.#stack.undoLabel
-  })
-  readonly redoLabel = $derived.by(() => {
-    void this.#history
-    return this.#stack.redoLabel
-  })
+  // The history lives in main (per project, in the store): every change is one step there.
+  get undoLabel(): string | null {
+    return this.project.history.undoLabel
+  }
+
+  get redoLabel(): string | null {
+    return this.project.history.redoLabel
+  }
+
+  get canUndo(): boolean {
+    return this.undoLabel !== null
+  }
+
+  get canRedo(): boolean {
+    return this.redoLabel !== null
+  }
 
   /** The tracks as playback needs them (without drag previews). */
   readonly planTracks = $derived.by((): PlanTrack[] =>
@@ -377,11 +371,14 @@ export class TimelineState {
     }
     return this.#enqueue(async () => {
       const ids = await this.#execute(combineCommands('Split clip', commands))
-      if (ids) this.selected = seconds.flatMap((id) => ids.get(id) ?? [])
+      if (ids) this.selected = seconds.flatMap((id) => ids[id] ?? [])
     })
   }
 
-  /** Copies the selection right after itself, on the same tracks. */
+  /**
+   * Copies the selection right after itself, on the same tracks where that span is free, else on
+   * a lane below ("Keys (copy)"): a copy never lands on another clip.
+   */
   duplicate(): Promise<void> {
     const selected = this.selectedClips()
     if (selected.length === 0) return Promise.resolve()
@@ -391,10 +388,11 @@ export class TimelineState {
       ...duplicateClip(clip, clip.start + (last - first)),
       id: this.#tempId(),
     }))
-    const commands = copies.map((copy) => createClipCommand('Duplicate clip', copy))
+    const planned = this.project.plan(copies, 'copy', 'Duplicate clip')
+    if (!planned) return Promise.resolve()
     return this.#enqueue(async () => {
-      const ids = await this.#execute(combineCommands('Duplicate clip', commands))
-      if (ids) this.selected = copies.flatMap((copy) => ids.get(copy.id) ?? [])
+      const ids = await this.#execute(planned.command)
+      if (ids) this.selected = copies.flatMap((copy) => ids[copy.id] ?? [])
     })
   }
 
@@ -431,30 +429,15 @@ export class TimelineState {
     if (Object.keys(changes).length === 1 && changes.gainDb !== undefined) {
       command.mergeKey = `gain:${track.id}`
     }
-    return this.#enqueue(async () => {
-      await this.#execute(command)
-      this.#stack.seal()
-    })
+    return this.#enqueue(() => this.#execute(command))
   }
 
   undo(): Promise<void> {
-    return this.#enqueue(async () => {
-      const patches = this.#stack.undo()
-      this.#history++
-      if (!patches) return
-      await this.#apply(patches)
-      await this.project.load()
-    })
+    return this.#enqueue(() => this.project.undo())
   }
 
   redo(): Promise<void> {
-    return this.#enqueue(async () => {
-      const patches = this.#stack.redo()
-      this.#history++
-      if (!patches) return
-      await this.#apply(patches)
-      await this.project.load()
-    })
+    return this.#enqueue(() => this.project.redo())
   }
 
   /** Runs edits one after another, so that quick key presses never interleave. */
@@ -464,27 +447,9 @@ export class TimelineState {
     return next.then(() => undefined)
   }
 
-  /** Applies a new command, records it (with real ids), reloads; returns the id map. */
-  async #execute(command: Command): Promise<ReadonlyMap<string, string> | null> {
-    const ids = await this.#apply(command.do)
-    if (ids) {
-      this.#stack.push(remapCommand(command, ids))
-      this.#stack.seal()
-      this.#history++
-    }
-    await this.project.load()
-    return ids
-  }
-
-  /** Applies patches in order; re-created clips get new ids, remapped everywhere. */
-  async #apply(patches: readonly Patch[]): Promise<ReadonlyMap<string, string> | null> {
-    const result = await applyPatches(this.api, patches, (from, to) => {
-      this.#stack.remapId(from, to)
-      this.selected = this.selected.map((id) => (id === from ? to : id))
-    })
-    if (result.ok) return result.ids
-    this.notices.error(result.error)
-    return null
+  /** Applies a new command as one step of the project's history; returns the id map. */
+  #execute(command: Command): Promise<Readonly<Record<string, string>> | null> {
+    return this.project.edit(command)
   }
 
   // ---------------------------------------------------------------------------------------------
