@@ -9,6 +9,8 @@ type TrackChanges = Partial<Pick<Track, 'name' | 'gainDb' | 'mute' | 'solo' | 'p
 export interface ImportItem {
   id: number
   name: string
+  /** The dropped file itself: it can be auditioned before it lands. */
+  file: File
   status: 'waiting' | 'importing' | 'done' | 'failed'
 }
 
@@ -90,6 +92,7 @@ export class ProjectState {
     const items = files.map((file) => ({
       id: this.#nextImport++,
       name: file.name,
+      file,
       status: 'waiting' as const,
     }))
     this.imports = [...this.imports, ...items]
