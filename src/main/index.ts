@@ -18,6 +18,13 @@ if (!app.requestSingleInstanceLock()) app.quit()
 let core: Core | undefined
 let mainWindow: BrowserWindow | undefined
 
+// A second launch (another `npm start`) quits at the lock above; this one shows its window.
+app.on('second-instance', () => {
+  if (!mainWindow || mainWindow.isDestroyed()) return
+  if (mainWindow.isMinimized()) mainWindow.restore()
+  mainWindow.focus()
+})
+
 async function start(): Promise<void> {
   await app.whenReady()
   const dataDir = app.getPath('userData')

@@ -79,11 +79,12 @@ function isBase64(text: string): boolean {
   return pad < 0 || (pad >= text.length - 2 && text.endsWith('='.repeat(text.length - pad)))
 }
 
-// Base64 of the file's bytes; 400 MB of audio at most through a socket frame.
+// Base64 of the file's bytes, in one message (64 MiB at most in browser mode): for small files.
+// Dropped files go by upload instead, whatever their size.
 const base64 = z
   .string()
   .min(1, 'must not be empty')
-  .max(540_000_000, 'is too large: import files over 400 MB from the desktop app')
+  .max(60_000_000, 'is too large for one message: upload the file instead')
   .refine(isBase64, 'must be base64')
 const contextSeconds = z
   .number()
