@@ -49,8 +49,11 @@ export class GenerateForm {
   busy = $state(false)
   /** The clip a continuation continues, with its context in seconds. */
   continuing = $state<{ clipId: string; label: string; contextSeconds: number } | null>(null)
-  /** Further segments of an "extend" chain after the first one (which uses the main prompt). */
-  segments = $state<{ prompt: string; duration: number }[]>([])
+  /**
+   * Further segments of an "extend" chain after the first one (which uses the main prompt). A
+   * duration of null follows the main duration.
+   */
+  segments = $state<{ prompt: string; duration: number | null }[]>([])
 
   readonly specs = $derived(paramSpecsFor(this.provider))
   readonly problems = $derived<Problem[]>(validate(this.params, this.provider))
@@ -185,7 +188,14 @@ export class GenerateForm {
             clipId: continuing.clipId,
             provider: this.provider,
             contextSeconds: continuing.contextSeconds,
-            segments: [{ ...rest }, ...this.segments.map((segment) => ({ ...rest, ...segment }))],
+            segments: [
+              { ...rest },
+              ...this.segments.map(({ prompt, duration }) => ({
+                ...rest,
+                prompt,
+                duration: duration ?? rest.duration,
+              })),
+            ],
           })
     this.busy = false
     const created = this.notices.take(result)

@@ -2,6 +2,7 @@ import type { SketchApi } from '../../../../shared/api'
 import type { Asset, ExportResult, ProjectDetail, Track } from '../../../../shared/domain'
 import { framesAtRate } from '../../../../shared/timeline'
 import { fileToBase64 } from '../files'
+import type { ApiError } from '../../../../shared/result'
 import type { Notices } from './notices.svelte'
 
 type TrackChanges = Partial<Pick<Track, 'name' | 'gainDb' | 'mute' | 'solo' | 'position'>>
@@ -26,6 +27,7 @@ export interface ExportOptions {
   sampleRate: 44100 | 48000
   includeMix: boolean
   overwrite: boolean
+  createDirectory: boolean
 }
 
 /** The open project: its tracks, clips and assets, reloaded whenever main says it changed. */
@@ -155,15 +157,18 @@ export class ProjectState {
     return framesAtRate(asset.frames, asset.sampleRate, this.detail?.sampleRate ?? 48000)
   }
 
-  /** The files written, 'canceled' when cancelExport stopped it, undefined on an error (noticed). */
-  async exportStems(options: ExportOptions): Promise<ExportResult | 'canceled' | undefined> {
+  /** The files written, 'canceled' when cancelExport stopped it, or the error (also noticed). */
+  async exportStems(options: ExportOptions): Promise<ExportResult | 'canceled' | ApiError> {
     this.exportProgress = 0
     const result = await this.api.call('export.stems', { projectId: this.projectId, ...options })
     this.exportProgress = null
-    if (result.ok) return result.value
+    if (result.ok) {
+      this.notices.clear('export')
+      return result.value
+    }
     if (result.error.code === 'canceled') return 'canceled'
-    this.notices.error(result.error)
-    return undefined
+    this.notices.error(result.error, 'export')
+    return result.error
   }
 
   /** Stops this project's running export, which then answers 'canceled'. */
