@@ -48,6 +48,8 @@ export interface StartCoreOptions {
   providerClients?: CoreOptions['providerClients']
   /** Default: the bundled worker entry, so heavy work runs on worker threads as in the app. */
   workerScript?: string | null
+  mediaUrl?: CoreOptions['mediaUrl']
+  files?: CoreOptions['files']
 }
 
 export function startCore(dataDir: string, options: StartCoreOptions = {}): TestCore {
@@ -66,6 +68,8 @@ export function startCore(dataDir: string, options: StartCoreOptions = {}): Test
     sleep: options.sleep,
     random: options.random,
     providerClients: options.providerClients,
+    mediaUrl: options.mediaUrl,
+    files: options.files,
     workerScript:
       options.workerScript === null ? undefined : (options.workerScript ?? workerScript()),
   })

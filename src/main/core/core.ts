@@ -9,7 +9,10 @@ import { mediaFor, type MediaFile } from './assets/media'
 import type { CoreContext } from './context'
 import { createDispatch, type Dispatch } from './dispatch'
 import { CoreEvents } from './events'
+import { desktopFileAccess, type FileAccess } from './file-access'
+import { sweepUploads, uploadPath } from './assets/uploads'
 import { assetHandlers } from './handlers/assets'
+import { mediaHandlers, mediaProtocolUrl } from './handlers/media'
 import { chainHandlers } from './handlers/chains'
 import { clipHandlers } from './handlers/clips'
 import { dragOutHandlers, type StartDrag } from './handlers/drag-out'
@@ -60,6 +63,13 @@ export interface CoreOptions {
    * threads. Without it, the same work runs in this thread.
    */
   workerScript?: string
+  /**
+   * The URL the renderer fetches an asset's audio from (browser mode: a signed capability URL);
+   * by default the app's media protocol.
+   */
+  mediaUrl?: (assetId: string) => string
+  /** What imports by path may read and exports may write; by default the desktop app's rules. */
+  files?: FileAccess
 }
 
 export interface Core {
@@ -69,6 +79,8 @@ export interface Core {
   contentStore: ContentStore
   /** An asset's audio for the renderer (media protocol, browser host); null for an unknown id. */
   media(assetId: string): Promise<MediaFile | null>
+  /** Where browser mode's upload of `uploadId` is written (assets.import reads it from there). */
+  uploadPath(uploadId: string): string
   close(): void
 }
 
@@ -97,9 +109,9 @@ export function createCore(options: CoreOptions): Core {
     clock,
     log,
     newId: randomUUID,
+    files: options.files ?? desktopFileAccess,
   }
   const queue = createJobQueue(ctx, {
-    env: options.env ?? process.env,
     fetch: options.fetch,
     sleep: options.sleep ?? realSleep,
     random: options.random ?? Math.random,
@@ -124,6 +136,7 @@ export function createCore(options: CoreOptions): Core {
     ...trackHandlers(ctx),
     ...settingsHandlers(ctx),
     ...assetHandlers(ctx),
+    ...mediaHandlers(ctx, options.mediaUrl ?? mediaProtocolUrl),
     ...clipHandlers(ctx),
     ...exportHandlers(ctx, (projectId) => projectDetail(ctx, projectId)),
     ...dragOutHandlers(ctx, options.startDrag),
@@ -135,6 +148,9 @@ export function createCore(options: CoreOptions): Core {
   // Resumes the takes an earlier run left unfinished.
   queue.start()
   cleanContentStore(ctx)
+  void sweepUploads(dataDir, clock()).catch((error: unknown) =>
+    log.warn('old uploads could not be removed', { error: String(error) }),
+  )
 
   return {
     handlers,
@@ -145,6 +161,7 @@ export function createCore(options: CoreOptions): Core {
       const asset = assets.find(assetId)
       return asset ? mediaFor(ctx.contentStore.pathOf(asset.sha256, asset.ext), asset.format) : null
     },
+    uploadPath: (uploadId) => uploadPath(dataDir, uploadId),
     close: () => {
       // In-flight requests are aborted; their rows stay resumable for the next start.
       queue.stop()

@@ -12,6 +12,8 @@ export interface Sound {
   format: string
   /** Length when known before loading: long sounds stream instead of being decoded whole. */
   seconds?: number
+  /** Always stream (a dropped file's blob: URL, which the page may play but not fetch). */
+  stream?: boolean
 }
 
 /** Short enough to hide the click of a hard switch, short enough to compare the same beat. */
@@ -107,7 +109,7 @@ export class Audition {
         howl: new Howl({
           src: [sound.url],
           format: [sound.format],
-          html5: (sound.seconds ?? 0) > STREAM_AFTER_SECONDS,
+          html5: sound.stream === true || (sound.seconds ?? 0) > STREAM_AFTER_SECONDS,
           volume: index === 0 ? 1 : 0,
           onload: () => {
             if (++loaded === sounds.length && this.#voices === voices) this.#startAll(from)

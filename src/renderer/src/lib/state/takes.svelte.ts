@@ -1,5 +1,6 @@
 import { SvelteSet } from 'svelte/reactivity'
 import type { SketchApi } from '../../../../shared/api'
+import { mediaUrl } from '../media'
 import type { Generation } from '../../../../shared/domain'
 import type { Notices } from './notices.svelte'
 import { newestFirst } from './take-filter'
@@ -35,6 +36,11 @@ export class TakesState {
       if (index === -1) this.list = [...this.list, take].sort(newestFirst)
       else this.list[index] = take
     })
+  }
+
+  /** Where to play a take's audio from (in browser mode a URL that soon expires). */
+  mediaUrl(assetId: string): Promise<string> {
+    return mediaUrl(this.api, assetId)
   }
 
   async load(): Promise<void> {
