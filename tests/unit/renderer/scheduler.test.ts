@@ -5,6 +5,7 @@ import {
   planPlayback,
   positionAt,
   projectEnd,
+  silentTracks,
   trackGains,
   type PlanClip,
   type PlanTrack,
@@ -71,6 +72,17 @@ describe('planPlayback', () => {
         ['t4', 0],
       ]),
     )
+  })
+
+  it('names the silent tracks the timeline dims: muted, or silenced by a solo elsewhere', () => {
+    const plain = [track('t1', []), track('t2', [], { mute: true })]
+    expect([...silentTracks(plain)]).toEqual(['t2'])
+    const soloed = [
+      ...plain,
+      track('t3', [], { solo: true }),
+      track('t4', [], { solo: true, mute: true }),
+    ]
+    expect([...silentTracks(soloed)].sort()).toEqual(['t1', 't2', 't4'])
   })
 
   it('skips assets that are not decoded', () => {

@@ -2,7 +2,6 @@ import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
-import { AppError } from '../app-error'
 import {
   decodeAudioBytes,
   decodeAudioFile,

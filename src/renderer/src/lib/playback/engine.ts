@@ -47,6 +47,12 @@ export class PlaybackEngine {
     return this.#request !== null
   }
 
+  /** True when every asset is decoded: play then starts without waiting. */
+  ready(assetIds: Iterable<string>): boolean {
+    for (const assetId of assetIds) if (!this.#decoded.has(assetId)) return false
+    return true
+  }
+
   /** Fetches and decodes an asset once; later calls share the result. */
   load(assetId: string): Promise<AudioBuffer | null> {
     let pending = this.#buffers.get(assetId)

@@ -67,13 +67,22 @@ export function dbToGain(db: number): number {
   return Math.pow(10, db / 20)
 }
 
+/** The tracks not heard: muted, or silenced because another track is soloed. */
+export function silentTracks(
+  tracks: readonly Pick<PlanTrack, 'id' | 'mute' | 'solo'>[],
+): Set<string> {
+  const anySolo = tracks.some((track) => track.solo)
+  return new Set(
+    tracks.filter((track) => track.mute || (anySolo && !track.solo)).map((track) => track.id),
+  )
+}
+
 /** Linear gain of each track: its gain, or 0 when muted or when another track is soloed. */
 export function trackGains(tracks: readonly PlanTrack[]): Map<string, number> {
-  const anySolo = tracks.some((track) => track.solo)
+  const silent = silentTracks(tracks)
   const gains = new Map<string, number>()
   for (const track of tracks) {
-    const audible = !track.mute && (!anySolo || track.solo)
-    gains.set(track.id, audible ? dbToGain(track.gainDb) : 0)
+    gains.set(track.id, silent.has(track.id) ? 0 : dbToGain(track.gainDb))
   }
   return gains
 }

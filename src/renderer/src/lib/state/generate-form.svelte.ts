@@ -39,7 +39,7 @@ interface Draft {
   provider: Provider
   params: MusicgenParams
   takes: number
-  segments: { prompt: string; duration: number }[]
+  segments: { prompt: string; duration: number | null }[]
   continuing: { clipId: string; label: string; contextSeconds: number } | null
 }
 
@@ -58,8 +58,10 @@ function readDraft(raw: unknown): Partial<Draft> {
   if (typeof raw.takes === 'number' && Number.isInteger(raw.takes)) draft.takes = raw.takes
   if (Array.isArray(raw.segments)) {
     draft.segments = raw.segments.filter(
-      (s): s is { prompt: string; duration: number } =>
-        isRecord(s) && typeof s.prompt === 'string' && typeof s.duration === 'number',
+      (s): s is { prompt: string; duration: number | null } =>
+        isRecord(s) &&
+        typeof s.prompt === 'string' &&
+        (typeof s.duration === 'number' || s.duration === null),
     )
   }
   const c = raw.continuing
@@ -91,8 +93,11 @@ export class GenerateForm {
   busy = $state(false)
   /** The clip a continuation continues, with its context in seconds. */
   continuing = $state<{ clipId: string; label: string; contextSeconds: number } | null>(null)
-  /** Further segments of an "extend" chain after the first one (which uses the main prompt). */
-  segments = $state<{ prompt: string; duration: number }[]>([])
+  /**
+   * Further segments of an "extend" chain after the first one (which uses the main prompt). A
+   * duration of null follows the main duration.
+   */
+  segments = $state<{ prompt: string; duration: number | null }[]>([])
 
   readonly specs = $derived(paramSpecsFor(this.provider))
   /** Takes is the form's own field (not a model parameter): checked here, in the same words. */
@@ -290,7 +295,14 @@ export class GenerateForm {
             clipId: continuing.clipId,
             provider: this.provider,
             contextSeconds: continuing.contextSeconds,
-            segments: [{ ...rest }, ...this.segments.map((segment) => ({ ...rest, ...segment }))],
+            segments: [
+              { ...rest },
+              ...this.segments.map(({ prompt, duration }) => ({
+                ...rest,
+                prompt,
+                duration: duration ?? rest.duration,
+              })),
+            ],
           })
     this.busy = false
     const created = this.notices.take(result)

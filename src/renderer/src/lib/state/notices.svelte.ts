@@ -4,6 +4,8 @@ export interface Notice {
   id: number
   kind: 'error' | 'info'
   message: string
+  /** What it is about (e.g. 'export'): a later success of the same clears it. */
+  topic?: string
 }
 
 /** Messages shown at the bottom of the window; errors stay until dismissed. */
@@ -11,8 +13,13 @@ export class Notices {
   items = $state<Notice[]>([])
   #nextId = 1
 
-  error(error: ApiError | string): void {
-    this.#push('error', typeof error === 'string' ? error : error.message)
+  error(error: ApiError | string, topic?: string): void {
+    this.#push('error', typeof error === 'string' ? error : error.message, topic)
+  }
+
+  /** A success: the errors of earlier tries of the same thing are stale now. */
+  clear(topic: string): void {
+    this.items = this.items.filter((notice) => notice.topic !== topic)
   }
 
   info(message: string): void {
@@ -31,9 +38,9 @@ export class Notices {
     return undefined
   }
 
-  #push(kind: Notice['kind'], message: string): number {
+  #push(kind: Notice['kind'], message: string, topic?: string): number {
     const id = this.#nextId++
-    this.items = [...this.items, { id, kind, message }]
+    this.items = [...this.items, topic ? { id, kind, message, topic } : { id, kind, message }]
     return id
   }
 }

@@ -1,5 +1,5 @@
 import type { SketchApi } from '../../../../shared/api'
-import { fail } from '../../../../shared/result'
+import { fail, type ApiError } from '../../../../shared/result'
 import type { Asset, Clip, ExportResult, ProjectDetail, Track } from '../../../../shared/domain'
 import {
   placeClips,
@@ -16,6 +16,8 @@ type TrackChanges = Partial<Pick<Track, 'name' | 'gainDb' | 'mute' | 'solo' | 'p
 export interface ImportItem {
   id: number
   name: string
+  /** The dropped file itself: it can be auditioned before it lands. */
+  file: File
   status: 'waiting' | 'importing' | 'done' | 'failed'
   /** While a dropped file is sent to browser mode's host: the fraction sent. */
   sent?: number
@@ -33,6 +35,7 @@ export interface ExportOptions {
   sampleRate: 44100 | 48000
   includeMix: boolean
   overwrite: boolean
+  createDirectory: boolean
 }
 
 /** The open project: its tracks, clips and assets, reloaded whenever main says it changed. */
@@ -173,6 +176,7 @@ export class ProjectState {
     const items = files.map((file) => ({
       id: this.#nextImport++,
       name: file.name,
+      file,
       status: 'waiting' as const,
     }))
     this.imports = [...this.imports, ...items]
@@ -250,15 +254,18 @@ export class ProjectState {
     return framesAtRate(asset.frames, asset.sampleRate, this.detail?.sampleRate ?? 48000)
   }
 
-  /** The files written, 'canceled' when cancelExport stopped it, undefined on an error (noticed). */
-  async exportStems(options: ExportOptions): Promise<ExportResult | 'canceled' | undefined> {
+  /** The files written, 'canceled' when cancelExport stopped it, or the error (also noticed). */
+  async exportStems(options: ExportOptions): Promise<ExportResult | 'canceled' | ApiError> {
     this.exportProgress = 0
     const result = await this.api.call('export.stems', { projectId: this.projectId, ...options })
     this.exportProgress = null
-    if (result.ok) return result.value
+    if (result.ok) {
+      this.notices.clear('export')
+      return result.value
+    }
     if (result.error.code === 'canceled') return 'canceled'
-    this.notices.error(result.error)
-    return undefined
+    this.notices.error(result.error, 'export')
+    return result.error
   }
 
   /** Stops this project's running export, which then answers 'canceled'. */

@@ -9,7 +9,18 @@ export class ProjectsState {
   constructor(
     private readonly api: SketchApi,
     private readonly notices: Notices,
-  ) {}
+  ) {
+    // Any edit of a project moves its "edited" time: the list follows (it lives as long as the app).
+    api.on('projects.changed', () => this.#reloadSoon())
+  }
+
+  #reload: ReturnType<typeof setTimeout> | undefined
+
+  /** One reload for a burst of changes (a drag sends many). */
+  #reloadSoon(): void {
+    clearTimeout(this.#reload)
+    this.#reload = setTimeout(() => void this.load(), 250)
+  }
 
   async load(): Promise<void> {
     const projects = this.notices.take(await this.api.call('projects.list', {}))

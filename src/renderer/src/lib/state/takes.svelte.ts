@@ -1,7 +1,9 @@
+import { SvelteSet } from 'svelte/reactivity'
 import type { SketchApi } from '../../../../shared/api'
 import { mediaUrl } from '../media'
 import type { Generation } from '../../../../shared/domain'
 import type { Notices } from './notices.svelte'
+import { newestFirst } from './take-filter'
 
 const ACTIVE = new Set([
   'queued',
@@ -19,6 +21,8 @@ export function isActive(take: Generation): boolean {
 /** Every take of the open project, newest first, kept current by `generation.updated`. */
 export class TakesState {
   list = $state<Generation[]>([])
+  /** Ids of the starred takes. */
+  readonly starred = new SvelteSet<string>()
   readonly #unsubscribe: () => void
 
   constructor(
@@ -29,7 +33,7 @@ export class TakesState {
     this.#unsubscribe = api.on('generation.updated', (take) => {
       if (take.projectId !== this.projectId) return
       const index = this.list.findIndex((existing) => existing.id === take.id)
-      if (index === -1) this.list = [take, ...this.list]
+      if (index === -1) this.list = [...this.list, take].sort(newestFirst)
       else this.list[index] = take
     })
   }
@@ -40,10 +44,26 @@ export class TakesState {
   }
 
   async load(): Promise<void> {
-    const takes = this.notices.take(
-      await this.api.call('generations.list', { projectId: this.projectId }),
+    const [takes, starred] = await Promise.all([
+      this.api.call('generations.list', { projectId: this.projectId }),
+      this.api.call('takes.starred', { projectId: this.projectId }),
+    ])
+    const list = this.notices.take(takes)
+    if (list) this.list = [...list].sort(newestFirst)
+    const stars = this.notices.take(starred)
+    if (stars) {
+      this.starred.clear()
+      for (const id of stars) this.starred.add(id)
+    }
+  }
+
+  async star(take: Generation, starred: boolean): Promise<void> {
+    const done = this.notices.take(
+      await this.api.call('takes.star', { generationId: take.id, starred }),
     )
-    if (takes) this.list = [...takes].sort((a, b) => b.createdAt - a.createdAt)
+    if (!done) return
+    if (done.starred) this.starred.add(take.id)
+    else this.starred.delete(take.id)
   }
 
   async cancel(take: Generation): Promise<void> {
@@ -58,7 +78,9 @@ export class TakesState {
     const done = this.notices.take(
       await this.api.call('generations.delete', { generationId: take.id }),
     )
-    if (done !== undefined) this.list = this.list.filter((existing) => existing.id !== take.id)
+    if (done === undefined) return
+    this.list = this.list.filter((existing) => existing.id !== take.id)
+    this.starred.delete(take.id)
   }
 
   /** Same parameters (and place in a chain), a new random seed. */

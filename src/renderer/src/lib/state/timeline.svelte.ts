@@ -76,6 +76,8 @@ export class TimelineState {
   snap = $state(true)
   playhead = $state(0)
   playing = $state(false)
+  /** Play was pressed and audio is still being fetched and decoded. */
+  preparing = $state(false)
   loop = $state<LoopRegion | null>(null)
   loopOn = $state(false)
   helpOpen = $state(false)
@@ -501,12 +503,15 @@ export class TimelineState {
 
   async #start(): Promise<void> {
     this.#playedClips = JSON.stringify(this.planTracks.map((track) => track.clips))
+    const assets = this.planTracks.flatMap((track) => track.clips.map((clip) => clip.assetId))
+    this.preparing = !this.#engine.ready(assets)
     await this.#engine.play({
       tracks: this.planTracks,
       sampleRate: this.rate,
       from: this.playhead,
       loop: this.loopOn ? this.loop : null,
     })
+    this.preparing = false
   }
 
   #tick = (): void => {
@@ -532,6 +537,8 @@ export class TimelineState {
   /** Called when the project changes: track changes apply live, clip changes reschedule. */
   refreshPlayback(tracks: readonly PlanTrack[]): void {
     this.#engine.updateTracks(tracks)
+    // Decoded ahead, so that Space starts sound at once instead of after a fetch and a decode.
+    for (const track of tracks) for (const clip of track.clips) void this.#engine.load(clip.assetId)
     if (!this.playing) return
     const clips = JSON.stringify(tracks.map((track) => track.clips))
     if (clips !== this.#playedClips) void this.#start()
