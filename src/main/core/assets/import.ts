@@ -102,11 +102,14 @@ export async function decodeAndStore(
   // Non-blocking: should the path have become a FIFO since it was checked, the open returns at
   // once and the check below refuses it, instead of waiting for a writer.
   const file = await sourceStep(name, () => open(path, constants.O_RDONLY | constants.O_NONBLOCK))
-  if (!(await file.stat()).isFile()) {
+  const stats = await file.stat()
+  if (!stats.isFile()) {
     await file.close()
     throw new AppError(
       'invalid_input',
-      `${name}: is not an ordinary file: only audio files can be imported`,
+      stats.isDirectory()
+        ? `${name}: is a folder, not a file`
+        : `${name}: is not an ordinary file: only audio files can be imported`,
     )
   }
   try {
