@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // A time limit only catches hangs: a shared 2-core machine runs CPU-heavy tests 5x slower.
+          testTimeout: 30_000,
         },
       },
       {

@@ -162,7 +162,7 @@ async function queue200(dir: string): Promise<{ perJob: number; events: number }
       }),
     poll: (id) => Promise.resolve(snapshot(id, seeds.get(id) ?? 1)),
     cancel: () => Promise.resolve({ confirmed: true, message: 'ok' }),
-    reconcile: () => Promise.resolve(null),
+    reconcile: () => Promise.resolve({ kind: 'absent' }),
     // eslint-disable-next-line @typescript-eslint/require-await
     download: async function* (ref) {
       if (ref.kind !== 'data-url') throw new Error('unexpected')

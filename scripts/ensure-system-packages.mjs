@@ -1,5 +1,5 @@
 // The tests need a few Debian packages: Chromium (e2e), gnome-keyring + D-Bus (keychain tests),
-// ffmpeg and sox (reference tools for fixtures and benchmarks).
+// libsecret-tools (keychain tests), ffmpeg and sox (reference tools for fixtures and benchmarks).
 // Installs what is missing when it can (root or passwordless sudo), otherwise prints the command.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -8,6 +8,8 @@ const REQUIREMENTS = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'gnome-keyring', present: () => onPath('gnome-keyring-daemon') },
   { pkg: 'dbus-x11', present: () => onPath('dbus-run-session') && onPath('dbus-launch') },
+  // secret-tool plants keys the way the keytar builds stored them (tests only; the app needs none)
+  { pkg: 'libsecret-tools', present: () => onPath('secret-tool') },
   { pkg: 'ffmpeg', present: () => onPath('ffmpeg') },
   { pkg: 'sox', present: () => onPath('sox') },
 ]

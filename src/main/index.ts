@@ -4,6 +4,7 @@ import { createCore, type Core } from './core/core'
 import { createFileLog } from './core/log'
 import { createKeychainBackend } from './core/secrets/keychain-backend'
 import { Secrets } from './core/secrets/secrets'
+import { startDragFrom } from './drag-out'
 import { bindIpc } from './ipc'
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol'
 import { hardenSession } from './security'
@@ -15,6 +16,14 @@ registerMediaScheme()
 if (!app.requestSingleInstanceLock()) app.quit()
 
 let core: Core | undefined
+let mainWindow: BrowserWindow | undefined
+
+// A second launch (another `npm start`) quits at the lock above; this one shows its window.
+app.on('second-instance', () => {
+  if (!mainWindow || mainWindow.isDestroyed()) return
+  if (mainWindow.isMinimized()) mainWindow.restore()
+  mainWindow.focus()
+})
 
 async function start(): Promise<void> {
   await app.whenReady()
@@ -28,6 +37,7 @@ async function start(): Promise<void> {
     log,
     mode: 'electron',
     workerScript: join(__dirname, 'worker.js'),
+    startDrag: startDragFrom(() => mainWindow),
     chooseDirectory: async (title) => {
       const parent = BrowserWindow.getFocusedWindow()
       const options = { title, properties: ['openDirectory', 'createDirectory'] as const }
@@ -40,6 +50,7 @@ async function start(): Promise<void> {
   hardenSession()
   handleMediaProtocol(core)
   const window = createMainWindow(isDev)
+  mainWindow = window
   const unbind = bindIpc(core, window)
   window.on('closed', unbind)
 }

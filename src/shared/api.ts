@@ -9,6 +9,7 @@ import {
   type AppInfo,
   type Asset,
   type Clip,
+  type DragOutFile,
   type ExportResult,
   type Generation,
   type GenerationEstimate,
@@ -66,6 +67,10 @@ const samples = z
 const positiveSamples = samples.min(1, 'must be at least one sample')
 const fileName = z.string().trim().min(1, 'must not be empty').max(255, 'is too long')
 const directory = z.string().trim().min(1, 'must name a folder').max(4096, 'is too long')
+const wavFileName = fileName.refine(
+  (s) => /\.wav$/i.test(s) && !/[/\\]/.test(s),
+  'must be a file name ending in .wav',
+)
 /** Base64 alphabet, `=` only as the last one or two characters. */
 function isBase64(text: string): boolean {
   // Not one anchored regex: that takes ~0.7 s on a 230 MB string, this ~0.1 s.
@@ -74,11 +79,12 @@ function isBase64(text: string): boolean {
   return pad < 0 || (pad >= text.length - 2 && text.endsWith('='.repeat(text.length - pad)))
 }
 
-// Base64 of the file's bytes; 400 MB of audio at most through a socket frame.
+// Base64 of the file's bytes, in one message (64 MiB at most in browser mode): for small files.
+// Dropped files go by upload instead, whatever their size.
 const base64 = z
   .string()
   .min(1, 'must not be empty')
-  .max(540_000_000, 'is too large: import files over 400 MB from the desktop app')
+  .max(60_000_000, 'is too large for one message: upload the file instead')
   .refine(isBase64, 'must be base64')
 const contextSeconds = z
   .number()
@@ -89,12 +95,21 @@ const exportOptions = {
   bitDepth: z.literal(EXPORT_BIT_DEPTHS).default(24),
   sampleRate: z.literal(PROJECT_SAMPLE_RATES),
   overwrite: z.boolean().default(false),
+  /** Creates the folder (and its parents) when it does not exist yet. */
+  createDirectory: z.boolean().default(false),
 }
 
 export const methods = {
   'app.info': returns<AppInfo>()(empty),
   /** The native folder picker (Electron); browser mode answers null and the user types a path. */
   'app.chooseDirectory': returns<string | null>()(z.strictObject({ title: name.optional() })),
+  /**
+   * Electron: starts the OS drag of a WAV (from `assets.dragOut`) out of the window, during the
+   * renderer's dragstart. Browser mode answers `started: false`; the page uses `DownloadURL`.
+   */
+  'app.startDrag': returns<{ started: boolean }>()(
+    z.strictObject({ assetId: id, fileName: wavFileName }),
+  ),
 
   'projects.list': returns<Project[]>()(empty),
   'projects.create': returns<Project>()(
@@ -144,6 +159,10 @@ export const methods = {
     ]),
   ),
   'assets.list': returns<Asset[]>()(z.strictObject({ projectId: id })),
+  /** A WAV of a take's asset or of a clip (gain and fades applied) to drag out of the window. */
+  'assets.dragOut': returns<DragOutFile>()(
+    z.union([z.strictObject({ assetId: id }), z.strictObject({ clipId: id })]),
+  ),
   'assets.peaks': returns<PeaksData>()(
     z.strictObject({
       assetId: id,
@@ -234,6 +253,11 @@ export const methods = {
   'generations.cancel': returns<Generation>()(z.strictObject({ generationId: id })),
   'generations.retry': returns<Generation>()(z.strictObject({ generationId: id })),
   'generations.delete': returns<null>()(z.strictObject({ generationId: id })),
+  /** The takes of a project the musician starred. */
+  'takes.starred': returns<string[]>()(z.strictObject({ projectId: id })),
+  'takes.star': returns<{ generationId: string; starred: boolean }>()(
+    z.strictObject({ generationId: id, starred: z.boolean() }),
+  ),
   'generations.estimate': returns<GenerationEstimate>()(
     z.strictObject({ provider: z.enum(PROVIDERS), params: z.record(z.string(), z.unknown()) }),
   ),

@@ -60,6 +60,12 @@ export interface Asset {
   createdAt: number
 }
 
+/** A WAV asset ready to be dragged out of the window, and the file name it gets there. */
+export interface DragOutFile {
+  assetId: string
+  fileName: string
+}
+
 /** One resolution of an asset's waveform: per channel, `count` (min, max) pairs. */
 export interface PeaksData {
   assetId: string

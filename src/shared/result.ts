@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'disconnected',
   /** The caller stopped the work (e.g. an export); nothing of it was kept. */
   'canceled',
+  /** The disk holding the data is full: nothing was changed; reads still work. */
+  'disk_full',
   'internal',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

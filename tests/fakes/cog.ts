@@ -1,6 +1,8 @@
-// A loopback Cog container (providers.md §4): /health-check, one prediction at a time (409),
-// PUT /predictions/{id} idempotent while that id runs, blocking or `Prefer: respond-async`,
-// FastAPI 422 errors, predictor failures as HTTP 200 status failed, inline data-URL output.
+// A loopback Cog container (providers.md §4, replicate/cog's HTTP servers): /health-check, one
+// prediction at a time (409, also while setup is STARTING), PUT /predictions/{id} idempotent
+// while that id runs, blocking or `Prefer: respond-async`, JSON bodies only (Rust server 415,
+// Python server 422), FastAPI 422 errors for the predictor's schema, predict.py's own failures as
+// HTTP 200 status failed, inline data-URL output (real MP3 for output_format mp3).
 import { type IncomingMessage, type ServerResponse } from 'node:http'
 import {
   FakeClock,
@@ -14,18 +16,30 @@ import {
   musicgenLogs,
   outputSeconds,
   randomSeed,
+  readBody,
   readJson,
   sendJson,
-  text,
 } from './common'
+import {
+  audioSeconds,
+  makeMp3,
+  predictorFailure,
+  predictorSchemaProblems,
+  type SchemaProblem,
+} from './predictor'
 
 export interface CogFakeOptions {
   processingSteps?: number
   /** Each idempotent PUT of the running id moves it one step (default true). */
   advanceOnPoll?: boolean
   maxOutputSeconds?: number
-  /** What /health-check says when idle. */
+  /** What /health-check says when idle; STARTING refuses predictions with 409 as Cog does. */
   idleStatus?: 'READY' | 'STARTING' | 'SETUP_FAILED'
+  /**
+   * Which Cog HTTP server answers a body that is not `application/json`: the Rust one (415) or
+   * the Python/FastAPI one (422). Default: python.
+   */
+  server?: 'python' | 'rust'
   clock?: FakeClock
 }
 
@@ -53,6 +67,10 @@ export interface CogFakeState {
   created: number
   readonly requests: string[]
   failNextPredictionWith: string | null
+  /** What /health-check says when no prediction runs (setup finishing: READY). */
+  idleStatus: 'READY' | 'STARTING' | 'SETUP_FAILED'
+  /** Requests refused for their content type. */
+  refusedContentType: number
   tick(n?: number): void
   /** Starts a prediction for someone else (for 409 tests). */
   occupy(id?: string): void
@@ -64,38 +82,35 @@ export interface CogFake {
   close(): Promise<void>
 }
 
-const MODELS = ['stereo-melody-large', 'stereo-large', 'melody-large', 'large']
-
 interface FieldProblem {
   loc: (string | number)[]
   msg: string
   type: string
 }
 
+// pydantic's words for the predictor schema's checks, as Cog's Python server answers them.
+const PYDANTIC: Record<SchemaProblem['kind'], { msg: string; type: string }> = {
+  integer: { msg: 'value is not a valid integer', type: 'type_error.integer' },
+  number: { msg: 'value is not a valid float', type: 'type_error.float' },
+  boolean: { msg: 'value could not be parsed to a boolean', type: 'type_error.bool' },
+  string: { msg: 'str type expected', type: 'type_error.str' },
+  ge: { msg: 'ensure this value is greater than or equal to 0', type: 'value_error.number.not_ge' },
+  choice: { msg: 'unexpected value; permitted: see the schema', type: 'value_error.const' },
+}
+
 function validate(input: Record<string, unknown>): FieldProblem[] {
-  const out: FieldProblem[] = []
-  const loc = (k: string): string[] => ['body', 'input', k]
-  for (const k of ['duration', 'continuation_start', 'continuation_end', 'top_k', 'seed']) {
-    const v = input[k]
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v))) {
-      out.push({ loc: loc(k), msg: 'value is not a valid integer', type: 'type_error.integer' })
-    }
-  }
-  const mv = input.model_version
-  if (mv !== undefined && !MODELS.includes(text(mv))) {
-    out.push({
-      loc: loc('model_version'),
-      msg: `value is not a valid enumeration member; permitted: ${MODELS.map((m) => `'${m}'`).join(', ')}`,
-      type: 'type_error.enum',
-    })
-  }
+  const out: FieldProblem[] = predictorSchemaProblems(input).map((p) => ({
+    loc: ['body', 'input', p.field],
+    ...PYDANTIC[p.kind],
+  }))
   const ia = input.input_audio
   if (
     ia !== undefined &&
-    (typeof ia !== 'string' || (ia.startsWith('data:') && decodeDataUrl(ia) === null))
+    (typeof ia !== 'string' ||
+      (ia.startsWith('data:') ? decodeDataUrl(ia) === null : !/^https?:\/\//.test(ia)))
   ) {
     out.push({
-      loc: loc('input_audio'),
+      loc: ['body', 'input', 'input_audio'],
       msg: 'invalid or missing URL scheme',
       type: 'value_error.url',
     })
@@ -103,15 +118,12 @@ function validate(input: Record<string, unknown>): FieldProblem[] {
   return out
 }
 
-function predictorFailure(input: Record<string, unknown>): string | null {
-  const model = text(input.model_version, 'stereo-melody-large')
-  const hasPrompt = typeof input.prompt === 'string' && input.prompt !== ''
-  const hasAudio = typeof input.input_audio === 'string'
-  if (!hasPrompt && !hasAudio) return 'Must provide either prompt or input_audio'
-  if (input.multi_band_diffusion === true && model.startsWith('stereo')) {
-    return 'Multi-band Diffusion only works with non-stereo models.'
-  }
-  return null
+/** The predictor's own failure for this input (predict.py raises; status failed). */
+function failureOf(input: Record<string, unknown>): string | null {
+  const ia = typeof input.input_audio === 'string' ? decodeDataUrl(input.input_audio) : null
+  let seconds: number | null | undefined
+  if (typeof input.input_audio === 'string') seconds = ia === null ? null : audioSeconds(ia.bytes)
+  return predictorFailure({ ...input, audioSeconds: seconds })
 }
 
 export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFake> {
@@ -130,6 +142,8 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
     created: 0,
     requests: [],
     failNextPredictionWith: null,
+    idleStatus: options.idleStatus ?? 'READY',
+    refusedContentType: 0,
     tick(n = 1) {
       for (let i = 0; i < n && state.current !== null; i++) advance(state.current)
     },
@@ -179,8 +193,12 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
       p.status = 'succeeded'
       p.logs = musicgenLogs(p.seed, total, total)
       const channels = isStereoModel(p.input.model_version ?? 'stereo-melody-large') ? 2 : 1
-      const wav = makeWav(outputSeconds(p.input.duration, maxSeconds), channels)
-      p.output = `data:audio/x-wav;base64,${wav.toString('base64')}`
+      const seconds = outputSeconds(p.input.duration, maxSeconds)
+      // Cog inlines a file output as a data URL with the MIME type of its extension.
+      p.output =
+        p.input.output_format === 'mp3'
+          ? `data:audio/mpeg;base64,${makeMp3(seconds, channels).toString('base64')}`
+          : `data:audio/x-wav;base64,${makeWav(seconds, channels).toString('base64')}`
     }
     finish(p)
   }
@@ -192,7 +210,7 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
       status: 'starting',
       step: 0,
       seed: typeof input.seed === 'number' && input.seed > 0 ? input.seed : randomSeed(),
-      failWith: state.failNextPredictionWith ?? predictorFailure(input),
+      failWith: state.failNextPredictionWith ?? failureOf(input),
       logs: '',
       output: null,
       error: null,
@@ -210,8 +228,30 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
     res: ServerResponse,
     pathId: string | null,
   ): Promise<void> {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+    if (type !== 'application/json') {
+      // The request is refused before anything runs: nothing was started.
+      await readBody(req)
+      state.refusedContentType++
+      if (options.server === 'rust') {
+        sendJson(res, 415, {
+          detail: `Expected request with \`Content-Type: application/json\`, got ${type === '' ? 'none' : type}`,
+        })
+      } else {
+        sendJson(res, 422, {
+          detail: [{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' }],
+        })
+      }
+      return
+    }
     const raw = await readJson(req)
-    const body = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>
+    if (raw === undefined || typeof raw !== 'object' || raw === null) {
+      sendJson(res, 422, {
+        detail: [{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' }],
+      })
+      return
+    }
+    const body = raw as Record<string, unknown>
     const id = pathId ?? (typeof body.id === 'string' ? body.id : `auto${state.created + 1}`)
     if (pathId !== null && body.id !== undefined && body.id !== pathId) {
       sendJson(res, 422, { detail: 'prediction ID must match the ID supplied in the URL' })
@@ -226,6 +266,11 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
     }
     if (cur !== null) {
       sendJson(res, 409, { detail: 'Already running a prediction' })
+      return
+    }
+    if (state.idleStatus !== 'READY') {
+      // Cog accepts predictions only once setup has succeeded.
+      sendJson(res, 409, { detail: 'Setup has not finished yet' })
       return
     }
     const input = (
@@ -253,7 +298,7 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
     state.requests.push(`${method} ${path}`)
     if (method === 'GET' && path === '/health-check') {
       sendJson(res, 200, {
-        status: state.current !== null ? 'BUSY' : (options.idleStatus ?? 'READY'),
+        status: state.current !== null ? 'BUSY' : state.idleStatus,
       })
       return
     }

@@ -20,6 +20,7 @@ import {
   serveBytes,
   text,
 } from './common'
+import { audioSeconds, makeMp3, predictorFailure, predictorSchemaProblems } from './predictor'
 
 export const FAKE_REPLICATE_VERSION =
   '671ac645ce5e552cc63a54a2bbff63fcf798043055d2dac5fc9e36a837eedcfb'
@@ -32,8 +33,13 @@ export interface ReplicateFakeOptions {
   advanceOnPoll?: boolean
   /** Output audio is at most this long, to keep tests quick. */
   maxOutputSeconds?: number
-  /** The "hour" after which outputs are deleted (ms of the fake clock). */
-  outputTtlMs?: number
+  /**
+   * Replicate removes an API prediction's input, output and logs this long after it was created
+   * (one hour; ms of the fake clock), setting `data_removed`.
+   */
+  dataTtlMs?: number
+  /** Removes only the input this long after creation (a fake that deletes the input early). */
+  inputTtlMs?: number
   /** Page size of GET /v1/predictions (Replicate: 100). */
   pageSize?: number
   /** 402 on every create: out of credit. */
@@ -59,6 +65,11 @@ export interface FakePrediction {
   startedAt: number | null
   completedAt: number | null
   dataRemoved: boolean
+  /** Cleared on its own by inputTtlMs. */
+  inputRemoved: boolean
+  source: 'api' | 'web'
+  /** The input audio's length when given; null when it is not readable audio. */
+  audioSeconds: number | null | undefined
 }
 
 export interface ReplicateFakeState {
@@ -75,6 +86,8 @@ export interface ReplicateFakeState {
   tick(n?: number): void
   /** Fail the next predictions with this predictor error. */
   failNextPredictionWith: string | null
+  /** A prediction made by someone else on the account (another app, the website). */
+  createOther(input: Record<string, unknown>, source?: 'api' | 'web'): FakePrediction
 }
 
 export interface ReplicateFake {
@@ -87,57 +100,9 @@ function problem(status: number, title: string, detail: string): Record<string, 
   return { type: `https://replicate.com/docs/errors#${status}`, title, status, detail }
 }
 
-const MODEL_VERSIONS = ['stereo-melody-large', 'stereo-large', 'melody-large', 'large']
-const NORMALIZATION = ['loudness', 'clip', 'peak', 'rms']
-
-/** Schema checks Replicate does before creating (422); predictor failures come later. */
+/** The predictor's schema as Replicate checks it before creating (422). */
 function schemaProblems(input: Record<string, unknown>): string[] {
-  const out: string[] = []
-  const int = (k: string, min?: number): void => {
-    const v = input[k]
-    if (v === undefined) return
-    if (typeof v !== 'number' || !Number.isInteger(v))
-      out.push(`input.${k}: Invalid type. Expected: integer`)
-    else if (min !== undefined && v < min)
-      out.push(`input.${k}: Must be greater than or equal to ${min}`)
-  }
-  int('duration')
-  int('continuation_start', 0)
-  int('continuation_end', 0)
-  int('top_k')
-  int('classifier_free_guidance')
-  int('seed')
-  const mv = input.model_version
-  if (mv !== undefined && !MODEL_VERSIONS.includes(text(mv))) {
-    out.push(
-      `input.model_version: model_version must be one of the following: ${MODEL_VERSIONS.map((m) => `"${m}"`).join(', ')}`,
-    )
-  }
-  const ns = input.normalization_strategy
-  if (ns !== undefined && !NORMALIZATION.includes(text(ns))) {
-    out.push('input.normalization_strategy: invalid value')
-  }
-  const of = input.output_format
-  if (of !== undefined && of !== 'wav' && of !== 'mp3')
-    out.push('input.output_format: invalid value')
-  return out
-}
-
-/** The predictor's own failures (predict.py raises; the prediction ends `failed`). */
-function predictorFailure(input: Record<string, unknown>): string | null {
-  const model = text(input.model_version, 'stereo-melody-large')
-  const hasPrompt = typeof input.prompt === 'string' && input.prompt !== ''
-  const hasAudio = typeof input.input_audio === 'string'
-  if (!hasPrompt && !hasAudio) return 'Must provide either prompt or input_audio'
-  if (input.continuation === true && !hasAudio)
-    return 'Must provide `input_audio` if continuation is `True`.'
-  if (input.multi_band_diffusion === true && model.startsWith('stereo')) {
-    return 'Multi-band Diffusion only works with non-stereo models.'
-  }
-  if (hasAudio && input.continuation !== true && !model.includes('melody')) {
-    return 'Melody conditioning requires a melody model'
-  }
-  return null
+  return predictorSchemaProblems(input).map((p) => `input.${p.field}: ${p.message}`)
 }
 
 export async function startReplicateFake(
@@ -147,7 +112,8 @@ export async function startReplicateFake(
   const steps = options.processingSteps ?? 3
   const advanceOnPoll = options.advanceOnPoll ?? true
   const maxSeconds = options.maxOutputSeconds ?? 0.25
-  const ttl = options.outputTtlMs ?? 60 * 60 * 1000
+  const ttl = options.dataTtlMs ?? 60 * 60 * 1000
+  const inputTtl = options.inputTtlMs ?? ttl
   const pageSize = options.pageSize ?? 100
   const clock = options.clock ?? new FakeClock()
   let baseUrl = ''
@@ -166,13 +132,52 @@ export async function startReplicateFake(
     tick(n = 1) {
       for (const p of state.predictions.values()) for (let i = 0; i < n; i++) advance(p)
     },
+    createOther(input, source = 'api') {
+      const p = newPrediction(FAKE_REPLICATE_VERSION, input, undefined)
+      p.source = source
+      return p
+    },
+  }
+
+  function newPrediction(
+    version: string,
+    input: Record<string, unknown>,
+    audio: number | null | undefined,
+  ): FakePrediction {
+    const seed = typeof input.seed === 'number' && input.seed > 0 ? input.seed : randomSeed()
+    const p: FakePrediction = {
+      id: `pred${String(nextId++).padStart(4, '0')}`,
+      version,
+      input,
+      status: 'starting',
+      step: 0,
+      seed,
+      failWith: state.failNextPredictionWith ?? predictorFailure({ ...input, audioSeconds: audio }),
+      logs: '',
+      output: null,
+      error: null,
+      createdAt: clock.now,
+      startedAt: null,
+      completedAt: null,
+      dataRemoved: false,
+      inputRemoved: false,
+      source: 'api',
+      audioSeconds: audio,
+    }
+    state.predictions.set(p.id, p)
+    state.created++
+    return p
   }
 
   function expire(p: FakePrediction): void {
-    if (p.completedAt !== null && !p.dataRemoved && clock.now - p.completedAt > ttl) {
+    const age = clock.now - p.createdAt
+    if (age >= inputTtl) p.inputRemoved = true
+    if (age >= ttl) {
       p.dataRemoved = true
-      if (p.output !== null) outputs.delete(p.id)
+      p.inputRemoved = true
+      outputs.delete(p.id)
       p.output = null
+      p.logs = ''
     }
   }
 
@@ -195,8 +200,10 @@ export async function startReplicateFake(
     p.status = 'succeeded'
     p.logs = musicgenLogs(p.seed, total, total)
     const channels = isStereoModel(p.input.model_version ?? 'stereo-melody-large') ? 2 : 1
-    outputs.set(p.id, makeWav(outputSeconds(p.input.duration, maxSeconds), channels))
-    const ext = p.input.output_format === 'mp3' ? 'mp3' : 'wav'
+    const seconds = outputSeconds(p.input.duration, maxSeconds)
+    const mp3 = p.input.output_format === 'mp3'
+    outputs.set(p.id, mp3 ? makeMp3(seconds, channels) : makeWav(seconds, channels))
+    const ext = mp3 ? 'mp3' : 'wav'
     p.output = `${baseUrl}/delivery/${p.id}/out.${ext}`
   }
 
@@ -207,7 +214,8 @@ export async function startReplicateFake(
       id: p.id,
       model: 'meta/musicgen',
       version: p.version,
-      input: p.input,
+      source: p.source,
+      input: p.inputRemoved ? {} : p.input,
       status: p.status,
       output: p.output,
       error: p.error,
@@ -264,12 +272,17 @@ export async function startReplicateFake(
       unknown
     >
     const problems = schemaProblems(input)
+    let audio: number | null | undefined
     if (typeof input.input_audio === 'string') {
       const a = input.input_audio
-      const known =
-        a.startsWith(`${baseUrl}/v1/files/`) && state.files.has(a.split('/').at(-1) ?? '')
-      if (!known && decodeDataUrl(a) === null)
-        problems.push("input.input_audio: Does not match format 'uri'")
+      const file = a.startsWith(`${baseUrl}/v1/files/`)
+        ? state.files.get(a.split('/').at(-1) ?? '')
+        : undefined
+      const bytes = file?.bytes ?? decodeDataUrl(a)?.bytes
+      if (bytes === undefined) problems.push("input.input_audio: Does not match format 'uri'")
+      else audio = audioSeconds(bytes)
+    } else if (input.input_audio !== undefined) {
+      problems.push('input.input_audio: Invalid type. Expected: string')
     }
     if (problems.length > 0) {
       sendJson(
@@ -279,25 +292,7 @@ export async function startReplicateFake(
       )
       return
     }
-    const seed = typeof input.seed === 'number' && input.seed > 0 ? input.seed : randomSeed()
-    const p: FakePrediction = {
-      id: `pred${String(nextId++).padStart(4, '0')}`,
-      version,
-      input,
-      status: 'starting',
-      step: 0,
-      seed,
-      failWith: state.failNextPredictionWith ?? predictorFailure(input),
-      logs: '',
-      output: null,
-      error: null,
-      createdAt: clock.now,
-      startedAt: null,
-      completedAt: null,
-      dataRemoved: false,
-    }
-    state.predictions.set(p.id, p)
-    state.created++
+    const p = newPrediction(version, input, audio)
     const late = state.faults.take('POST', '/v1/predictions', 'late')
     if (applyLateFault(late, res)) return
     sendJson(res, 201, view(p))
@@ -365,7 +360,8 @@ export async function startReplicateFake(
         res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
         return
       }
-      serveBytes(req, res, bytes, 'audio/wav', state.downloads, options.ranges === true)
+      const mime = path.endsWith('.mp3') ? 'audio/mpeg' : 'audio/wav'
+      serveBytes(req, res, bytes, mime, state.downloads, options.ranges === true)
       return
     }
 

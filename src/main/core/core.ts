@@ -12,10 +12,12 @@ import { CoreEvents } from './events'
 import { assetHandlers } from './handlers/assets'
 import { chainHandlers } from './handlers/chains'
 import { clipHandlers } from './handlers/clips'
+import { dragOutHandlers, type StartDrag } from './handlers/drag-out'
 import { exportHandlers } from './handlers/export'
 import { generationHandlers } from './handlers/generations'
 import { projectDetail, projectHandlers } from './handlers/projects'
 import { settingsHandlers } from './handlers/settings'
+import { takeHandlers } from './handlers/takes'
 import { trackHandlers } from './handlers/tracks'
 import { type ClientFactory } from './jobs/clients'
 import { Chains } from './jobs/chains'
@@ -30,6 +32,7 @@ import { openDb } from './store/db'
 import { SCHEMA_VERSION } from './store/migrations'
 import { ProjectsTable } from './store/projects'
 import { SettingsTable } from './store/settings'
+import { TakeStarsTable } from './store/take-stars'
 import { TracksTable } from './store/tracks'
 import { InlineRunner } from './workers/task-runner'
 import { WorkerPool } from './workers/worker-pool'
@@ -44,6 +47,8 @@ export interface CoreOptions {
   env?: Readonly<Record<string, string | undefined>>
   /** Native UI the shell offers (Electron's dialogs); absent in browser mode. */
   chooseDirectory?: (title: string) => Promise<string | null>
+  /** The shell's native drag of a file out of the window (Electron); absent in browser mode. */
+  startDrag?: StartDrag
   /** Where the job queue and provider clients wait (tests make it instant). */
   sleep?: Sleep
   /** Seeds and jitter (tests make them known). */
@@ -121,6 +126,8 @@ export function createCore(options: CoreOptions): Core {
     ...assetHandlers(ctx),
     ...clipHandlers(ctx),
     ...exportHandlers(ctx, (projectId) => projectDetail(ctx, projectId)),
+    ...dragOutHandlers(ctx, options.startDrag),
+    ...takeHandlers(ctx, new TakeStarsTable(db)),
     ...generationHandlers(ctx, queue),
     ...chainHandlers(ctx, queue, chains),
   }

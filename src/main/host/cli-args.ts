@@ -1,14 +1,17 @@
 export interface ServeArgs {
   dataDir: string
   port: number
+  /** Open the URL in the system browser (`npm start` without Electron). */
+  open: boolean
 }
 
-export const SERVE_USAGE = 'usage: npm run serve -- --data-dir DIR [--port N]'
+export const SERVE_USAGE = 'usage: npm run serve -- --data-dir DIR [--port N] [--open]'
 
-/** Parses `--data-dir DIR [--port N]`; throws an Error whose message names the problem. */
+/** Parses `--data-dir DIR [--port N] [--open]`; throws an Error whose message names the problem. */
 export function parseServeArgs(argv: readonly string[], defaultDataDir: string): ServeArgs {
   let dataDir = defaultDataDir
   let port = 0
+  let open = false
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
     const value = argv[i + 1]
@@ -25,9 +28,12 @@ export function parseServeArgs(argv: readonly string[], defaultDataDir: string):
         port = Number(value)
         i++
         break
+      case '--open':
+        open = true
+        break
       default:
         throw new Error(`unknown argument ${flag}\n${SERVE_USAGE}`)
     }
   }
-  return { dataDir, port }
+  return { dataDir, port, open }
 }

@@ -6,7 +6,9 @@ import { createFileLog } from '../core/log'
 import { createKeychainBackend } from '../core/secrets/keychain-backend'
 import { Secrets } from '../core/secrets/secrets'
 import { parseServeArgs } from './cli-args'
+import { openInBrowser } from './open-browser'
 import { startHost } from './server'
+import { claimInstance } from './single-instance'
 
 async function main(): Promise<void> {
   let args
@@ -17,6 +19,19 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const dataDir = resolve(args.dataDir)
+  const show = (url: string) => {
+    if (!args.open) return
+    openInBrowser(url, (reason) =>
+      process.stderr.write(`Could not open a browser (${reason}): open the URL above.\n`),
+    )
+  }
+  // A second start on the same data directory shows the running app instead of opening the store.
+  const instance = await claimInstance(dataDir)
+  if (instance.kind === 'running') {
+    process.stdout.write(`MusicSketch is already running on ${instance.url}\n`)
+    show(instance.url)
+    return
+  }
   const log = createFileLog(join(dataDir, 'logs', 'musicsketch.log'))
   const core = createCore({
     dataDir,
@@ -33,15 +48,22 @@ async function main(): Promise<void> {
     log,
     port: args.port,
   })
+  instance.publish(host.url)
   process.stdout.write(`MusicSketch listening on ${host.url}\n`)
+  show(host.url)
 
+  let stopping = false
   const stop = () => {
+    // Ctrl+C reaches both npm and us; the second signal must not close the store twice.
+    if (stopping) return
+    stopping = true
     host
       .close()
       .finally(() => {
         core.close()
-        process.exit(0)
+        return instance.release()
       })
+      .then(() => process.exit(0))
       .catch(() => process.exit(1))
   }
   process.on('SIGINT', stop)

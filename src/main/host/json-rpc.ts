@@ -12,8 +12,15 @@ export type RpcResponse =
 const PARSE_ERROR = -32700
 const INVALID_REQUEST = -32600
 
+/** Ids come back in the answer: a long one would make the answer as long. */
+const MAX_ID_LENGTH = 200
+
 function isId(value: unknown): value is Id {
-  return value === null || typeof value === 'string' || typeof value === 'number'
+  return (
+    value === null ||
+    (typeof value === 'string' && value.length <= MAX_ID_LENGTH) ||
+    typeof value === 'number'
+  )
 }
 
 export async function handleRpcFrame(

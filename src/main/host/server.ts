@@ -39,7 +39,8 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ')
 
-const MAX_FRAME_BYTES = 256 * 1024 * 1024
+/** Contract calls are small; audio travels by upload (uploads.ts), not in a frame. */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024
 
 /** Browser mode: the built renderer and the contract (JSON-RPC over WebSocket) on 127.0.0.1 only. */
 export async function startHost(options: HostOptions): Promise<Host> {
@@ -114,6 +115,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   })
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A connection reset during the handshake must not reach the process.
+    socket.on('error', () => socket.destroy())
     const verdict = checkAccess(request, port, token)
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname
     if (!verdict.allowed || path !== '/rpc') {
@@ -126,6 +129,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
     wss.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws)
       ws.on('close', () => sockets.delete(ws))
+      // A malformed frame (bad UTF-8, a reserved opcode, a frame over the limit…) is this
+      // connection's problem: ws closes it with the matching code; the server goes on.
+      ws.on('error', (error: Error & { code?: string }) =>
+        log.warn('websocket closed on a bad frame', { code: error.code ?? 'unknown' }),
+      )
       ws.on('message', (data, isBinary) => {
         if (isBinary) return ws.close(1003, 'text frames only')
         const frame = Buffer.isBuffer(data)

@@ -60,6 +60,8 @@ export interface JobsCoreOptions {
   fetch?: typeof globalThis.fetch
   sleep?: Sleep
   random?: () => number
+  /** The core's clock (default: real time moved on by the instant sleep). */
+  clock?: () => number
 }
 
 export interface JobsCore extends TestCore {
@@ -85,7 +87,7 @@ export async function startJobsCore(dir: string, o: JobsCoreOptions = {}): Promi
     env,
     fetch: o.fetch ?? globalThis.fetch,
     sleep: o.sleep ?? instant.sleep,
-    clock: o.sleep === undefined ? instant.clock : Date.now,
+    clock: o.clock ?? (o.sleep === undefined ? instant.clock : Date.now),
     random: o.random ?? seededRandom(),
   })
   const updates: Generation[] = []

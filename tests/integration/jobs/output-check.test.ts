@@ -27,7 +27,7 @@ function instantProvider(audio: Buffer): ProviderClient {
     submit: () => Promise.resolve({ providerJobId: 'job1', snapshot, cost: null }),
     poll: () => Promise.resolve(snapshot),
     cancel: () => Promise.resolve({ confirmed: true, message: '' }),
-    reconcile: () => Promise.resolve(null),
+    reconcile: () => Promise.resolve({ kind: 'absent' }),
     // eslint-disable-next-line @typescript-eslint/require-await
     download: async function* () {
       yield audio

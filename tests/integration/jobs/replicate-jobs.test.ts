@@ -218,7 +218,7 @@ describe('Replicate takes through the contract', () => {
     },
     {
       name: 'output_expired (data removed)',
-      fake: { outputTtlMs: -1 },
+      fake: { dataTtlMs: 0 },
       arrange: (_f: ReplicateFake): void => undefined,
       code: 'output_expired',
       message: /deleted the output/,

@@ -27,6 +27,19 @@ async function setup(
 }
 
 describe('Cog client against the fake', () => {
+  for (const server of ['python', 'rust'] as const) {
+    it(`asks a running prediction's state with a JSON body (${server} server refuses others)`, async () => {
+      const { fake, client } = await setup({ server })
+      await client.submit(await client.prepare({ clientId: 'gen-j', params: params() }))
+      // The status PUT carries `prefer: respond-async` and must keep its JSON content type.
+      const s = await client.poll('gen-j')
+      expect(s.status).toBe('running')
+      expect(fake.state.refusedContentType).toBe(0)
+      const end = await pollToEnd(client, 'gen-j')
+      expect(end.status).toBe('succeeded')
+    })
+  }
+
   it('makes a prompt-only take: blocking PUT with a client id, progress from logs', async () => {
     const { fake, client } = await setup()
     const req = await client.prepare({ clientId: 'gen-1', params: params({ seed: 5150 }) })
@@ -128,11 +141,11 @@ describe('Cog client against the fake', () => {
     await client.submit(req)
     const err = await errorOf(client.poll('g'))
     expect(err.code).toBe('outcome_unknown')
-    expect(await client.reconcile(req)).toBeNull()
+    expect(await client.reconcile(req)).toEqual({ kind: 'absent' })
     expect(fake.state.current).toBeNull()
     await client.submit(req)
     // While our own blocking request is alive, reconcile knows the id.
-    expect(await client.reconcile(req)).toBe('g')
+    expect(await client.reconcile(req)).toEqual({ kind: 'found', providerJobId: 'g' })
     const end = await pollToEnd(client, 'g')
     expect(end.status).toBe('succeeded')
     expect(fake.state.history.map((p) => [p.id, p.status])).toEqual([

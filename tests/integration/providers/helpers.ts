@@ -1,3 +1,4 @@
+import { makeWav } from '../../fakes/common'
 import {
   type MusicgenParams,
   type ResolvedMusicgenParams,
@@ -64,9 +65,7 @@ export function wavInfo(b: Buffer): { channels: number; sampleRate: number; data
   }
 }
 
-/** A WAV-ish payload of a given size, for upload paths. */
+/** A real WAV (32 kHz mono 16-bit) of about `size` bytes, for upload paths: the fakes read it. */
 export function audioBytes(size: number): Uint8Array {
-  const b = Buffer.alloc(size)
-  b.write('RIFF', 0, 'ascii')
-  return new Uint8Array(b)
+  return new Uint8Array(makeWav(Math.max(1, size - 44) / 64_000, 1))
 }

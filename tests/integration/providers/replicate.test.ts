@@ -214,7 +214,7 @@ describe('Replicate client against the fake', () => {
     const req = await client.prepare({ clientId: 'g', params: params({ seed: 4242 }) })
     expect(
       await client.reconcile({ ...req, sentAt: new Date(fake.state.clock.now).toISOString() }),
-    ).toBeNull()
+    ).toEqual({ kind: 'absent' })
     fake.state.faults.add(
       { kind: 'drop-after' },
       1,
@@ -229,8 +229,9 @@ describe('Replicate client against the fake', () => {
       )
     }
     expect(fake.state.created).toBe(6)
-    const found = await client.reconcile(req)
-    expect(found).not.toBeNull()
+    const reconciled = await client.reconcile(req)
+    expect(reconciled.kind).toBe('found')
+    const found = reconciled.kind === 'found' ? reconciled.providerJobId : null
     expect(fake.state.predictions.get(found!)?.input.seed).toBe(4242)
     expect(fake.state.requests.filter((r) => r === 'GET /v1/predictions').length).toBeGreaterThan(1)
     expect(fake.state.created).toBe(6)
@@ -258,7 +259,10 @@ describe('Replicate client against the fake', () => {
     const err = await errorOf(short.submit(req))
     expect(err.code).toBe('outcome_unknown')
     expect(fake.state.created).toBe(1)
-    expect(await short.reconcile(req)).toBe([...fake.state.predictions.keys()][0])
+    expect(await short.reconcile(req)).toEqual({
+      kind: 'found',
+      providerJobId: [...fake.state.predictions.keys()][0],
+    })
   })
 
   it('reports aborted predictions as canceled, unbilled', async () => {

@@ -199,7 +199,7 @@ describe('Scenario client against the fake', () => {
     const req = await client.prepare({ clientId: 'g', params: params() })
     const err = await errorOf(client.submit(req))
     expect(err.code).toBe('outcome_unknown')
-    expect(await client.reconcile()).toBeNull()
+    expect((await client.reconcile()).kind).toBe('unknown')
     expect(fake.state.created).toBe(1)
   })
 })

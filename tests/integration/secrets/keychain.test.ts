@@ -21,8 +21,7 @@ beforeAll(async () => {
     )
   }
   const backend = createKeychainBackend(SERVICE)
-  if (!backend)
-    throw new Error('@napi-rs/keyring did not load')
+  if (!backend) throw new Error('@napi-rs/keyring did not load')
   keychain = backend
   for (const account of SECRET_ACCOUNTS) await keychain.delete(account)
 })

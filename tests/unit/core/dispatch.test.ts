@@ -101,4 +101,49 @@ describe('handler failures', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'internal' } })
     expect(log.lines.join('\n')).toContain('disk on fire')
   })
+
+  it('says the disk is full (SQLite or the file system) in words, with the cause kept', async () => {
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+    const nospace = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+    })
+    const { dispatch, log } = dispatchWith({
+      'projects.create': () => {
+        throw full
+      },
+      'tracks.create': () => Promise.reject(nospace),
+    })
+    for (const result of [
+      await dispatch('projects.create', { name: 'x' }),
+      await dispatch('tracks.create', { projectId: PROJECT_ID }),
+    ]) {
+      expect(result).toMatchObject({ ok: false, error: { code: 'disk_full' } })
+      if (!result.ok) expect(result.error.message).toMatch(/disk .* is full/)
+    }
+    expect(log.lines.join('\n')).toContain('SQLITE_FULL')
+  })
+
+  it('answers even when logging the failure throws', async () => {
+    const throwing = {
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => {
+        throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' })
+      },
+    }
+    const handlers = { 'projects.list': () => Promise.reject(new Error('boom')) } as never
+    const result = await createDispatch(handlers, throwing)('projects.list', {})
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } })
+  })
+
+  it('keeps every error short, whatever the input (100,000 unknown keys)', async () => {
+    const { dispatch } = dispatchWith({})
+    const input: Record<string, number> = { name: 1 }
+    for (let i = 0; i < 100_000; i++) input[`k${i}`] = 0
+    const result = await dispatch('projects.create', input)
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+    expect(JSON.stringify(result).length).toBeLessThan(1000)
+    const long = await dispatch('projects.create', { ['x'.repeat(100_000)]: 1 })
+    expect(JSON.stringify(long).length).toBeLessThan(1000)
+  })
 })

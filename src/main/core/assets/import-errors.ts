@@ -14,7 +14,12 @@ export function importError(name: string, error: unknown): AppError {
     return new AppError('invalid_input', `${name}: permission denied`)
   }
   if (code === 'EISDIR') return new AppError('invalid_input', `${name}: is a folder, not a file`)
-  return new AppError('invalid_input', `${name}: could not be read (${String(error)})`)
+  // A system error reading the file keeps its code; anything else is a decoder that choked on
+  // bytes it did not expect (a RangeError…): the file's fault, in words.
+  if (typeof code === 'string') {
+    return new AppError('invalid_input', `${name}: could not be read (${code})`)
+  }
+  return new AppError('invalid_input', `${name}: the file could not be decoded (it may be damaged)`)
 }
 
 /** Runs `step` (reading or decoding the file being imported), reporting its failure as importError. */

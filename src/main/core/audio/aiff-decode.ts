@@ -1,4 +1,5 @@
 import { AudioError } from './audio-error'
+import { checkChannels, checkSampleRate } from './audio-limits'
 import type { PcmAudio } from './pcm'
 import {
   decodePcmFile,
@@ -128,9 +129,11 @@ export function parseAiffHeader(
       }
       if (comm.channels <= 0)
         throw new AudioError('corrupt', `the AIFF header says ${comm.channels} channels`)
-      if (!(comm.sampleRate > 0) || !Number.isFinite(comm.sampleRate)) {
+      if (!Number.isFinite(comm.sampleRate)) {
         throw new AudioError('corrupt', 'the AIFF header has an invalid sample rate')
       }
+      checkSampleRate(comm.sampleRate, 'the AIFF header')
+      checkChannels(comm.channels, 'the AIFF header')
       if (comm.sampleSize <= 0 || comm.sampleSize > 64) {
         throw new AudioError('corrupt', `the AIFF header says ${comm.sampleSize} bits per sample`)
       }

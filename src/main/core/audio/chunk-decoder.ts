@@ -3,6 +3,12 @@
  * decode-vorbis, decode-opus): feed the bytes of a file in chunks of any size, get planar frames.
  */
 export interface ChunkDecoder {
+  /**
+   * Cuts the next bytes into the pieces to push, each decoding to a bounded number of samples
+   * (compressed formats can hold hours of silence in a few kilobytes). Without it, a chunk is
+   * pushed whole.
+   */
+  split?(chunk: Uint8Array): Uint8Array[]
   /** Feeds the next bytes; resolves to the planar frames they completed (possibly none: []). */
   push(chunk: Uint8Array): Promise<Float32Array[]>
   /**
@@ -37,4 +43,11 @@ export function joinPlanar(a: Float32Array[], b: Float32Array[]): Float32Array[]
     out.set(y, x.length)
     return out
   })
+}
+
+/** Cuts bytes into pieces of at most `size` bytes (views, no copy). */
+export function fixedSlices(chunk: Uint8Array, size: number): Uint8Array[] {
+  const out: Uint8Array[] = []
+  for (let at = 0; at < chunk.length; at += size) out.push(chunk.subarray(at, at + size))
+  return out
 }

@@ -1,8 +1,19 @@
 import type { FLACDecodedAudio, FLACDecoder } from '@wasm-audio-decoders/flac'
 import { AudioError } from './audio-error'
-import type { ChunkDecoder } from './chunk-decoder'
-import { crc8 } from './flac-frame-sync'
-import { parseFlacStreamInfo, type FlacStreamInfo } from './flac-header'
+import { joinPlanar, type ChunkDecoder } from './chunk-decoder'
+import { crc8, flacSlices } from './flac-frame-sync'
+import {
+  flacAudioStart,
+  parseFlacStreamInfo,
+  trustFrames,
+  writeStreamInfo,
+  type FlacStreamInfo,
+} from './flac-header'
+
+/** Samples (all channels) one decode call may return: 4 MB of floats. */
+export const FLAC_SLICE_SAMPLES = 1 << 20
+/** Bytes of metadata held while looking for the first frame, beyond which STREAMINFO is used. */
+const HEAD_LIMIT = 32 << 20
 
 /**
  * Streaming native FLAC decoder over libFLAC (WASM). STREAMINFO is read here, so the rate and
@@ -21,6 +32,7 @@ export async function createFlacDecoder(): Promise<ChunkDecoder> {
 
 class FlacDecoder implements ChunkDecoder {
   private head: Uint8Array = new Uint8Array(0)
+  private readonly pending: Float32Array[][] = []
   private info: FlacStreamInfo | undefined
   private decoded = 0
   private errors = 0
@@ -40,26 +52,51 @@ class FlacDecoder implements ChunkDecoder {
     return this.info?.totalSamples || undefined
   }
 
-  async push(chunk: Uint8Array): Promise<Float32Array[]> {
-    if (this.info === undefined) {
-      const joined = new Uint8Array(this.head.length + chunk.length)
-      joined.set(this.head)
-      joined.set(chunk, this.head.length)
-      this.head = joined
-      this.info = parseFlacStreamInfo(joined)
-      if (this.info === undefined) return []
-      this.head = new Uint8Array(0)
-      return this.take(await this.decoder.decode(joined))
-    }
-    return this.take(await this.decoder.decode(chunk))
+  /**
+   * The bytes to push, in slices that each decode to a bounded number of samples (flacSlices).
+   * The file's first bytes are held until the first frame header shows: STREAMINFO is then
+   * corrected by it (trustFrames) before the decoder sees it.
+   */
+  split(chunk: Uint8Array): Uint8Array[] {
+    if (this.info !== undefined) return [...flacSlices(chunk, FLAC_SLICE_SAMPLES)]
+    const joined = new Uint8Array(this.head.length + chunk.length)
+    joined.set(this.head)
+    joined.set(chunk, this.head.length)
+    this.head = joined
+    return this.resolveHead(false)
+  }
+
+  /** Reads STREAMINFO and the first frame header from the held bytes, once they hold them. */
+  private resolveHead(final: boolean): Uint8Array[] {
+    const head = this.head
+    const info = parseFlacStreamInfo(head)
+    if (info === undefined) return []
+    const start = flacAudioStart(head)
+    // Metadata runs on (pictures): wait for the first frame, up to a bound.
+    const waiting = start === undefined || start + 16 > head.length
+    if (waiting && !final && head.length < HEAD_LIMIT) return []
+    // A file shorter than its metadata says: STREAMINFO alone, and the decoder finds no frame.
+    this.info = trustFrames(info, head, start ?? head.length)
+    writeStreamInfo(head, this.info)
+    this.head = new Uint8Array(0)
+    return [...flacSlices(head, FLAC_SLICE_SAMPLES)]
+  }
+
+  async push(slice: Uint8Array): Promise<Float32Array[]> {
+    return this.take(await this.decoder.decode(slice))
   }
 
   async end(): Promise<Float32Array[]> {
     if (this.info === undefined) {
-      throw new AudioError('truncated', 'the file ends inside its FLAC header')
+      if (this.head.length < 42) {
+        throw new AudioError('truncated', 'the file ends inside its FLAC header')
+      }
+      // A short file: its last frames are still held.
+      for (const slice of this.resolveHead(true)) this.pending.push(await this.push(slice))
     }
-    const last = this.take(await this.decoder.decode(endOfStream()))
-    const expected = this.info.totalSamples
+    const tail = this.take(await this.decoder.decode(endOfStream()))
+    const last = joinAll([...this.pending.splice(0), tail])
+    const expected = this.info!.totalSamples
     checkFlacDecoded(this.decoded, expected, this.errors)
     if (expected > 0 && this.decoded > expected) {
       // Never more than STREAMINFO says (a stray frame after the end).
@@ -133,4 +170,8 @@ export function rescaleFlacOutput(out: FLACDecodedAudio, bitsPerSample: number):
 function rescaleChannel(ch: Float32Array, max: number, scale: number): void {
   const n = ch.length
   for (let i = 0; i < n; i++) ch[i] = Math.floor(ch[i]! * max + 0.5) * scale
+}
+
+function joinAll(parts: Float32Array[][]): Float32Array[] {
+  return parts.reduce((all, part) => joinPlanar(all, part), [])
 }

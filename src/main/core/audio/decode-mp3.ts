@@ -1,10 +1,12 @@
 import type { MPEGDecoder } from 'mpg123-decoder'
 import { AudioError } from './audio-error'
-import type { ChunkDecoder } from './chunk-decoder'
+import { fixedSlices, type ChunkDecoder } from './chunk-decoder'
 import { findFrameSync, id3v2Size, parseMp3Frame, type Mp3StreamInfo } from './mp3-header'
 
 /** Bytes gathered before the first frame is parsed: enough for its header and Xing/LAME tag. */
 const PROBE_BYTES = 8192
+/** Bytes per decode call (at most about 131,000 samples per channel). */
+const MP3_SLICE_BYTES = 16384
 
 /**
  * Streaming MP3 (MPEG-1/2/2.5 layer I–III) decoder over mpg123 (WASM). ID3v2 tags are skipped
@@ -42,6 +44,11 @@ class Mp3Decoder implements ChunkDecoder {
 
   get expectedFrames(): number | undefined {
     return this.info && mp3ExpectedFrames(this.info)
+  }
+
+  /** Small pieces: a frame of 72 bytes can hold 576 samples, so output stays bounded. */
+  split(chunk: Uint8Array): Uint8Array[] {
+    return fixedSlices(chunk, MP3_SLICE_BYTES)
   }
 
   push(chunk: Uint8Array): Promise<Float32Array[]> {

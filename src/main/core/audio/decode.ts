@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { AiffStreamDecoder } from './aiff-decode'
 import { AudioError } from './audio-error'
+import { checkLength } from './audio-limits'
 import { type ChunkDecoder, planarLength } from './chunk-decoder'
 import { createFlacDecoder } from './decode-flac'
 import { createMp3Decoder } from './decode-mp3'
@@ -170,8 +171,15 @@ async function* decodeSource(
       const segmented = await planSegments(format, parallel)
       if (segmented) {
         await input.return(undefined)
+        const { sampleRate, expectedFrames } = segmented.info
+        checkLength(expectedFrames ?? 0, sampleRate)
         announce(segmented.info)
-        yield* segmented.decode()
+        let total = 0
+        for await (const frames of segmented.decode()) {
+          total += planarLength(frames)
+          checkLength(total, sampleRate)
+          yield frames
+        }
         return
       }
     }
@@ -188,21 +196,27 @@ async function* decodeSource(
             sampleRate: decoder.sampleRate,
             channels: decoder.channels,
           }
-          if (decoder.expectedFrames !== undefined) info.expectedFrames = decoder.expectedFrames
+          if (decoder.expectedFrames !== undefined) {
+            checkLength(decoder.expectedFrames, decoder.sampleRate)
+            info.expectedFrames = decoder.expectedFrames
+          }
           announce(info)
         }
         const n = planarLength(frames)
         total += n
+        checkLength(total, decoder.sampleRate)
         return n > 0 ? frames : undefined
       }
-      let out = step(await decoder.push(first))
-      if (out) yield out
-      for (;;) {
+      const pieces = (bytes: Uint8Array) => (decoder.split ? decoder.split(bytes) : [bytes])
+      let out: Float32Array[] | undefined
+      for (let bytes: Uint8Array | undefined = first; bytes;) {
+        for (const piece of pieces(bytes)) {
+          out = step(await decoder.push(piece))
+          if (out) yield out
+        }
         const next = await input.next()
         if (next.done) break
-        if (!(next.value instanceof Uint8Array)) continue
-        out = step(await decoder.push(next.value))
-        if (out) yield out
+        bytes = next.value instanceof Uint8Array ? next.value : new Uint8Array(0)
       }
       out = step(await decoder.end())
       if (total === 0 || !announced) {

@@ -95,3 +95,66 @@ function isFrame(bytes: Uint8Array, at: number, header: number, search: FrameSea
 function crcStep(crc: number, byte: number): number {
   return ((crc << 8) & 0xffff) ^ CRC16[(crc >> 8) ^ byte]!
 }
+
+/** What a frame header states; 0 for a rate or sample size "as in STREAMINFO". */
+export interface FlacFrameFormat {
+  blockSize: number
+  sampleRate: number
+  channels: number
+  bitsPerSample: number
+}
+
+const RATES = [0, 88200, 176400, 192000, 8000, 16000, 22050, 24000, 32000, 44100, 48000, 96000]
+const SAMPLE_SIZES = [0, 8, 12, 0, 16, 20, 24, 32]
+
+/** The format stated by the frame header at `at`, which frameHeaderLength found valid. */
+export function frameFormat(bytes: Uint8Array, at: number): FlacFrameFormat {
+  const blockCode = bytes[at + 2]! >> 4
+  const rateCode = bytes[at + 2]! & 0x0f
+  const channelCode = bytes[at + 3]! >> 4
+  const lead = bytes[at + 4]!
+  let numberBytes = 1
+  if (lead >= 0x80) while (lead & (0x80 >> numberBytes)) numberBytes++
+  let extra = at + 4 + numberBytes
+  let blockSize: number
+  if (blockCode === 1) blockSize = 192
+  else if (blockCode <= 5) blockSize = 576 << (blockCode - 2)
+  else if (blockCode === 6) blockSize = bytes[extra++]! + 1
+  else if (blockCode === 7) {
+    blockSize = ((bytes[extra]! << 8) | bytes[extra + 1]!) + 1
+    extra += 2
+  } else blockSize = 256 << (blockCode - 8)
+  let sampleRate = RATES[rateCode] ?? 0
+  if (rateCode === 12) sampleRate = bytes[extra]! * 1000
+  else if (rateCode === 13) sampleRate = (bytes[extra]! << 8) | bytes[extra + 1]!
+  else if (rateCode === 14) sampleRate = ((bytes[extra]! << 8) | bytes[extra + 1]!) * 10
+  return {
+    blockSize,
+    sampleRate,
+    channels: channelCode < 8 ? channelCode + 1 : 2,
+    bitsPerSample: SAMPLE_SIZES[(bytes[at + 3]! >> 1) & 7]!,
+  }
+}
+
+/**
+ * Cuts FLAC bytes into slices that each complete at most about `budget` samples (all channels),
+ * by the block sizes of the frame headers in them, so that what one decode call returns stays
+ * bounded however small the frames are (hours of silence fit in a few megabytes).
+ */
+export function* flacSlices(bytes: Uint8Array, budget: number): Generator<Uint8Array> {
+  let start = 0
+  let samples = 0
+  const end = bytes.length - 1
+  for (let at = 0; at < end; at++) {
+    if (bytes[at] !== 0xff || (bytes[at + 1]! & 0xfe) !== 0xf8) continue
+    if (frameHeaderLength(bytes, at) === 0) continue
+    const { blockSize, channels } = frameFormat(bytes, at)
+    if (samples > 0 && samples + blockSize * channels > budget) {
+      yield bytes.subarray(start, at)
+      start = at
+      samples = 0
+    }
+    samples += blockSize * channels
+  }
+  if (start < bytes.length) yield bytes.subarray(start)
+}

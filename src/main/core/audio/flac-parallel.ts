@@ -1,12 +1,24 @@
 import type { TaskRunner } from '../workers/tasks'
 import { checkFlacDecoded } from './decode-flac'
 import { FileWindow } from './file-window'
-import { flacMaxFrameBytes, parseFlacStreamInfo, type FlacStreamInfo } from './flac-header'
+import {
+  flacMaxBlockSize,
+  flacMaxFrameBytes,
+  flacMinFrameBytes,
+  parseFlacStreamInfo,
+  trustFrames,
+  type FlacStreamInfo,
+} from './flac-header'
 import type { FlacSegmentInput } from './flac-segment-task'
 import { resultsInOrder } from './segment-queue'
 
 /** Audio per worker task: long enough for small fixed costs, short enough to bound memory. */
 export const FLAC_SEGMENT_SECONDS = 20
+
+/** The most frames per channel a segment may decode to (its output is held whole). */
+const SEGMENT_FRAMES = 1 << 22
+/** How many times more segments than by time are planned at most; beyond, one pass decodes. */
+const MAX_SEGMENT_SPLIT = 8
 
 /** How a native FLAC file is decoded in segments on worker threads. */
 export interface FlacSegmentPlan {
@@ -47,9 +59,27 @@ export async function planFlacSegments(
       audioStart +=
         4 + ((file.bytes[i + 1]! << 16) | (file.bytes[i + 2]! << 8) | file.bytes[i + 3]!)
     }
-    const count = Math.round(info.totalSamples / info.sampleRate / segmentSeconds)
-    if (count < 2 || audioStart >= file.size) return undefined
-    const step = (file.size - audioStart) / count
+    if (audioStart >= file.size) return undefined
+    const first = await file.at(audioStart, 16)
+    try {
+      info = trustFrames(info, file.bytes, first)
+    } catch {
+      return undefined // the one-pass decode says what is wrong
+    }
+    let count = Math.round(info.totalSamples / info.sampleRate / segmentSeconds)
+    if (count < 2) return undefined
+    // Segments are cut by bytes: the smallest frames bound the audio one may hold (a stretch of
+    // silence packs hours into a few megabytes). More segments keep each within SEGMENT_FRAMES.
+    const minFrame = flacMinFrameBytes(head)
+    const maxBlock = flacMaxBlockSize(head)
+    if (minFrame === 0 || maxBlock === 0) return undefined
+    const bytes = file.size - audioStart
+    const worst = Math.ceil(bytes / minFrame + count) * maxBlock
+    const needed = Math.ceil(worst / SEGMENT_FRAMES)
+    if (needed > MAX_SEGMENT_SPLIT * count) return undefined
+    count = Math.max(count, needed)
+    const maxFrames = Math.ceil(bytes / count / minFrame + 2) * maxBlock
+    const step = bytes / count
     const segments: FlacSegmentInput[] = []
     for (let k = 0; k < count; k++) {
       segments.push({
@@ -58,6 +88,7 @@ export async function planFlacSegments(
         to: k === count - 1 ? file.size : audioStart + Math.round((k + 1) * step),
         last: k === count - 1,
         maxFrame,
+        maxFrames,
         bitsPerSample: info.bitsPerSample,
       })
     }

@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises'
 import type { TaskAnswer } from '../workers/tasks'
-import { endOfStream, rescaleFlacOutput } from './decode-flac'
-import { findFrame } from './flac-frame-sync'
+import { AudioError } from './audio-error'
+import { endOfStream, FLAC_SLICE_SAMPLES, rescaleFlacOutput } from './decode-flac'
+import { findFrame, flacSlices } from './flac-frame-sync'
 
 export interface FlacSegmentInput {
   path: string
@@ -12,6 +13,8 @@ export interface FlacSegmentInput {
   last: boolean
   /** STREAMINFO's largest frame, in bytes. */
   maxFrame: number
+  /** The most frames per channel the segment can hold by STREAMINFO (its smallest frame). */
+  maxFrames: number
   bitsPerSample: number
 }
 
@@ -67,7 +70,16 @@ export async function decodeFlacSegment(
     // A segment shorter than a frame may hold none. As at the end of a stream, the mark makes
     // the parser pass on the last frame.
     if (stop > start) {
-      outs.push(await decoder.decode(bytes.subarray(start, stop)))
+      let frames = 0
+      for (const slice of flacSlices(bytes.subarray(start, stop), FLAC_SLICE_SAMPLES)) {
+        const out = await decoder.decode(slice)
+        frames += out.samplesDecoded
+        // Frames smaller than STREAMINFO's smallest: a header that lies (a bomb's, maybe).
+        if (frames > input.maxFrames) {
+          throw new AudioError('corrupt', 'the FLAC stream holds more audio than its header says')
+        }
+        outs.push(out)
+      }
       outs.push(await decoder.decode(endOfStream()))
     }
   } finally {

@@ -52,6 +52,28 @@ export class OggChunkDecoder implements ChunkDecoder {
     return undefined
   }
 
+  /**
+   * One Ogg page per piece: a page of silence can hold hundreds of packets, but no more, so what
+   * one decode call returns stays bounded.
+   */
+  split(chunk: Uint8Array): Uint8Array[] {
+    const pieces: Uint8Array[] = []
+    let start = 0
+    for (let at = 1; at + 4 <= chunk.length; at++) {
+      if (
+        chunk[at] === 0x4f &&
+        chunk[at + 1] === 0x67 &&
+        chunk[at + 2] === 0x67 &&
+        chunk[at + 3] === 0x53
+      ) {
+        pieces.push(chunk.subarray(start, at))
+        start = at
+      }
+    }
+    pieces.push(chunk.subarray(start))
+    return pieces
+  }
+
   async push(chunk: Uint8Array): Promise<Float32Array[]> {
     this.pages.push(chunk)
     if (this.format === undefined && this.head.length < 512) {

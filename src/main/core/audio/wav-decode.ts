@@ -1,4 +1,5 @@
 import { AudioError } from './audio-error'
+import { checkChannels, checkSampleRate } from './audio-limits'
 import type { PcmAudio } from './pcm'
 import {
   decodePcmFile,
@@ -81,7 +82,8 @@ function parseFmt(view: DataView, at: number, size: number): FmtInfo {
     throw new AudioError('unsupported', `the WAV file holds ${name} audio, which is not supported`)
   }
   if (channels === 0) throw new AudioError('corrupt', 'the WAV header says 0 channels')
-  if (sampleRate === 0) throw new AudioError('corrupt', 'the WAV header says a sample rate of 0')
+  checkSampleRate(sampleRate, 'the WAV header')
+  checkChannels(channels, 'the WAV header')
   // The block alignment is the most reliable statement of the container size.
   if (blockAlign !== 0 && blockAlign % channels === 0 && blockAlign !== (channels * bits) / 8) {
     bits = (blockAlign / channels) * 8
@@ -179,7 +181,8 @@ export function parseWavHeader(
     }
     if (id === 'fmt ' || id === 'ds64') {
       if (body + size > bytes.length) return needMore(options, 'WAV', `${id.trim()} chunk`)
-      if (id === 'fmt ') fmt = parseFmt(view, body, size)
+      // A second fmt chunk is ignored, as ffmpeg does: the first describes the data.
+      if (id === 'fmt ') fmt ??= parseFmt(view, body, size)
       else if (size >= 16) {
         const lo = view.getUint32(body + 8, true)
         const hi = view.getUint32(body + 12, true)

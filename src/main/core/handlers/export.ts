@@ -1,10 +1,10 @@
-import { resolve } from 'node:path'
 import type { Handlers } from '../../../shared/api'
 import type { ProjectDetail } from '../../../shared/domain'
 import { AppError } from '../app-error'
 import type { CoreContext } from '../context'
 import { safeFileName } from '../export/file-names'
 import { exportStems, type StemsRequest, type TakeSummary } from '../export/stems'
+import { exportDirectory } from './export-directory'
 import type { AssetRecord } from '../store/assets'
 
 type ExportHandlers = Pick<Handlers, 'export.stems' | 'export.clip' | 'export.cancel'>
@@ -55,17 +55,21 @@ export function exportHandlers(
    */
   async function runExport(
     project: ProjectDetail,
-    request: Omit<StemsRequest, 'assets' | 'takes' | 'onProgress' | 'tasks' | 'now' | 'signal'>,
+    request: Omit<StemsRequest, 'assets' | 'takes' | 'onProgress' | 'tasks' | 'now' | 'signal'> & {
+      createDirectory: boolean
+    },
   ) {
     if (running.has(project.id)) {
       throw new AppError('conflict', 'an export of this project is already running')
     }
+    const { createDirectory, ...rest } = request
+    const directory = exportDirectory(request.directory, createDirectory)
     const controller = new AbortController()
     running.set(project.id, controller)
     try {
       return await exportStems({
-        ...request,
-        directory: resolve(request.directory),
+        ...rest,
+        directory,
         assets: assetFiles(project.id),
         takes: takes(project.id),
         onProgress: (done, total) =>

@@ -380,7 +380,8 @@ export class JobQueue {
     const work = async (): Promise<void> => {
       let jobId = g.providerJobId
       if (jobId === null && g.submitPending && g.request !== null) {
-        jobId = await client.reconcile(g.request)
+        const found = await client.reconcile(g.request)
+        if (found.kind === 'found') jobId = found.providerJobId
       }
       if (jobId === null) return
       const result = await client.cancel(jobId)

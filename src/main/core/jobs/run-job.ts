@@ -62,14 +62,6 @@ export class JobFailure extends Error {
   }
 }
 
-/**
- * Whether a paid request that the provider does not list can be sent again. Replicate lists every
- * prediction; a Cog id is the client's own and a local run is free. Scenario cannot be asked.
- */
-function canResendUnmatched(provider: Provider): boolean {
-  return provider !== 'scenario'
-}
-
 const PROVIDER_LABEL: Readonly<Record<Provider, string>> = {
   replicate: 'Replicate',
   scenario: 'Scenario',
@@ -142,9 +134,9 @@ async function obtainJob(
 ): Promise<SubmitResult | null> {
   if (g.submitPending && g.request !== null) {
     const found = await client.reconcile(g.request, signal)
-    if (found !== null) return adopt(env, client, g.id, found, null)
-    if (!canResendUnmatched(g.provider)) {
-      askUser(env, g.id, g.provider)
+    if (found.kind === 'found') return adopt(env, client, g.id, found.providerJobId, null)
+    if (found.kind === 'unknown') {
+      askUser(env, g.id, g.provider, found.reason)
       return null
     }
     // The provider lists everything it accepted, and this is not there: it never arrived.
@@ -157,12 +149,12 @@ async function obtainJob(
   return submitFresh(env, client, g, signal)
 }
 
-function askUser(env: RunEnv, id: string, provider: Provider): void {
+function askUser(env: RunEnv, id: string, provider: Provider, reason: string): void {
   move(env, id, ACTIVE, 'needs_decision', {
     waitingReason:
       `The request may have reached ${PROVIDER_LABEL[provider]} (its answer was lost), and it ` +
-      'cannot be asked whether it did. Retry to send it again (you may be billed twice), or ' +
-      'delete the take.',
+      `cannot be known whether it did: ${reason}. Retry to send it again (you may be billed ` +
+      'twice), or delete the take.',
   })
 }
 
@@ -239,9 +231,9 @@ async function submitFresh(
     if (signal.aborted) throw error
     // The provider may have accepted it: look before anything is sent again.
     const found = await client.reconcile(request, signal)
-    if (found !== null) return adopt(env, client, g.id, found, null)
-    if (!canResendUnmatched(g.provider)) {
-      askUser(env, g.id, g.provider)
+    if (found.kind === 'found') return adopt(env, client, g.id, found.providerJobId, null)
+    if (found.kind === 'unknown') {
+      askUser(env, g.id, g.provider, found.reason)
       return null
     }
     env.store.patch(g.id, { submitPending: false })

@@ -22,10 +22,13 @@ import {
   type PreparedRequest,
   type ProviderClient,
   type ProviderClientOptions,
+  type Reconciled,
   type SubmitJob,
   type SubmitResult,
+  ABSENT,
   dataUrl,
   decodeDataUrl,
+  found,
   logsTail,
   progressFromCounter,
   trimBase,
@@ -169,13 +172,15 @@ export class CogClient implements ProviderClient {
   }
 
   private put(id: string, body: JsonObject, extra: Partial<HttpRequest>): Promise<CogPrediction> {
+    // Cog reads JSON bodies only (415 or 422 otherwise): extra headers add to the content type.
+    const { headers, ...rest } = extra
     return this.http
       .json({
+        ...rest,
         method: 'PUT',
         url: this.url(id),
-        headers: { 'content-type': 'application/json', ...extra.headers },
+        headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        ...extra,
       })
       .then((r) => (r.body ?? {}) as CogPrediction)
       .catch((e: unknown) => {
@@ -304,12 +309,12 @@ export class CogClient implements ProviderClient {
    * still running from a lost connection is canceled (its output could never be fetched) and
    * null is returned: the job submits again with the same id. A local run costs no money.
    */
-  async reconcile(request: PreparedRequest, signal?: AbortSignal): Promise<string | null> {
+  async reconcile(request: PreparedRequest, signal?: AbortSignal): Promise<Reconciled> {
     const entry = this.inflight.get(request.clientId)
-    if (entry !== undefined && !entry.settled) return request.clientId
+    if (entry !== undefined && !entry.settled) return found(request.clientId)
     this.inflight.delete(request.clientId)
     await this.cancel(request.clientId, signal)
-    return null
+    return ABSENT
   }
 
   async *download(ref: OutputRef, signal?: AbortSignal): AsyncGenerator<Uint8Array> {

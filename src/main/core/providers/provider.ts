@@ -99,6 +99,20 @@ export interface Estimate {
   typicalSeconds?: number
 }
 
+/** What the provider says about a paid request whose answer was lost. */
+export type Reconciled =
+  | { kind: 'found'; providerJobId: string }
+  /** It certainly did not arrive: sending it again cannot pay twice. */
+  | { kind: 'absent' }
+  /** It cannot be known: the user decides (sending again may bill twice). */
+  | { kind: 'unknown'; reason: string }
+
+export const ABSENT: Reconciled = Object.freeze({ kind: 'absent' })
+
+export function found(providerJobId: string): Reconciled {
+  return { kind: 'found', providerJobId }
+}
+
 export interface PollContext {
   /** The stored request: Cog needs it to ask for a prediction's state. */
   request?: PreparedRequest
@@ -116,8 +130,8 @@ export interface ProviderClient {
   submit(request: PreparedRequest, signal?: AbortSignal): Promise<SubmitResult>
   poll(providerJobId: string, context?: PollContext): Promise<JobSnapshot>
   cancel(providerJobId: string, signal?: AbortSignal): Promise<CancelResult>
-  /** The provider job a request sent earlier created, or null when it did not reach it. */
-  reconcile(request: PreparedRequest, signal?: AbortSignal): Promise<string | null>
+  /** Whether a request sent earlier (its answer lost) created a provider job, and which. */
+  reconcile(request: PreparedRequest, signal?: AbortSignal): Promise<Reconciled>
   /** Streams the output at once; resumes after a cut-off; fails with output_expired when gone. */
   download(ref: OutputRef, signal?: AbortSignal): AsyncIterable<Uint8Array>
   estimate(params: ResolvedMusicgenParams, signal?: AbortSignal): Promise<Estimate>

@@ -20,9 +20,12 @@ import {
   type PreparedRequest,
   type ProviderClient,
   type ProviderClientOptions,
+  type Reconciled,
   type SubmitJob,
   type SubmitResult,
+  ABSENT,
   dataUrl,
+  found,
   logsTail,
   progressFromCounter,
 } from './provider'
@@ -41,8 +44,8 @@ export interface ReplicateClientOptions extends ProviderClientOptions {
   getCredentials: () => Promise<ReplicateCredentials | null>
   /** Seconds the create call may hold for a result (`Prefer: wait=N`, 1..60). */
   preferWaitSeconds?: number
-  /** Pages of the prediction list reconcile may read. */
-  reconcileMaxPages?: number
+  /** Wall-clock time reconcile may spend reading the prediction list. */
+  reconcileBudgetMs?: number
 }
 
 interface Prediction {
@@ -58,6 +61,8 @@ interface Prediction {
   started_at?: string | null
   completed_at?: string | null
   data_removed?: boolean
+  /** api or web. */
+  source?: string
 }
 
 function asPrediction(body: unknown): Prediction {
@@ -136,6 +141,18 @@ export function snapshotFromPrediction(p: Prediction): JobSnapshot {
   if (typeof p.started_at === 'string') snap.startedAt = p.started_at
   if (typeof p.completed_at === 'string') snap.completedAt = p.completed_at
   return snap
+}
+
+/** Our clock and Replicate's may differ this much; the window grows by it on both sides. */
+const CLOCK_SKEW_MS = 2 * 60_000
+
+function hasInput(p: Prediction): p is Prediction & { input: Record<string, unknown> } {
+  return (
+    p.data_removed !== true &&
+    typeof p.input === 'object' &&
+    p.input !== null &&
+    Object.keys(p.input).length > 0
+  )
 }
 
 // Replicate may rewrite a data: input into a file URL, so files compare only URL to URL.
@@ -218,7 +235,7 @@ export class ReplicateClient
   }
 
   async submit(request: PreparedRequest, signal?: AbortSignal): Promise<SubmitResult> {
-    const wait = Math.min(60, Math.max(1, this.opts.preferWaitSeconds ?? 5))
+    const wait = this.preferWait()
     request.sentAt ??= new Date(this.http.now()).toISOString()
     const body = await this.call({
       method: 'POST',
@@ -261,41 +278,82 @@ export class ReplicateClient
   }
 
   /**
-   * Reads recent predictions (newest first, cursor pagination) back to a minute before the
-   * request was first sent, and returns the one with the same version and input. The seed is
-   * always explicit, so an input match is a safe identification.
+   * Longest time after `sentAt` in which Replicate may have accepted the create: every attempt
+   * the HTTP layer may make (a 429 refusal is retried after at most maxRetryAfterMs), each
+   * waiting for its headers, and the token bucket's wait before sending.
    */
-  async reconcile(request: PreparedRequest, signal?: AbortSignal): Promise<string | null> {
+  private inFlightMs(): number {
+    const { policy } = this.http
+    const attempt = (this.opts.headersTimeoutMs ?? 30_000) + this.preferWait() * 1000
+    const pause = Math.max(policy.maxRetryAfterMs, policy.maxDelayMs)
+    return policy.maxAttempts * attempt + (policy.maxAttempts - 1) * pause + 60_000
+  }
+
+  private preferWait(): number {
+    return Math.min(60, Math.max(1, this.opts.preferWaitSeconds ?? 5))
+  }
+
+  /**
+   * Walks the prediction list (newest first) back past the window in which the request was in
+   * flight, however many pages that is. Replicate removes an API prediction's input, output and
+   * logs an hour after it was created, so a prediction is matched on what survives: the version,
+   * `created_at` inside the window, `source`, and the input where it is still there. A prediction
+   * in the window whose input is gone may be ours: it is adopted when it is the only one and its
+   * output is still there; otherwise nobody can tell, and the user decides.
+   */
+  async reconcile(request: PreparedRequest, signal?: AbortSignal): Promise<Reconciled> {
     const sent = request.body.input
-    if (typeof sent !== 'object' || sent === null || Array.isArray(sent)) return null
-    const since = request.sentAt === undefined ? null : Date.parse(request.sentAt) - 60_000
-    const maxPages = this.opts.reconcileMaxPages ?? 10
+    if (typeof sent !== 'object' || sent === null || Array.isArray(sent)) {
+      return { kind: 'unknown', reason: 'the stored request has no input to compare' }
+    }
+    const sentAt = request.sentAt === undefined ? NaN : Date.parse(request.sentAt)
+    const from = Number.isNaN(sentAt) ? -Infinity : sentAt - CLOCK_SKEW_MS
+    const to = Number.isNaN(sentAt) ? Infinity : sentAt + this.inFlightMs() + CLOCK_SKEW_MS
+    const deadline = this.http.now() + (this.opts.reconcileBudgetMs ?? 5 * 60_000)
+    const possible: Prediction[] = []
     let url: string | null = `${this.base}/v1/predictions`
-    for (let page = 0; url !== null && page < maxPages; page++) {
-      const body = await this.call({
-        method: 'GET',
-        url,
-        signal,
-        what: 'Replicate list predictions',
-      })
+    while (url !== null) {
+      const body = await this.call({ method: 'GET', url, signal, what: 'Replicate list predictions' })
       const b = (body ?? {}) as { next?: unknown; results?: unknown }
       const results = Array.isArray(b.results) ? (b.results as Prediction[]) : []
-      let older = false
+      let pastWindow = false
       for (const p of results) {
         const created = typeof p.created_at === 'string' ? Date.parse(p.created_at) : NaN
-        if (since !== null && !Number.isNaN(created) && created < since) {
-          older = true
+        if (created > to) continue
+        if (created < from) {
+          pastWindow = true
           continue
         }
+        // Made on the website, or by another model: not this request.
+        if (p.source === 'web') continue
         const version = typeof p.version === 'string' ? p.version : ''
         if (!version.endsWith(REPLICATE_VERSION)) continue
-        if (p.input !== undefined && sameInput(sent, p.input)) return p.id
+        if (hasInput(p)) {
+          if (sameInput(sent, p.input)) return found(p.id)
+          continue
+        }
+        possible.push(p)
       }
-      if (older) return null
+      if (pastWindow) break
       url =
         typeof b.next === 'string' && b.next !== '' ? new URL(b.next, this.base).toString() : null
+      if (url !== null && this.http.now() > deadline) {
+        return {
+          kind: 'unknown',
+          reason: 'the list of predictions was too long to read back to the time it was sent',
+        }
+      }
     }
-    return null
+    const only = possible.length === 1 ? possible[0] : undefined
+    if (only !== undefined && only.data_removed !== true) return found(only.id)
+    if (possible.length === 0) return ABSENT
+    return {
+      kind: 'unknown',
+      reason:
+        possible.length === 1
+          ? 'Replicate made a prediction at that time but has deleted its details and output (it keeps them an hour)'
+          : `Replicate made ${possible.length} predictions at that time whose details are deleted, so they cannot be told apart`,
+    }
   }
 
   download(ref: OutputRef, signal?: AbortSignal): AsyncIterable<Uint8Array> {

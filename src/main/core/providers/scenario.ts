@@ -19,6 +19,7 @@ import {
   type PreparedRequest,
   type ProviderClient,
   type ProviderClientOptions,
+  type Reconciled,
   type SubmitJob,
   type SubmitResult,
 } from './provider'
@@ -275,8 +276,11 @@ export class ScenarioClient extends AuthedClient<ScenarioClientOptions> implemen
    * whose answer was lost cannot be matched: null means "unknown", and the queue must ask the
    * user rather than resend (it may have been accepted and billed).
    */
-  reconcile(): Promise<string | null> {
-    return Promise.resolve(null)
+  reconcile(): Promise<Reconciled> {
+    return Promise.resolve({
+      kind: 'unknown',
+      reason: 'Scenario cannot be asked whether a request arrived',
+    })
   }
 
   download(ref: OutputRef, signal?: AbortSignal): AsyncIterable<Uint8Array> {

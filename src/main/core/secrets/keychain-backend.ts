@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import type { SecretAccount } from '../../../shared/domain'
+import { createLegacyKeytarStore, type LegacyKeytarStore } from './legacy-keytar'
 import type { KeychainBackend } from './secrets'
 
 interface KeyringEntry {
@@ -30,8 +31,18 @@ export const KEYCHAIN_SERVICE = 'MusicSketch'
  * compiler at install). On Linux only the Secret Service is accepted: the package's silent
  * fallback to the kernel keyring would lose keys at reboot. Returns null when the native module
  * cannot load at all, so the app still runs with environment keys.
+ *
+ * Keys saved by earlier builds (keytar) are found under the same service and account names: on
+ * macOS both are generic passwords keyed by service + account; on Windows the target name is
+ * keytar's `service/account`; on Linux keytar's items carry `account` where this package writes
+ * `username`, so a miss looks for keytar's item and moves it over (legacy-keytar.ts).
  */
-export function createKeychainBackend(service = KEYCHAIN_SERVICE): KeychainBackend | null {
+export function createKeychainBackend(
+  service = KEYCHAIN_SERVICE,
+  legacy: LegacyKeytarStore | null = process.platform === 'linux'
+    ? createLegacyKeytarStore()
+    : null,
+): KeychainBackend | null {
   let keyring: KeyringModule
   try {
     keyring = createRequire(import.meta.url)('@napi-rs/keyring') as KeyringModule
@@ -43,14 +54,28 @@ export function createKeychainBackend(service = KEYCHAIN_SERVICE): KeychainBacke
       ? // keytar's Windows target name, so keys saved by earlier versions are found
         keyring.AsyncEntry.withTarget(`${service}/${account}`, service, account)
       : new keyring.AsyncEntry(service, account, { linux: { store: 'secret-service' } })
+  const set = async (account: SecretAccount, value: string) => {
+    await entry(account).setPassword(value)
+    // An older key left behind would come back after the new one is cleared.
+    await legacy?.remove(service, account)
+  }
+  const get = async (account: SecretAccount): Promise<string | null> => {
+    const stored = await entry(account).getPassword()
+    if (stored !== null && stored !== undefined) return stored
+    const old = (await legacy?.read(service, account)) ?? null
+    if (old !== null) await set(account, old)
+    return old
+  }
   return {
-    get: async (account: SecretAccount) =>
-      (await withTimeout(Promise.resolve().then(() => entry(account).getPassword()))) ?? null,
-    set: (account: SecretAccount, value: string) =>
-      withTimeout(Promise.resolve().then(() => entry(account).setPassword(value))),
-    delete: async (account: SecretAccount) => {
-      await withTimeout(Promise.resolve().then(() => entry(account).deleteCredential()))
-    },
+    get: (account: SecretAccount) => withTimeout(get(account)),
+    set: (account: SecretAccount, value: string) => withTimeout(set(account, value)),
+    delete: (account: SecretAccount) =>
+      withTimeout(
+        (async () => {
+          await entry(account).deleteCredential()
+          await legacy?.remove(service, account)
+        })(),
+      ),
   }
 }
 

@@ -4,6 +4,7 @@ import { migration003 } from './003-generations'
 import { migration004 } from './004-generation-queue'
 import { migration005 } from './005-continuations'
 import { migration006 } from './006-provider-timings'
+import { migration007 } from './007-take-stars'
 import type { Migration } from './migration'
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -13,5 +14,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length
