@@ -26,7 +26,7 @@ export type NormalizationStrategy = (typeof NORMALIZATION_STRATEGIES)[number]
 export const OUTPUT_FORMATS = ['wav', 'mp3'] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 
-export const PROVIDERS = ['replicate', 'scenario', 'cog'] as const
+export const PROVIDERS = ['replicate', 'scenario', 'cog', 'local'] as const
 export type Provider = (typeof PROVIDERS)[number]
 
 /** An app asset used as input audio; its length is needed to check the conditioning slice. */
@@ -217,6 +217,25 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<Provider, ProviderCapabiliti
     params: PARAM_KEYS,
     duration: RANGES.duration,
     classifierFreeGuidance: { min: 0, max: 10, integer: true },
+    seed: RANGES.seed,
+  },
+  // MusicGen small on this machine (src/main/core/providers/local): text to music, mono 32 kHz.
+  local: {
+    id: 'local',
+    label: 'On this computer',
+    modelVersions: ['small'],
+    params: [
+      'prompt',
+      'model_version',
+      'duration',
+      'top_k',
+      'top_p',
+      'temperature',
+      'classifier_free_guidance',
+      'seed',
+    ],
+    duration: RANGES.duration,
+    classifierFreeGuidance: { min: 0, max: 10, integer: false },
     seed: RANGES.seed,
   },
 }

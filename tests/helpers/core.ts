@@ -48,6 +48,8 @@ export interface StartCoreOptions {
   providerClients?: CoreOptions['providerClients']
   /** Default: the bundled worker entry, so heavy work runs on worker threads as in the app. */
   workerScript?: string | null
+  /** The bundled local engine worker; without it the local provider fails its takes. */
+  localEngineScript?: string
 }
 
 export function startCore(dataDir: string, options: StartCoreOptions = {}): TestCore {
@@ -68,6 +70,7 @@ export function startCore(dataDir: string, options: StartCoreOptions = {}): Test
     providerClients: options.providerClients,
     workerScript:
       options.workerScript === null ? undefined : (options.workerScript ?? workerScript()),
+    localEngineScript: options.localEngineScript,
   })
   return {
     ...core,

@@ -15,15 +15,19 @@ import { clipHandlers } from './handlers/clips'
 import { dragOutHandlers, type StartDrag } from './handlers/drag-out'
 import { exportHandlers } from './handlers/export'
 import { generationHandlers } from './handlers/generations'
+import { localModelHandlers } from './handlers/local-model'
 import { projectDetail, projectHandlers } from './handlers/projects'
 import { settingsHandlers } from './handlers/settings'
 import { takeHandlers } from './handlers/takes'
 import { trackHandlers } from './handlers/tracks'
-import { type ClientFactory } from './jobs/clients'
+import { type ClientFactory, baseUrlOf } from './jobs/clients'
 import { Chains } from './jobs/chains'
 import { createJobQueue } from './jobs/setup'
 import type { Log } from './log'
 import { realSleep, type Sleep } from './providers/http'
+import { LocalEngineHost } from './providers/local/engine-host'
+import { LocalClient } from './providers/local/local-client'
+import { LocalModelManager } from './providers/local/model-manager'
 import type { Secrets } from './secrets/secrets'
 import { SettingsService } from './settings-service'
 import { AssetsTable } from './store/assets'
@@ -60,6 +64,8 @@ export interface CoreOptions {
    * threads. Without it, the same work runs in this thread.
    */
   workerScript?: string
+  /** The built local engine worker (providers/local/engine-worker.ts); without it `local` fails. */
+  localEngineScript?: string
 }
 
 export interface Core {
@@ -98,7 +104,21 @@ export function createCore(options: CoreOptions): Core {
     log,
     newId: randomUUID,
   }
+  const localModel = new LocalModelManager({
+    dataDir,
+    fetch: options.fetch,
+    hubUrl: () => baseUrlOf({ settings: ctx.settings, env: options.env ?? process.env }, 'local'),
+    log,
+    onChange: (status) => ctx.events.emit('localModel.changed', status),
+  })
+  const localClient = new LocalClient({
+    host: new LocalEngineHost(options.localEngineScript ?? null),
+    manager: localModel,
+    outputDir: join(dataDir, 'tmp', 'local'),
+    log,
+  })
   const queue = createJobQueue(ctx, {
+    local: localClient,
     env: options.env ?? process.env,
     fetch: options.fetch,
     sleep: options.sleep ?? realSleep,
@@ -123,6 +143,7 @@ export function createCore(options: CoreOptions): Core {
     ...projectHandlers(ctx),
     ...trackHandlers(ctx),
     ...settingsHandlers(ctx),
+    ...localModelHandlers(localModel),
     ...assetHandlers(ctx),
     ...clipHandlers(ctx),
     ...exportHandlers(ctx, (projectId) => projectDetail(ctx, projectId)),

@@ -5,6 +5,8 @@ export const DEFAULT_SETTINGS: EditableSettings = {
   replicateBaseUrl: 'https://api.replicate.com',
   scenarioBaseUrl: 'https://api.cloud.scenario.com',
   cogBaseUrl: 'http://127.0.0.1:5000',
+  // No public hub hosts our manifest: the musician (or their admin) sets one, see the README.
+  modelHubUrl: '',
   theme: 'system',
 }
 
@@ -12,6 +14,7 @@ const ENVIRONMENT_OVERRIDES: Partial<Record<keyof EditableSettings, string>> = {
   replicateBaseUrl: 'MUSICSKETCH_REPLICATE_URL',
   scenarioBaseUrl: 'MUSICSKETCH_SCENARIO_URL',
   cogBaseUrl: 'MUSICSKETCH_COG_URL',
+  modelHubUrl: 'MUSICSKETCH_MODEL_HUB_URL',
 }
 
 function isKey(key: string): key is keyof EditableSettings {

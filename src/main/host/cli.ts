@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     log,
     mode: 'browser',
     workerScript: fileURLToPath(new URL('./worker.js', import.meta.url)),
+    localEngineScript: fileURLToPath(new URL('./local-engine.js', import.meta.url)),
   })
   const host = await startHost({
     core,

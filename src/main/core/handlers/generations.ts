@@ -34,6 +34,7 @@ const MISSING_KEY: Readonly<Record<Provider, string>> = {
   replicate: 'No Replicate API token: set it in Settings',
   scenario: 'No Scenario API key and secret: set them in Settings',
   cog: '',
+  local: '',
 }
 
 /**

@@ -24,6 +24,8 @@ export interface ClientDeps {
   clock: () => number
   log: Log
   limits: Readonly<Record<Provider, ProviderLimits>>
+  /** The local engine's client (it holds the running takes, so there is one). */
+  local: ProviderClient
 }
 
 export function baseUrlOf(deps: Pick<ClientDeps, 'settings' | 'env'>, provider: Provider): string {
@@ -33,7 +35,9 @@ export function baseUrlOf(deps: Pick<ClientDeps, 'settings' | 'env'>, provider: 
       ? s.replicateBaseUrl
       : provider === 'scenario'
         ? s.scenarioBaseUrl
-        : s.cogBaseUrl
+        : provider === 'cog'
+          ? s.cogBaseUrl
+          : s.modelHubUrl
   return resolveBaseUrl(provider, fromSettings, deps.env)
 }
 
@@ -48,6 +52,9 @@ export async function hasCredentials(secrets: Secrets, provider: Provider): Prom
         (await secrets.resolve('scenario-secret')) !== null
       )
     case 'cog':
+      return true
+    case 'local':
+      // No key: the model must be installed, which the local client checks when it prepares.
       return true
   }
 }
@@ -96,6 +103,8 @@ export function createClientFactory(deps: ClientDeps): ClientFactory {
         })
       case 'cog':
         return new CogClient(common)
+      case 'local':
+        return deps.local
     }
   }
 

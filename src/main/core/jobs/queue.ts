@@ -26,6 +26,8 @@ export const DEFAULT_POLL_INTERVAL_MS: Readonly<Record<Provider, number>> = {
   // Scenario's own helper polls every 3 s; its limit is 100 requests a minute.
   scenario: 3000,
   cog: 1000,
+  // The engine runs in this process: polling reads memory, and shows progress per token.
+  local: 200,
 }
 
 export interface JobQueueOptions {

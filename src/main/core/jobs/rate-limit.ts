@@ -16,6 +16,8 @@ export const DEFAULT_LIMITS: Readonly<Record<Provider, ProviderLimits>> = {
   scenario: { concurrency: 3, requestsPerMinute: 100 },
   // One prediction at a time: a second one answers 409.
   cog: { concurrency: 1, requestsPerMinute: null },
+  // One take at a time: the model takes most of the machine (its engine queues any other).
+  local: { concurrency: 1, requestsPerMinute: null },
 }
 
 /**

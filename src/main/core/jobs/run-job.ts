@@ -66,6 +66,7 @@ const PROVIDER_LABEL: Readonly<Record<Provider, string>> = {
   replicate: 'Replicate',
   scenario: 'Scenario',
   cog: 'the Cog container',
+  local: 'the local engine',
 }
 
 function move(

@@ -2,6 +2,7 @@
 import type { Provider } from '../../../shared/musicgen'
 import type { CoreContext } from '../context'
 import type { FetchLike, Sleep } from '../providers/http'
+import type { ProviderClient } from '../providers/provider'
 import { type ClientFactory, baseUrlOf, createClientFactory } from './clients'
 import { JobQueue } from './queue'
 import { DEFAULT_LIMITS, type ProviderLimits } from './rate-limit'
@@ -14,6 +15,7 @@ export interface JobQueueSetup {
   limits?: Readonly<Record<Provider, ProviderLimits>>
   /** Replaces the HTTP clients (benchmarks of the queue itself). */
   clientFor?: ClientFactory
+  local: ProviderClient
 }
 
 export function createJobQueue(ctx: CoreContext, setup: JobQueueSetup): JobQueue {
@@ -30,6 +32,7 @@ export function createJobQueue(ctx: CoreContext, setup: JobQueueSetup): JobQueue
       clock: ctx.clock,
       log: ctx.log,
       limits,
+      local: setup.local,
     })
   return new JobQueue({
     ctx,

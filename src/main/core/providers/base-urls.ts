@@ -7,12 +7,14 @@ export const BASE_URL_ENV: Readonly<Record<Provider, string>> = {
   replicate: 'MUSICSKETCH_REPLICATE_URL',
   scenario: 'MUSICSKETCH_SCENARIO_URL',
   cog: 'MUSICSKETCH_COG_URL',
+  local: 'MUSICSKETCH_MODEL_HUB_URL',
 }
 
 const DEFAULTS: Readonly<Record<Provider, string>> = {
   replicate: REPLICATE_DEFAULT_URL,
   scenario: SCENARIO_DEFAULT_URL,
   cog: COG_DEFAULT_URL,
+  local: '',
 }
 
 /** The environment override wins (tests point the app at the fakes), then settings, then default. */

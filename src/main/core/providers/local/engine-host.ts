@@ -33,7 +33,8 @@ export class LocalEngineHost {
   #tail: Promise<unknown> = Promise.resolve()
 
   constructor(
-    private readonly script: string,
+    /** The built engine-worker.ts; null in a build without it. */
+    private readonly script: string | null,
     private readonly intraOpThreads?: number,
   ) {}
 
@@ -49,6 +50,9 @@ export class LocalEngineHost {
 
   #runNow(job: EngineRun, signal: AbortSignal): Promise<EngineOutput> {
     if (signal.aborted) return Promise.reject(new EngineFailure('canceled', 'canceled'))
+    if (this.script === null) {
+      return Promise.reject(new EngineFailure('failed', 'this build of the app has no local engine'))
+    }
     const cancel = new SharedArrayBuffer(4)
     const data: EngineJob = {
       modelDir: job.modelDir,

@@ -5,6 +5,7 @@ import { migration004 } from './004-generation-queue'
 import { migration005 } from './005-continuations'
 import { migration006 } from './006-provider-timings'
 import { migration007 } from './007-take-stars'
+import { migration008 } from './008-local-provider'
 import type { Migration } from './migration'
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -15,5 +16,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length
