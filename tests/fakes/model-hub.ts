@@ -51,7 +51,9 @@ export async function startModelHub(root: string): Promise<ModelHub> {
       'content-type': 'application/octet-stream',
       'content-length': String(part.length),
       'accept-ranges': 'bytes',
-      ...(status === 206 ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
+      ...(status === 206
+        ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` }
+        : {}),
     })
     const cut = cuts.get(path)
     if (cut !== undefined) {

@@ -18,7 +18,8 @@ describe('migration 8: local provider', () => {
         VALUES ('g2', 'p1', 'cog', '{"prompt":"y"}', 'waiting_parent', 3, 4, 'g1');
     `)
     expect(() =>
-      v7.raw.exec(`INSERT INTO generations (id, project_id, provider, params, status, created_at, updated_at)
+      v7.raw
+        .exec(`INSERT INTO generations (id, project_id, provider, params, status, created_at, updated_at)
         VALUES ('g3', 'p1', 'local', '{}', 'queued', 5, 5)`),
     ).toThrow(/CHECK constraint/)
     new TakeStarsTable(v7).set('p1', 'g1', true, 10)
@@ -29,15 +30,19 @@ describe('migration 8: local provider', () => {
     expect(v8.userVersion).toBe(8)
     expect(v8.raw.prepare('SELECT * FROM generations ORDER BY id').all()).toEqual(before)
     expect(new TakeStarsTable(v8).listByProject('p1')).toEqual(['g1'])
-    v8.raw.exec(`INSERT INTO generations (id, project_id, provider, params, status, created_at, updated_at)
+    v8.raw
+      .exec(`INSERT INTO generations (id, project_id, provider, params, status, created_at, updated_at)
       VALUES ('g3', 'p1', 'local', '{}', 'queued', 5, 5)`)
     expect(() =>
-      v8.raw.exec(`INSERT INTO generations (id, project_id, provider, params, status, created_at, updated_at)
+      v8.raw
+        .exec(`INSERT INTO generations (id, project_id, provider, params, status, created_at, updated_at)
         VALUES ('g4', 'p1', 'elsewhere', '{}', 'queued', 5, 5)`),
     ).toThrow(/CHECK constraint/)
     // The links still work: deleting a take clears its child's parent and removes its star.
     v8.raw.exec(`DELETE FROM generations WHERE id = 'g1'`)
-    expect(v8.raw.prepare(`SELECT parent_generation_id AS p FROM generations WHERE id = 'g2'`).get()).toEqual({ p: null })
+    expect(
+      v8.raw.prepare(`SELECT parent_generation_id AS p FROM generations WHERE id = 'g2'`).get(),
+    ).toEqual({ p: null })
     expect(new TakeStarsTable(v8).listByProject('p1')).toEqual([])
     expect(v8.raw.pragma('foreign_key_check')).toEqual([])
     expect(v8.raw.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }])

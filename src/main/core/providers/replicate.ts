@@ -313,7 +313,12 @@ export class ReplicateClient
     const possible: Prediction[] = []
     let url: string | null = `${this.base}/v1/predictions`
     while (url !== null) {
-      const body = await this.call({ method: 'GET', url, signal, what: 'Replicate list predictions' })
+      const body = await this.call({
+        method: 'GET',
+        url,
+        signal,
+        what: 'Replicate list predictions',
+      })
       const b = (body ?? {}) as { next?: unknown; results?: unknown }
       const results = Array.isArray(b.results) ? (b.results as Prediction[]) : []
       let pastWindow = false

@@ -89,7 +89,8 @@ export function migrate(raw: Database, targetVersion = SCHEMA_VERSION): void {
         raw.exec(migration.up)
         if (migration.rebuildsTables) {
           const broken = raw.pragma('foreign_key_check') as unknown[]
-          if (broken.length > 0) throw new Error(`migration ${migration.version} broke ${broken.length} links`)
+          if (broken.length > 0)
+            throw new Error(`migration ${migration.version} broke ${broken.length} links`)
         }
         // PRAGMA takes no bound parameters; the version is an integer from our own list.
         raw.pragma(`user_version = ${migration.version}`)

@@ -31,7 +31,9 @@ describe('local provider through the queue (tiny random-weight model)', () => {
     const done = await waitFor(core, g.id, undefined, 60_000)
     expect(done.status).toBe('succeeded')
     expect(done.seed).toBe(1234)
-    const asset = (await core.call('assets.list', { projectId })).find((a) => a.id === done.outputAssetId)
+    const asset = (await core.call('assets.list', { projectId })).find(
+      (a) => a.id === done.outputAssetId,
+    )
     expect(asset).toMatchObject({ channels: 1, sampleRate: 32_000, frames: 64_000 })
     const progress = core.updates
       .filter((u: Generation) => u.id === g.id && u.status === 'running')
@@ -40,14 +42,26 @@ describe('local provider through the queue (tiny random-weight model)', () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b))
     // 2 s = 100 frames + 3 delay steps: the provider's word names the token count.
     expect(done.progress).toBe(1)
-    expect(core.log.lines.some((l) => l.includes('local take generated') && l.includes('rssMB'))).toBe(true)
+    expect(
+      core.log.lines.some((l) => l.includes('local take generated') && l.includes('rssMB')),
+    ).toBe(true)
     core.close()
   })
 
   it('gives the same audio for the same seed and parameters, other audio for another seed', async () => {
     const { core, projectId } = await setup()
-    const a = await waitFor(core, (await createTake(core, projectId, 'local', PARAMS)).id, undefined, 60_000)
-    const b = await waitFor(core, (await createTake(core, projectId, 'local', PARAMS)).id, undefined, 60_000)
+    const a = await waitFor(
+      core,
+      (await createTake(core, projectId, 'local', PARAMS)).id,
+      undefined,
+      60_000,
+    )
+    const b = await waitFor(
+      core,
+      (await createTake(core, projectId, 'local', PARAMS)).id,
+      undefined,
+      60_000,
+    )
     const c = await waitFor(
       core,
       (await createTake(core, projectId, 'local', { ...PARAMS, seed: 99 })).id,
@@ -82,18 +96,38 @@ describe('local provider through the queue (tiny random-weight model)', () => {
     const decoder = join(dir, 'models', 'musicgen-small', 'onnx', 'decoder_model_merged.onnx')
     const bytes = readFileSync(decoder)
     writeFileSync(decoder, bytes.subarray(0, bytes.length >> 1))
-    writeFileSync(join(dir, 'models', 'musicgen-small', 'onnx', 'decoder_model_merged_quantized.onnx'), 'not a model')
-    const done = await waitFor(core, (await createTake(core, projectId, 'local', PARAMS)).id, undefined, 60_000)
+    writeFileSync(
+      join(dir, 'models', 'musicgen-small', 'onnx', 'decoder_model_merged_quantized.onnx'),
+      'not a model',
+    )
+    const done = await waitFor(
+      core,
+      (await createTake(core, projectId, 'local', PARAMS)).id,
+      undefined,
+      60_000,
+    )
     expect(done.status).toBe('failed')
-    expect(done.error?.message).toMatch(/The local model is damaged \(onnx\/decoder_model_merged_quantized\.onnx\): delete it and download it again in Settings/)
+    expect(done.error?.message).toMatch(
+      /The local model is damaged \(onnx\/decoder_model_merged_quantized\.onnx\): delete it and download it again in Settings/,
+    )
     core.close()
   })
 
   it('fails a take at once when no model is installed, saying where to get it', async () => {
     const dir = tempDir()
-    const core = await startJobsCore(dir, { keys: false, sleep: realSleep, clock: Date.now, localEngineScript: localEngineScript() })
+    const core = await startJobsCore(dir, {
+      keys: false,
+      sleep: realSleep,
+      clock: Date.now,
+      localEngineScript: localEngineScript(),
+    })
     const project = await core.call('projects.create', { name: 'No model' })
-    const done = await waitFor(core, (await createTake(core, project.id, 'local', PARAMS)).id, undefined, 60_000)
+    const done = await waitFor(
+      core,
+      (await createTake(core, project.id, 'local', PARAMS)).id,
+      undefined,
+      60_000,
+    )
     expect(done.status).toBe('failed')
     expect(done.error?.message).toMatch(/local model is not installed: download .* in Settings/)
     core.close()

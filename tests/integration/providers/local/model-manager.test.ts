@@ -20,7 +20,11 @@ afterEach(async () => {
   hub = null
 })
 
-function manager(dataDir: string, hubUrl: string, events: LocalModelStatus[] = []): LocalModelManager {
+function manager(
+  dataDir: string,
+  hubUrl: string,
+  events: LocalModelStatus[] = [],
+): LocalModelManager {
   return new LocalModelManager({
     dataDir,
     fetch,
@@ -62,7 +66,9 @@ describe('local model manager against a loopback hub', () => {
     expect(second.status.state).toBe('installed')
     const ranges = hub.requests.filter((r) => r.path === DECODER).map((r) => r.range)
     expect(ranges).toEqual(['', 'bytes=100000-'])
-    expect(sha(join(m.modelDir, DECODER))).toBe(manifest.files.find((f) => f.path === DECODER)!.sha256)
+    expect(sha(join(m.modelDir, DECODER))).toBe(
+      manifest.files.find((f) => f.path === DECODER)!.sha256,
+    )
   })
 
   it('refuses a file whose checksum does not match, and installs nothing', async () => {
@@ -111,11 +117,13 @@ describe('local model manager against a loopback hub', () => {
     const before = hub.requests.length
     const concurrent = await Promise.all([m.download(), m.download()])
     expect(concurrent[0]).toEqual(concurrent[1])
-    expect(concurrent[0]!.status.state).toBe('installed')
+    expect(concurrent[0].status.state).toBe('installed')
     // Two calls while one runs share it; the hub's manifest matches what is installed, so no
     // file is fetched again.
     expect(hub.requests.slice(before)).toEqual([{ path: 'manifest.json', range: '' }])
-    expect(sha(join(m.modelDir, DECODER))).toBe(manifest.files.find((f) => f.path === DECODER)!.sha256)
+    expect(sha(join(m.modelDir, DECODER))).toBe(
+      manifest.files.find((f) => f.path === DECODER)!.sha256,
+    )
   })
 
   it('delete removes the model', async () => {

@@ -51,7 +51,9 @@ export class LocalEngineHost {
   #runNow(job: EngineRun, signal: AbortSignal): Promise<EngineOutput> {
     if (signal.aborted) return Promise.reject(new EngineFailure('canceled', 'canceled'))
     if (this.script === null) {
-      return Promise.reject(new EngineFailure('failed', 'this build of the app has no local engine'))
+      return Promise.reject(
+        new EngineFailure('failed', 'this build of the app has no local engine'),
+      )
     }
     const cancel = new SharedArrayBuffer(4)
     const data: EngineJob = {
@@ -77,13 +79,21 @@ export class LocalEngineHost {
         if (message.type === 'progress') job.onProgress(message.done, message.total)
         else if (message.type === 'done') {
           finish(() =>
-            resolve({ samples: message.samples, sampleRate: message.sampleRate, rssBytes: message.rssBytes }),
+            resolve({
+              samples: message.samples,
+              sampleRate: message.sampleRate,
+              rssBytes: message.rssBytes,
+            }),
           )
         } else finish(() => reject(new EngineFailure(message.code, message.message, message.file)))
       })
-      worker.on('error', (error) => finish(() => reject(new EngineFailure('failed', error.message))))
+      worker.on('error', (error) =>
+        finish(() => reject(new EngineFailure('failed', error.message))),
+      )
       worker.on('exit', (code) =>
-        finish(() => reject(new EngineFailure('failed', `the local engine stopped (exit code ${code})`))),
+        finish(() =>
+          reject(new EngineFailure('failed', `the local engine stopped (exit code ${code})`)),
+        ),
       )
     })
   }

@@ -18,16 +18,26 @@ async function run(job: EngineJob): Promise<void> {
       quantized: job.quantized,
       ...(job.intraOpThreads ? { intraOpThreads: job.intraOpThreads } : {}),
     })
-    const result = await engine.generate(job.request, (done, total) => post({ type: 'progress', done, total }), canceled)
+    const result = await engine.generate(
+      job.request,
+      (done, total) => post({ type: 'progress', done, total }),
+      canceled,
+    )
     const rssBytes = process.memoryUsage().rss
     post({ type: 'done', samples: result.samples, sampleRate: result.sampleRate, rssBytes }, [
       result.samples.buffer as ArrayBuffer,
     ])
   } catch (error) {
-    if (error instanceof CanceledError) post({ type: 'error', code: 'canceled', message: 'canceled' })
+    if (error instanceof CanceledError)
+      post({ type: 'error', code: 'canceled', message: 'canceled' })
     else if (error instanceof ModelFileError) {
       post({ type: 'error', code: 'model_file', message: error.detail, file: error.file })
-    } else post({ type: 'error', code: 'failed', message: error instanceof Error ? error.message : String(error) })
+    } else
+      post({
+        type: 'error',
+        code: 'failed',
+        message: error instanceof Error ? error.message : String(error),
+      })
   } finally {
     await engine?.release()
   }

@@ -62,13 +62,22 @@ export class MusicgenEngine {
     const config = await readModelConfig(dir)
     let tokenizer: UnigramTokenizer
     try {
-      tokenizer = new UnigramTokenizer(JSON.parse(await readFile(join(dir, MODEL_FILES.tokenizer), 'utf8')))
+      tokenizer = new UnigramTokenizer(
+        JSON.parse(await readFile(join(dir, MODEL_FILES.tokenizer), 'utf8')),
+      )
     } catch (error) {
-      throw new ModelFileError(MODEL_FILES.tokenizer, error instanceof Error ? error.message : String(error))
+      throw new ModelFileError(
+        MODEL_FILES.tokenizer,
+        error instanceof Error ? error.message : String(error),
+      )
     }
     const threads = options.intraOpThreads
     const text = await session(dir, MODEL_FILES.textEncoder, threads)
-    const decoder = await session(dir, options.quantized ? MODEL_FILES.decoderInt8 : MODEL_FILES.decoder, threads)
+    const decoder = await session(
+      dir,
+      options.quantized ? MODEL_FILES.decoderInt8 : MODEL_FILES.decoder,
+      threads,
+    )
     const encodec = await session(dir, MODEL_FILES.encodec, threads)
     return new MusicgenEngine(config, tokenizer, text, decoder, encodec)
   }
@@ -90,7 +99,9 @@ export class MusicgenEngine {
     const c = this.config
     const frames = this.framesFor(req.seconds)
     if (frames + c.codebooks > c.maxPositions) {
-      throw new RangeError(`${req.seconds} s is longer than the model can write (${Math.floor(c.maxPositions / c.frameRate)} s)`)
+      throw new RangeError(
+        `${req.seconds} s is longer than the model can write (${Math.floor(c.maxPositions / c.frameRate)} s)`,
+      )
     }
     const pattern = { codebooks: c.codebooks, frames }
     const steps = stepCount(pattern)
@@ -100,14 +111,19 @@ export class MusicgenEngine {
     const batch = guided ? 2 : 1
 
     const encoded = await this.#encodeText(req.prompt, batch)
-    const feeds: Feeds = { ...encoded, ...this.#emptyPast(batch), use_cache_branch: new Tensor('bool', [false], [1]) }
+    const feeds: Feeds = {
+      ...encoded,
+      ...this.#emptyPast(batch),
+      use_cache_branch: new Tensor('bool', [false], [1]),
+    }
     const vocab = c.vocabSize
     const scratch = new Float32Array(vocab)
     let previous = new Array<number>(c.codebooks).fill(c.padTokenId)
     for (let step = 0; step < steps; step++) {
       if (canceled()) throw new CanceledError()
       const ids = new BigInt64Array(batch * c.codebooks)
-      for (let b = 0; b < batch; b++) for (let k = 0; k < c.codebooks; k++) ids[b * c.codebooks + k] = BigInt(previous[k]!)
+      for (let b = 0; b < batch; b++)
+        for (let k = 0; k < c.codebooks; k++) ids[b * c.codebooks + k] = BigInt(previous[k]!)
       feeds.input_ids = new Tensor('int64', ids, [batch * c.codebooks, 1])
       const out = await this.decoder.run(this.#only(feeds))
       const logits = out.logits!.data as Float32Array
@@ -118,14 +134,17 @@ export class MusicgenEngine {
           continue
         }
         const cond = logits.subarray(k * vocab, (k + 1) * vocab)
-        const uncond = guided ? logits.subarray((c.codebooks + k) * vocab, (c.codebooks + k + 1) * vocab) : null
+        const uncond = guided
+          ? logits.subarray((c.codebooks + k) * vocab, (c.codebooks + k + 1) * vocab)
+          : null
         const token = sampleToken(guide(cond, uncond, req.guidance, scratch), req, random)
         grid.set(step, k, token)
         next.push(token)
       }
       previous = next
       for (const [name, value] of Object.entries(out)) {
-        if (name.startsWith('present.')) feeds[`past_key_values.${name.slice('present.'.length)}`] = value
+        if (name.startsWith('present.'))
+          feeds[`past_key_values.${name.slice('present.'.length)}`] = value
       }
       feeds.use_cache_branch = new Tensor('bool', [true], [1])
       onStep(step + 1, steps)
@@ -142,7 +161,11 @@ export class MusicgenEngine {
   async #encodeText(prompt: string, batch: number): Promise<Feeds> {
     const ids = this.tokenizer.encode(prompt)
     const n = ids.length
-    const input = new Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [1, n])
+    const input = new Tensor(
+      'int64',
+      BigInt64Array.from(ids, (v) => BigInt(v)),
+      [1, n],
+    )
     const mask1 = new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n])
     const out = await this.textEncoder.run({ input_ids: input, attention_mask: mask1 })
     const states = out.last_hidden_state!
@@ -162,7 +185,11 @@ export class MusicgenEngine {
     const picked: Feeds = {}
     for (const name of this.decoder.inputNames) {
       const value = feeds[name]
-      if (value === undefined) throw new ModelFileError(MODEL_FILES.decoder, `the decoder wants an input ${name} MusicGen does not have`)
+      if (value === undefined)
+        throw new ModelFileError(
+          MODEL_FILES.decoder,
+          `the decoder wants an input ${name} MusicGen does not have`,
+        )
       picked[name] = value
     }
     return picked
@@ -171,7 +198,8 @@ export class MusicgenEngine {
   #emptyPast(batch: number): Feeds {
     const c = this.config
     const feeds: Feeds = {}
-    const empty = (): Tensor => new Tensor('float32', new Float32Array(0), [batch, c.heads, 0, c.headDim])
+    const empty = (): Tensor =>
+      new Tensor('float32', new Float32Array(0), [batch, c.heads, 0, c.headDim])
     for (let i = 0; i < c.layers; i++) {
       for (const part of ['decoder.key', 'decoder.value', 'encoder.key', 'encoder.value']) {
         feeds[`past_key_values.${i}.${part}`] = empty()

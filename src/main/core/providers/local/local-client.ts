@@ -85,10 +85,14 @@ export class LocalClient implements ProviderClient {
   submit(request: PreparedRequest): Promise<SubmitResult> {
     const id = request.clientId
     const existing = this.#jobs.get(id)
-    if (existing !== undefined) return Promise.resolve({ providerJobId: id, snapshot: existing.snapshot, cost: null })
+    if (existing !== undefined)
+      return Promise.resolve({ providerJobId: id, snapshot: existing.snapshot, cost: null })
     const b = request.body as Record<string, number | string>
     const seed = Number(b.seed)
-    const job: LocalJob = { snapshot: snapshot(id, { seedUsed: seed }), abort: new AbortController() }
+    const job: LocalJob = {
+      snapshot: snapshot(id, { seedUsed: seed }),
+      abort: new AbortController(),
+    }
     this.#jobs.set(id, job)
     const update = (patch: Partial<JobSnapshot>): void => {
       job.snapshot = { ...job.snapshot, ...patch }
@@ -108,13 +112,20 @@ export class LocalClient implements ProviderClient {
           guidance: Number(b.classifier_free_guidance),
         },
         onProgress: (done, total) =>
-          update({ status: 'running', providerStatus: `token ${done} / ${total}`, progress: done / total }),
+          update({
+            status: 'running',
+            providerStatus: `token ${done} / ${total}`,
+            progress: done / total,
+          }),
       },
       job.abort.signal,
     )
     run
       .then(async (out) => {
-        const wav = encodeWav({ sampleRate: out.sampleRate, channels: [out.samples] }, { format: 'float32' })
+        const wav = encodeWav(
+          { sampleRate: out.sampleRate, channels: [out.samples] },
+          { format: 'float32' },
+        )
         await mkdir(this.deps.outputDir, { recursive: true })
         const path = join(this.deps.outputDir, `${id}.wav`)
         await writeFile(path, wav)
@@ -128,15 +139,26 @@ export class LocalClient implements ProviderClient {
       })
       .catch((error: unknown) => {
         if (error instanceof EngineFailure && error.code === 'canceled') {
-          update({ status: 'canceled', providerStatus: 'canceled', error: { code: 'canceled', message: 'Canceled.' } })
+          update({
+            status: 'canceled',
+            providerStatus: 'canceled',
+            error: { code: 'canceled', message: 'Canceled.' },
+          })
           return
         }
         const message =
           error instanceof EngineFailure && error.code === 'model_file'
             ? `The local model is damaged (${error.file ?? 'a file'}): delete it and download it again in Settings.`
             : `The local engine failed: ${error instanceof Error ? error.message : String(error)}`
-        this.deps.log.warn('local take failed', { id, detail: error instanceof Error ? error.message : String(error) })
-        update({ status: 'failed', providerStatus: 'failed', error: { code: 'provider_failed', message } })
+        this.deps.log.warn('local take failed', {
+          id,
+          detail: error instanceof Error ? error.message : String(error),
+        })
+        update({
+          status: 'failed',
+          providerStatus: 'failed',
+          error: { code: 'provider_failed', message },
+        })
       })
     return Promise.resolve({ providerJobId: id, snapshot: job.snapshot, cost: null })
   }
@@ -149,7 +171,10 @@ export class LocalClient implements ProviderClient {
         snapshot(providerJobId, {
           status: 'failed',
           providerStatus: 'lost',
-          error: { code: 'provider_failed', message: 'The app closed while this take was generating locally: retry it.' },
+          error: {
+            code: 'provider_failed',
+            message: 'The app closed while this take was generating locally: retry it.',
+          },
         }),
       )
     }
@@ -173,12 +198,21 @@ export class LocalClient implements ProviderClient {
     }
     const path = fileURLToPath(ref.url)
     if (!path.startsWith(this.deps.outputDir)) {
-      throw new ProviderError('local', 'output_expired', 'This local take points outside the app’s folder.')
+      throw new ProviderError(
+        'local',
+        'output_expired',
+        'This local take points outside the app’s folder.',
+      )
     }
     try {
       for await (const chunk of createReadStream(path)) yield chunk as Uint8Array
     } catch (error) {
-      throw new ProviderError('local', 'output_expired', 'The audio of this local take is gone: retry it.', { cause: error })
+      throw new ProviderError(
+        'local',
+        'output_expired',
+        'The audio of this local take is gone: retry it.',
+        { cause: error },
+      )
     }
     await rm(path, { force: true })
     this.#jobs.delete(basename(path, '.wav'))

@@ -28,7 +28,8 @@ export function parseManifest(text: string): Manifest {
     throw new ManifestError('manifest.json is not JSON')
   }
   const files = (json as { files?: unknown }).files
-  if (!Array.isArray(files) || files.length === 0) throw new ManifestError('manifest.json lists no files')
+  if (!Array.isArray(files) || files.length === 0)
+    throw new ManifestError('manifest.json lists no files')
   const seen = new Set<string>()
   return {
     files: files.map((f: unknown, i) => {
@@ -37,7 +38,8 @@ export function parseManifest(text: string): Manifest {
         throw new ManifestError(`manifest.json: file ${i} has no usable path`)
       }
       const normal = posix.normalize(path)
-      if (normal.startsWith('..') || normal !== path) throw new ManifestError(`manifest.json: ${path} leaves the model folder`)
+      if (normal.startsWith('..') || normal !== path)
+        throw new ManifestError(`manifest.json: ${path} leaves the model folder`)
       if (seen.has(path)) throw new ManifestError(`manifest.json: ${path} is listed twice`)
       seen.add(path)
       if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {

@@ -73,7 +73,11 @@ export class LocalModelManager {
     let state: LocalModelState
     const done = await this.installed()
     if (this.#progress !== null) {
-      state = { state: 'downloading', bytesDone: this.#progress.done, bytesTotal: this.#progress.total }
+      state = {
+        state: 'downloading',
+        bytesDone: this.#progress.done,
+        bytesTotal: this.#progress.total,
+      }
     } else if (done !== null) state = { state: 'installed', bytes: done.bytes, path: this.modelDir }
     else state = { state: 'absent' }
     return { model: LOCAL_MODEL, hubUrl: this.deps.hubUrl(), status: state, error: this.#error }
@@ -98,7 +102,10 @@ export class LocalModelManager {
             ? error
             : new ModelDownloadError('io_error', 'The model could not be saved.', String(error))
         this.#error = { code: failure.code, message: failure.message }
-        this.deps.log.warn('local model download failed', { code: failure.code, detail: failure.detail ?? '' })
+        this.deps.log.warn('local model download failed', {
+          code: failure.code,
+          detail: failure.detail ?? '',
+        })
         return this.status()
       })
       .finally(() => {
@@ -134,7 +141,11 @@ export class LocalModelManager {
     return `${hub}/${path.split('/').map(encodeURIComponent).join('/')}`
   }
 
-  async #fetch(url: string, signal: AbortSignal, headers: Record<string, string> = {}): Promise<Response> {
+  async #fetch(
+    url: string,
+    signal: AbortSignal,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     try {
       return await this.deps.fetch(url, { signal, headers })
     } catch (error) {
@@ -149,7 +160,10 @@ export class LocalModelManager {
 
   async #run(signal: AbortSignal): Promise<void> {
     if (this.deps.hubUrl() === '') {
-      throw new ModelDownloadError('hub_error', 'No model hub address is set: enter one in Settings.')
+      throw new ModelDownloadError(
+        'hub_error',
+        'No model hub address is set: enter one in Settings.',
+      )
     }
     const manifest = await this.#manifest(signal)
     if (await this.#alreadyInstalled(manifest)) return
@@ -178,13 +192,19 @@ export class LocalModelManager {
     const url = this.#url(MANIFEST)
     const res = await this.#fetch(url, signal)
     if (!res.ok) {
-      throw new ModelDownloadError('hub_error', `The model hub answered ${res.status} for ${url}: check the hub address in Settings.`)
+      throw new ModelDownloadError(
+        'hub_error',
+        `The model hub answered ${res.status} for ${url}: check the hub address in Settings.`,
+      )
     }
     try {
       return parseManifest(await res.text())
     } catch (error) {
       if (error instanceof ManifestError) {
-        throw new ModelDownloadError('bad_manifest', `The model hub's manifest is unusable: ${error.message}.`)
+        throw new ModelDownloadError(
+          'bad_manifest',
+          `The model hub's manifest is unusable: ${error.message}.`,
+        )
       }
       throw error
     }
@@ -194,7 +214,8 @@ export class LocalModelManager {
   async #alreadyInstalled(manifest: Manifest): Promise<boolean> {
     try {
       const mine = parseManifest(await readFile(join(this.modelDir, MANIFEST), 'utf8'))
-      const key = (m: Manifest): string => JSON.stringify([...m.files].sort((a, b) => a.path.localeCompare(b.path)))
+      const key = (m: Manifest): string =>
+        JSON.stringify([...m.files].sort((a, b) => a.path.localeCompare(b.path)))
       return key(mine) === key(manifest)
     } catch {
       return false
@@ -215,15 +236,25 @@ export class LocalModelManager {
       have = 0
     }
     if (have < file.size) {
-      const res = await this.#fetch(this.#url(file.path), signal, have > 0 ? { Range: `bytes=${have}-` } : {})
+      const res = await this.#fetch(
+        this.#url(file.path),
+        signal,
+        have > 0 ? { Range: `bytes=${have}-` } : {},
+      )
       let start = have
       if (res.status === 200) start = 0
       else if (res.status !== 206) {
         await res.body?.cancel()
-        throw new ModelDownloadError('hub_error', `The model hub answered ${res.status} for ${file.path}.`)
+        throw new ModelDownloadError(
+          'hub_error',
+          `The model hub answered ${res.status} for ${file.path}.`,
+        )
       } else if (!(res.headers.get('content-range') ?? '').startsWith(`bytes ${have}-`)) {
         await res.body?.cancel()
-        throw new ModelDownloadError('hub_error', `The model hub sent the wrong part of ${file.path}.`)
+        throw new ModelDownloadError(
+          'hub_error',
+          `The model hub sent the wrong part of ${file.path}.`,
+        )
       }
       if (this.#progress !== null) this.#progress.done -= have - start
       await this.#write(res, path, start, signal)
@@ -248,7 +279,11 @@ export class LocalModelManager {
       }
     } catch (error) {
       if (errnoOf(error) === 'ENOSPC') throw diskFull(dirname(path), 0)
-      if (signal.aborted) throw new ModelDownloadError('canceled', 'The download was stopped; it resumes where it was.')
+      if (signal.aborted)
+        throw new ModelDownloadError(
+          'canceled',
+          'The download was stopped; it resumes where it was.',
+        )
       if (error instanceof ModelDownloadError) throw error
       throw new ModelDownloadError(
         'offline',
@@ -272,7 +307,10 @@ export class LocalModelManager {
 
 function diskFull(dir: string, needed: number): ModelDownloadError {
   const what = needed > 0 ? ` (${formatBytes(needed)} more are needed)` : ''
-  return new ModelDownloadError('disk_full', `Not enough free disk space for the model in ${dir}${what}.`)
+  return new ModelDownloadError(
+    'disk_full',
+    `Not enough free disk space for the model in ${dir}${what}.`,
+  )
 }
 
 async function sizeOf(path: string): Promise<number> {

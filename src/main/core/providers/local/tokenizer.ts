@@ -76,8 +76,11 @@ interface Metaspace {
 function metaspaceOf(spec: unknown): Metaspace {
   const p = obj(spec, 'pre_tokenizer')
   if (p.type === 'Sequence') {
-    const inner = (p.pretokenizers as unknown[]).filter((x) => obj(x, 'pre_tokenizer').type !== 'WhitespaceSplit')
-    if (inner.length !== 1) throw new TokenizerError('tokenizer.json: only Metaspace pre-tokenizers are supported')
+    const inner = (p.pretokenizers as unknown[]).filter(
+      (x) => obj(x, 'pre_tokenizer').type !== 'WhitespaceSplit',
+    )
+    if (inner.length !== 1)
+      throw new TokenizerError('tokenizer.json: only Metaspace pre-tokenizers are supported')
     return metaspaceOf(inner[0])
   }
   if (p.type !== 'Metaspace') {
@@ -131,7 +134,8 @@ export class UnigramTokenizer {
       throw new TokenizerError(`tokenizer.json: model ${String(model.type)} is not a unigram model`)
     }
     const vocab = model.vocab
-    if (!Array.isArray(vocab) || vocab.length === 0) throw new TokenizerError('tokenizer.json: empty vocabulary')
+    if (!Array.isArray(vocab) || vocab.length === 0)
+      throw new TokenizerError('tokenizer.json: empty vocabulary')
     let min = Infinity
     let maxLength = 1
     vocab.forEach((entry, id) => {
