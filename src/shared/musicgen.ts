@@ -222,7 +222,7 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<Provider, ProviderCapabiliti
   // MusicGen small on this machine (src/main/core/providers/local): text to music, mono 32 kHz.
   local: {
     id: 'local',
-    label: 'On this computer',
+    label: 'This computer',
     modelVersions: ['small'],
     params: [
       'prompt',

@@ -39,7 +39,7 @@ describe('generating on this computer, end to end', () => {
     await page.getByLabel('New project').fill('Train sketch')
     await page.getByRole('button', { name: 'Create' }).click()
     await page.getByRole('button', { name: 'Add the first track' }).click()
-    await page.getByLabel('Provider').selectOption({ label: 'On this computer' })
+    await page.getByLabel('Provider').selectOption({ label: 'This computer' })
     await page.getByLabel('Prompt').fill('lofi hip hop beat with mellow piano')
     await page.getByLabel('Duration (s)').fill('3')
     await page.getByLabel('Duration (s)').blur()
