@@ -24,16 +24,22 @@ function binaryPresent() {
   return path !== null && existsSync(path)
 }
 
-/** Downloads the runtime when it is missing. Resolves to null when present, else the reason. */
+/**
+ * Downloads the runtime when it is missing: null when it is there, else the reason. The progress
+ * line is left open on a failure, for the caller to finish with what happens instead.
+ */
 export function ensureElectron() {
   if (binaryPresent()) return null
-  process.stderr.write('Downloading the Electron runtime (first launch only)…\n')
+  process.stderr.write('Downloading the Electron runtime (first launch only)… ')
   const result = spawnSync(process.execPath, [join(electronDir, 'install.js')], {
     stdio: ['ignore', 'inherit', 'pipe'],
     encoding: 'utf8',
     timeout: 10 * 60 * 1000,
   })
-  if (result.status === 0 && binaryPresent()) return null
+  if (result.status === 0 && binaryPresent()) {
+    process.stderr.write('done.\n')
+    return null
+  }
   if (result.status === 0) return `no Electron binary at ${binaryPath()}`
   const firstLine = (result.stderr || '').split('\n').find((line) => line.trim()) ?? 'unknown error'
   const source = process.env.ELECTRON_MIRROR
@@ -47,6 +53,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (reason !== null) {
     process.stderr.write(
       [
+        'not possible.',
         '',
         'MusicSketch cannot start: the Electron runtime is not installed and could not be downloaded.',
         `  reason: ${reason}`,

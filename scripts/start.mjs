@@ -14,7 +14,7 @@ if (reason === null) {
   app.on('exit', (code) => process.exit(code ?? 1))
 } else {
   process.stderr.write(
-    `The Electron runtime is not installed and could not be downloaded (${reason}): opening MusicSketch in your browser instead.\n`,
+    `not possible (${reason}): the Electron runtime is missing, so MusicSketch opens in your browser instead.\n`,
   )
   await runBrowserMode(['--open'])
 }

@@ -157,8 +157,20 @@ export const methods = {
     z.union([
       z.strictObject({ projectId: id, name: fileName, data: base64 }),
       z.strictObject({ projectId: id, path: z.string().min(1, 'must not be empty').max(4096) }),
+      /** Browser mode: a file sent before by HTTP upload (see docs/security.md), by its id. */
+      z.strictObject({
+        projectId: id,
+        name: fileName,
+        upload: id,
+        size: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+      }),
     ]),
   ),
+  /**
+   * Where the renderer fetches an asset's audio: the app's media protocol in Electron; in browser
+   * mode a short-lived, read-only URL for this asset alone.
+   */
+  'assets.mediaUrl': returns<{ url: string }>()(z.strictObject({ assetId: id })),
   'assets.list': returns<Asset[]>()(z.strictObject({ projectId: id })),
   /** A WAV of a take's asset or of a clip (gain and fades applied) to drag out of the window. */
   'assets.dragOut': returns<DragOutFile>()(
@@ -317,6 +329,11 @@ export interface SketchApi {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
   /** Electron only: the path of a dropped file (webUtils.getPathForFile). */
   pathForFile?(file: File): string
+  /**
+   * Browser mode only: sends a dropped file to the host in chunks (resuming after a broken
+   * connection) and gives its upload id for `assets.import`. `progress` gets the fraction sent.
+   */
+  upload?(file: File, progress?: (fraction: number) => void): Promise<Result<string>>
 }
 
 /** The main-side implementation of every method, fed already-validated input. */

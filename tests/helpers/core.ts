@@ -48,6 +48,8 @@ export interface StartCoreOptions {
   providerClients?: CoreOptions['providerClients']
   /** Default: the bundled worker entry, so heavy work runs on worker threads as in the app. */
   workerScript?: string | null
+  mediaUrl?: CoreOptions['mediaUrl']
+  files?: CoreOptions['files']
   /** The bundled local engine worker; without it the local provider fails its takes. */
   localEngineScript?: string
 }
@@ -68,6 +70,8 @@ export function startCore(dataDir: string, options: StartCoreOptions = {}): Test
     sleep: options.sleep,
     random: options.random,
     providerClients: options.providerClients,
+    mediaUrl: options.mediaUrl,
+    files: options.files,
     workerScript:
       options.workerScript === null ? undefined : (options.workerScript ?? workerScript()),
     localEngineScript: options.localEngineScript,

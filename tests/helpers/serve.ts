@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 export interface ServedApp {
   url: string
@@ -18,7 +18,10 @@ const HOST_ENTRY = join(ROOT, 'out', 'main', 'host.js')
 export async function serveApp(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServedApp> {
   if (!existsSync(HOST_ENTRY))
     throw new Error('out/main/host.js is missing: run `npm run build` first')
-  const child = spawn(process.execPath, [HOST_ENTRY, '--data-dir', dataDir, '--port', '0'], {
+  // Browser mode reads and writes only under --files: the test's folder (data, audio, exports).
+  const files = dirname(dataDir)
+  const args = [HOST_ENTRY, '--data-dir', dataDir, '--port', '0', '--files', files]
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

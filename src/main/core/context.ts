@@ -1,5 +1,6 @@
 import type { ContentStore } from './assets/content-store'
 import type { CoreEvents } from './events'
+import type { FileAccess } from './file-access'
 import type { Log } from './log'
 import type { Secrets } from './secrets/secrets'
 import type { SettingsService } from './settings-service'
@@ -29,4 +30,6 @@ export interface CoreContext {
   clock: () => number
   log: Log
   newId: () => string
+  /** What imports by path may read and exports may write. */
+  files: FileAccess
 }

@@ -9,7 +9,10 @@ import { mediaFor, type MediaFile } from './assets/media'
 import type { CoreContext } from './context'
 import { createDispatch, type Dispatch } from './dispatch'
 import { CoreEvents } from './events'
+import { desktopFileAccess, type FileAccess } from './file-access'
+import { sweepUploads, uploadPath } from './assets/uploads'
 import { assetHandlers } from './handlers/assets'
+import { mediaHandlers, mediaProtocolUrl } from './handlers/media'
 import { chainHandlers } from './handlers/chains'
 import { clipHandlers } from './handlers/clips'
 import { dragOutHandlers, type StartDrag } from './handlers/drag-out'
@@ -20,7 +23,7 @@ import { projectDetail, projectHandlers } from './handlers/projects'
 import { settingsHandlers } from './handlers/settings'
 import { takeHandlers } from './handlers/takes'
 import { trackHandlers } from './handlers/tracks'
-import { type ClientFactory, baseUrlOf } from './jobs/clients'
+import { type ClientFactory } from './jobs/clients'
 import { Chains } from './jobs/chains'
 import { createJobQueue } from './jobs/setup'
 import type { Log } from './log'
@@ -66,6 +69,13 @@ export interface CoreOptions {
   workerScript?: string
   /** The built local engine worker (providers/local/engine-worker.ts); without it `local` fails. */
   localEngineScript?: string
+  /**
+   * The URL the renderer fetches an asset's audio from (browser mode: a signed capability URL);
+   * by default the app's media protocol.
+   */
+  mediaUrl?: (assetId: string) => string
+  /** What imports by path may read and exports may write; by default the desktop app's rules. */
+  files?: FileAccess
 }
 
 export interface Core {
@@ -75,6 +85,8 @@ export interface Core {
   contentStore: ContentStore
   /** An asset's audio for the renderer (media protocol, browser host); null for an unknown id. */
   media(assetId: string): Promise<MediaFile | null>
+  /** Where browser mode's upload of `uploadId` is written (assets.import reads it from there). */
+  uploadPath(uploadId: string): string
   close(): void
 }
 
@@ -103,11 +115,12 @@ export function createCore(options: CoreOptions): Core {
     clock,
     log,
     newId: randomUUID,
+    files: options.files ?? desktopFileAccess,
   }
   const localModel = new LocalModelManager({
     dataDir,
     fetch: options.fetch,
-    hubUrl: () => baseUrlOf({ settings: ctx.settings, env: options.env ?? process.env }, 'local'),
+    hubUrl: () => ctx.settings.addressOf('local'),
     log,
     onChange: (status) => ctx.events.emit('localModel.changed', status),
   })
@@ -119,7 +132,6 @@ export function createCore(options: CoreOptions): Core {
   })
   const queue = createJobQueue(ctx, {
     local: localClient,
-    env: options.env ?? process.env,
     fetch: options.fetch,
     sleep: options.sleep ?? realSleep,
     random: options.random ?? Math.random,
@@ -145,6 +157,7 @@ export function createCore(options: CoreOptions): Core {
     ...settingsHandlers(ctx),
     ...localModelHandlers(localModel),
     ...assetHandlers(ctx),
+    ...mediaHandlers(ctx, options.mediaUrl ?? mediaProtocolUrl),
     ...clipHandlers(ctx),
     ...exportHandlers(ctx, (projectId) => projectDetail(ctx, projectId)),
     ...dragOutHandlers(ctx, options.startDrag),
@@ -156,6 +169,9 @@ export function createCore(options: CoreOptions): Core {
   // Resumes the takes an earlier run left unfinished.
   queue.start()
   cleanContentStore(ctx)
+  void sweepUploads(dataDir, clock()).catch((error: unknown) =>
+    log.warn('old uploads could not be removed', { error: String(error) }),
+  )
 
   return {
     handlers,
@@ -166,6 +182,7 @@ export function createCore(options: CoreOptions): Core {
       const asset = assets.find(assetId)
       return asset ? mediaFor(ctx.contentStore.pathOf(asset.sha256, asset.ext), asset.format) : null
     },
+    uploadPath: (uploadId) => uploadPath(dataDir, uploadId),
     close: () => {
       // In-flight requests are aborted; their rows stay resumable for the next start.
       queue.stop()

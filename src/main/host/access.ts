@@ -4,44 +4,50 @@ import type { IncomingMessage } from 'node:http'
 export type AccessVerdict =
   { allowed: true } | { allowed: false; status: 401 | 403; reason: string }
 
-export const TOKEN_COOKIE = 'musicsketch_token'
+const ALLOWED: AccessVerdict = { allowed: true }
 
-function sameToken(candidate: string | undefined, token: string): boolean {
-  if (candidate === undefined) return false
+export function sameSecret(candidate: string | null | undefined, secret: string): boolean {
+  if (candidate === null || candidate === undefined) return false
   const a = Buffer.from(candidate)
-  const b = Buffer.from(token)
+  const b = Buffer.from(secret)
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-function cookieToken(header: string | undefined): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=')
-    if (name === TOKEN_COOKIE) return value.join('=')
-  }
-  return undefined
-}
-
 /**
- * Loopback-only access: the Host header must name this server (no DNS rebinding), a browser
- * Origin must be this server, and the token must match (query or cookie). Checked before anything.
+ * Loopback only: the Host header must name this server (no DNS rebinding) and a browser Origin
+ * must be this server. Checked before anything else, on every request.
  */
-export function checkAccess(request: IncomingMessage, port: number, token: string): AccessVerdict {
+export function checkOrigin(request: IncomingMessage, port: number): AccessVerdict {
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
   const host = request.headers.host
   if (!host || !allowedHosts.has(host.toLowerCase())) {
     return { allowed: false, status: 403, reason: 'foreign Host header' }
   }
-  const origin = request.headers.origin
-  if (origin !== undefined && !allowedHosts.has(origin.toLowerCase().replace(/^http:\/\//, ''))) {
+  const origin = request.headers.origin?.toLowerCase()
+  if (
+    origin !== undefined &&
+    (!origin.startsWith('http://') || !allowedHosts.has(origin.slice('http://'.length)))
+  ) {
     return { allowed: false, status: 403, reason: 'foreign Origin header' }
   }
-  if (origin !== undefined && !origin.toLowerCase().startsWith('http://')) {
-    return { allowed: false, status: 403, reason: 'foreign Origin header' }
-  }
-  const url = new URL(request.url ?? '/', `http://${host}`)
-  const candidate = url.searchParams.get('token') ?? cookieToken(request.headers.cookie)
-  if (!sameToken(candidate ?? undefined, token)) {
-    return { allowed: false, status: 401, reason: 'missing or wrong token' }
-  }
-  return { allowed: true }
+  return ALLOWED
+}
+
+/**
+ * The token, from the query (the socket's URL) or an `Authorization: Bearer` header (uploads).
+ * Never from a cookie: cookies ignore ports, so any other server on 127.0.0.1 would receive it.
+ */
+export function checkToken(request: IncomingMessage, token: string): AccessVerdict {
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+  const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1]
+  const candidate = url.searchParams.get('token') ?? bearer
+  return sameSecret(candidate, token)
+    ? ALLOWED
+    : { allowed: false, status: 401, reason: 'missing or wrong token' }
+}
+
+/** Origin and token: what the contract socket and uploads need. */
+export function checkAccess(request: IncomingMessage, port: number, token: string): AccessVerdict {
+  const origin = checkOrigin(request, port)
+  return origin.allowed ? checkToken(request, token) : origin
 }

@@ -3,15 +3,19 @@ export interface ServeArgs {
   port: number
   /** Open the URL in the system browser (`npm start` without Electron). */
   open: boolean
+  /** The folder browser mode may import from and export into; null: the user's home folder. */
+  files: string | null
 }
 
-export const SERVE_USAGE = 'usage: npm run serve -- --data-dir DIR [--port N] [--open]'
+export const SERVE_USAGE =
+  'usage: npm run serve -- --data-dir DIR [--port N] [--open] [--files DIR]'
 
-/** Parses `--data-dir DIR [--port N] [--open]`; throws an Error whose message names the problem. */
+/** Parses the serve arguments (SERVE_USAGE); throws an Error whose message names the problem. */
 export function parseServeArgs(argv: readonly string[], defaultDataDir: string): ServeArgs {
   let dataDir = defaultDataDir
   let port = 0
   let open = false
+  let files: string | null = null
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
     const value = argv[i + 1]
@@ -31,9 +35,14 @@ export function parseServeArgs(argv: readonly string[], defaultDataDir: string):
       case '--open':
         open = true
         break
+      case '--files':
+        if (!value) throw new Error(`--files needs a folder\n${SERVE_USAGE}`)
+        files = value
+        i++
+        break
       default:
         throw new Error(`unknown argument ${flag}\n${SERVE_USAGE}`)
     }
   }
-  return { dataDir, port, open }
+  return { dataDir, port, open, files }
 }

@@ -1,11 +1,14 @@
+import { homedir } from 'node:os'
 import { resolve, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createCore } from '../core/core'
 import { defaultDataDir } from '../core/data-dir'
+import { confinedFileAccess } from '../core/file-access'
 import { createFileLog } from '../core/log'
 import { createKeychainBackend } from '../core/secrets/keychain-backend'
 import { Secrets } from '../core/secrets/secrets'
 import { parseServeArgs } from './cli-args'
+import { MediaCapabilities } from './media-capabilities'
 import { openInBrowser } from './open-browser'
 import { startHost } from './server'
 import { claimInstance } from './single-instance'
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
     return
   }
   const log = createFileLog(join(dataDir, 'logs', 'musicsketch.log'))
+  const capabilities = new MediaCapabilities()
   const core = createCore({
     dataDir,
     secrets: new Secrets(createKeychainBackend(), process.env),
@@ -42,12 +46,15 @@ async function main(): Promise<void> {
     mode: 'browser',
     workerScript: fileURLToPath(new URL('./worker.js', import.meta.url)),
     localEngineScript: fileURLToPath(new URL('./local-engine.js', import.meta.url)),
+    mediaUrl: (assetId) => capabilities.urlFor(assetId),
+    files: confinedFileAccess(resolve(args.files ?? homedir()), dataDir),
   })
   const host = await startHost({
     core,
     rendererDir: fileURLToPath(new URL('../renderer', import.meta.url)),
     log,
     port: args.port,
+    capabilities,
   })
   instance.publish(host.url)
   process.stdout.write(`MusicSketch listening on ${host.url}\n`)

@@ -8,9 +8,11 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Core } from '../core/core'
 import type { Log } from '../core/log'
-import { checkAccess, TOKEN_COOKIE } from './access'
+import { checkAccess, checkOrigin, checkToken } from './access'
 import { handleRpcFrame, notification } from './json-rpc'
+import { MediaCapabilities } from './media-capabilities'
 import { readStaticFile } from './static-files'
+import { createUploadRoute } from './uploads'
 
 export interface HostOptions {
   core: Core
@@ -18,6 +20,8 @@ export interface HostOptions {
   log: Log
   port?: number
   token?: string
+  /** Signs and checks media URLs; the core's `assets.mediaUrl` must use the same (cli.ts). */
+  capabilities?: MediaCapabilities
 }
 
 export interface Host {
@@ -46,6 +50,8 @@ export const MAX_FRAME_BYTES = 64 * 1024 * 1024
 export async function startHost(options: HostOptions): Promise<Host> {
   const { core, rendererDir, log } = options
   const token = options.token ?? randomBytes(24).toString('base64url')
+  const capabilities = options.capabilities ?? new MediaCapabilities()
+  const upload = createUploadRoute((uploadId) => core.uploadPath(uploadId), log)
   let port = options.port ?? 0
   const sockets = new Set<WebSocket>()
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
@@ -55,14 +61,29 @@ export async function startHost(options: HostOptions): Promise<Host> {
     response.end(`${status === 401 ? 'Unauthorized' : 'Forbidden'}: ${reason}\n`)
   }
 
-  const serveFile = async (request: IncomingMessage, response: ServerResponse) => {
+  /**
+   * Routes a request that passed the Host and Origin checks: uploads need the token, media a
+   * capability for that asset, and the built renderer (public code, no data) nothing more.
+   */
+  const route = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const uploadId = /^\/uploads\/([0-9a-f-]{36})$/.exec(url.pathname)?.[1]
+    if (uploadId) {
+      const verdict = checkToken(request, token)
+      if (!verdict.allowed) return refuse(response, verdict.status, verdict.reason)
+      return upload(uploadId, request, response)
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end()
       return
     }
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
-    const media = /^\/media\/([0-9a-f-]{36})$/.exec(url.pathname)
-    if (media?.[1]) return serveMedia(media[1], request, response)
+    const assetId = /^\/media\/([0-9a-f-]{36})$/.exec(url.pathname)?.[1]
+    if (assetId) {
+      if (!capabilities.allows(assetId, url.searchParams.get('cap'))) {
+        return refuse(response, 403, 'this media link is not valid (or no longer)')
+      }
+      return serveMedia(assetId, request, response)
+    }
     const file = await readStaticFile(rendererDir, url.pathname)
     if (!file) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n')
@@ -74,8 +95,6 @@ export async function startHost(options: HostOptions): Promise<Host> {
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-store',
-      // The page's own requests (scripts, styles) carry the token as a cookie for this port only.
-      'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
     })
     response.end(request.method === 'HEAD' ? undefined : file.body)
   }
@@ -92,7 +111,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     }
     const headers = {
       'content-type': media.contentType,
-      'cache-control': 'private, max-age=31536000, immutable',
+      // The URL expires; the browser must not keep the audio past it.
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
     }
     if (media.kind === 'bytes') {
       response.writeHead(200, { ...headers, 'content-length': media.bytes.byteLength })
@@ -106,11 +127,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
   }
 
   const server = createServer((request, response) => {
-    const verdict = checkAccess(request, port, token)
+    const verdict = checkOrigin(request, port)
     if (!verdict.allowed) return refuse(response, verdict.status, verdict.reason)
-    serveFile(request, response).catch((error: unknown) => {
-      log.error('static file failed', { error: String(error) })
+    route(request, response).catch((error: unknown) => {
+      log.error('request failed', { error: String(error) })
       if (!response.headersSent) response.writeHead(500).end()
+      else response.destroy()
     })
   })
 

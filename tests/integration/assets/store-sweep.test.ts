@@ -116,7 +116,10 @@ describe('content store sweep', () => {
       await expect.poll(() => blobs().length, { timeout: 10_000 }).toBe(1)
       const media = await core.media(kept.id)
       expect(media?.kind === 'file' && existsSync(media.path)).toBe(true)
-      expect(core.log.lines.some((line) => line.includes('content store swept'))).toBe(true)
+      // The sweep logs after it removed the blobs: wait for the line rather than race it.
+      await expect
+        .poll(() => core.log.lines.some((line) => line.includes('content store swept')))
+        .toBe(true)
     } finally {
       core.close()
     }

@@ -113,11 +113,11 @@ describe('projects and tracks through the contract', () => {
       theme: 'system',
       overriddenByEnvironment: ['cogBaseUrl'],
     })
-    await core.call('settings.set', { replicateBaseUrl: 'http://127.0.0.1:9999/', theme: 'dark' })
+    await core.call('settings.set', { replicateBaseUrl: 'https://127.0.0.1:9999/', theme: 'dark' })
     core.close()
     const reopened = startCore(dir)
     expect(await reopened.call('settings.get', {})).toMatchObject({
-      replicateBaseUrl: 'http://127.0.0.1:9999',
+      replicateBaseUrl: 'https://127.0.0.1:9999',
       cogBaseUrl: 'http://127.0.0.1:5000',
       theme: 'dark',
       overriddenByEnvironment: [],

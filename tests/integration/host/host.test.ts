@@ -1,53 +1,11 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { WebSocket } from 'ws'
-import { startHost, type Host } from '../../../src/main/host/server'
-import { startCore, type TestCore } from '../../helpers/core'
+import { describe, expect, it } from 'vitest'
+import { MediaCapabilities } from '../../../src/main/host/media-capabilities'
 import { tempDir } from '../../helpers/temp'
+import { useHost } from './fixture'
 
-let host: Host | undefined
-let core: TestCore | undefined
-afterEach(async () => {
-  await host?.close()
-  core?.close()
-})
-
-async function start(): Promise<Host> {
-  const dir = tempDir()
-  const rendererDir = join(dir, 'renderer')
-  mkdirSync(rendererDir)
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>MusicSketch</title>')
-  writeFileSync(join(dir, 'secret.txt'), 'outside the renderer')
-  core = startCore(join(dir, 'data'))
-  host = await startHost({ core, rendererDir, log: core.log })
-  return host
-}
-
-function get(port: number, path: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>(
-    (resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-        let body = ''
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }))
-      })
-      req.on('error', reject)
-      req.end()
-    },
-  )
-}
-
-function upgrade(url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; ws?: WebSocket }>((resolve) => {
-    const ws = new WebSocket(url, { headers })
-    ws.on('open', () => resolve({ status: 101, ws }))
-    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }))
-    ws.on('error', () => resolve({ status: 0 }))
-  })
-}
+const { start, get, send, upgrade, wav440, core } = useHost()
 
 describe('browser-mode host', () => {
   it('prints a loopback URL with a token', async () => {
@@ -56,10 +14,8 @@ describe('browser-mode host', () => {
     expect(token.length).toBeGreaterThanOrEqual(32)
   })
 
-  it('refuses pages without the right token (401) or with a foreign Host (403)', async () => {
+  it('serves the built renderer (public code, no data) only to its own Host and Origin', async () => {
     const { port, token } = await start()
-    expect((await get(port, '/')).status).toBe(401)
-    expect((await get(port, '/?token=wrong')).status).toBe(401)
     expect((await get(port, `/?token=${token}`, { host: 'evil.example:80' })).status).toBe(403)
     expect((await get(port, `/?token=${token}`, { origin: 'http://evil.example' })).status).toBe(
       403,
@@ -68,7 +24,18 @@ describe('browser-mode host', () => {
     expect(page.status).toBe(200)
     expect(page.body).toContain('MusicSketch')
     expect(String(page.headers['content-security-policy'])).toContain("default-src 'self'")
-    expect(String(page.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/)
+  })
+
+  it('puts no credential in a cookie and honours none (cookies reach every port)', async () => {
+    const { port, token } = await start()
+    for (const path of ['/', `/?token=${token}`, '/index.html']) {
+      expect((await get(port, path)).headers['set-cookie']).toBeUndefined()
+    }
+    const base = `ws://127.0.0.1:${port}/rpc`
+    expect((await upgrade(base, { cookie: `musicsketch_token=${token}` })).status).toBe(401)
+    expect(
+      (await upgrade(`${base}?token=${token}`, { cookie: 'musicsketch_token=wrong' })).status,
+    ).toBe(101)
   })
 
   it('serves nothing outside the built renderer', async () => {
@@ -93,9 +60,9 @@ describe('browser-mode host', () => {
     ok.ws?.close()
   })
 
-  it('serves the audio of an asset by id, AIFF as WAV, and nothing without the token', async () => {
+  it("serves an asset's audio (AIFF as WAV) only by its short-lived capability URL", async () => {
     const { port, token } = await start()
-    const project = await core!.call('projects.create', { name: 'Media' })
+    const project = await core().call('projects.create', { name: 'Media' })
     const aiff = join(tempDir(), 'tone.aiff')
     const made = spawnSync('sox', [
       '-n',
@@ -112,15 +79,38 @@ describe('browser-mode host', () => {
       '440',
     ])
     expect(made.status).toBe(0)
-    const asset = await core!.call('assets.import', { projectId: project.id, path: aiff })
-    const served = await get(port, `/media/${asset.id}?token=${token}`)
+    const asset = await core().call('assets.import', { projectId: project.id, path: aiff })
+    const other = await core().call('assets.import', { projectId: project.id, path: wav440() })
+    const { url } = await core().call('assets.mediaUrl', { assetId: asset.id })
+    expect(url).toMatch(new RegExp(`^/media/${asset.id}\\?cap=[0-9a-z]+\\.[\\w-]{43}$`))
+    expect(url).not.toContain(token)
+    const served = await get(port, url)
     expect(served.status).toBe(200)
     expect(served.headers['content-type']).toBe('audio/wav')
+    expect(served.headers['set-cookie']).toBeUndefined()
     expect(served.body.startsWith('RIFF')).toBe(true)
-    expect((await get(port, `/media/${asset.id}`)).status).toBe(401)
+    // The token is no key to media, nor is one asset's capability to another's.
+    expect((await get(port, `/media/${asset.id}?token=${token}`)).status).toBe(403)
+    expect((await get(port, url.replace(asset.id, other.id))).status).toBe(403)
+    expect((await get(port, url.slice(0, -2) + 'AA')).status).toBe(403)
+    expect((await get(port, url, { host: 'evil.example' })).status).toBe(403)
+    // Read-only.
+    expect((await send(port, 'PUT', url, Buffer.from('x'))).status).toBe(405)
     expect(
-      (await get(port, `/media/00000000-0000-4000-8000-000000000000?token=${token}`)).status,
-    ).toBe(404)
+      await core().dispatch('assets.mediaUrl', { assetId: '00000000-0000-4000-8000-000000000000' }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } })
+  })
+
+  it('lets a media URL expire', () => {
+    let now = 1_000_000
+    const capabilities = new MediaCapabilities(() => now, 60_000)
+    const assetId = '00000000-0000-4000-8000-000000000001'
+    const cap = new URL(capabilities.urlFor(assetId), 'http://x').searchParams.get('cap')
+    expect(capabilities.allows(assetId, cap)).toBe(true)
+    now += 60_001
+    expect(capabilities.allows(assetId, cap)).toBe(false)
+    // Another instance (another key) honours none of this one's URLs.
+    expect(new MediaCapabilities(() => 0).allows(assetId, cap)).toBe(false)
   })
 
   it('answers JSON-RPC 2.0 calls with contract results and pushes events as notifications', async () => {

@@ -114,9 +114,11 @@ describe('npm start without the Electron runtime', () => {
     const notice = first
       .stderr()
       .split('\n')
-      .filter((line) => line.includes('could not be downloaded'))
+      .filter((line) => line.includes('Electron'))
     expect(notice).toHaveLength(1)
-    expect(notice[0]).toMatch(/could not be downloaded .*opening MusicSketch in your browser/)
+    expect(notice[0]).toMatch(
+      /^Downloading the Electron runtime .* not possible \(.*\): .*MusicSketch opens in your browser instead\.$/,
+    )
 
     const page = await fetch(url)
     expect(page.status).toBe(200)

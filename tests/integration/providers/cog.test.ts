@@ -1,5 +1,5 @@
 import { afterEach, describe, it, expect } from 'vitest'
-import { CogClient } from '../../../src/main/core/providers/cog'
+import { CogClient } from '../../../src/main/core/providers/cog/client'
 import { type CogFake, type CogFakeOptions, startCogFake } from '../../fakes/cog'
 import { audioBytes, collect, errorOf, params, pollToEnd, recordingSleep, wavInfo } from './helpers'
 

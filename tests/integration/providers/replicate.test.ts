@@ -1,5 +1,5 @@
 import { afterEach, describe, it, expect } from 'vitest'
-import { REPLICATE_VERSION, ReplicateClient } from '../../../src/main/core/providers/replicate'
+import { REPLICATE_VERSION, ReplicateClient } from '../../../src/main/core/providers/replicate/client'
 import { OutcomeUnknownError } from '../../../src/main/core/providers/provider-error'
 import { type ReplicateFake, startReplicateFake } from '../../fakes/replicate'
 import { audioBytes, collect, errorOf, params, pollToEnd, recordingSleep, wavInfo } from './helpers'

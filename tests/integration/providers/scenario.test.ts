@@ -1,5 +1,5 @@
 import { afterEach, describe, it, expect } from 'vitest'
-import { ScenarioClient } from '../../../src/main/core/providers/scenario'
+import { ScenarioClient } from '../../../src/main/core/providers/scenario/client'
 import { InvalidParamsError } from '../../../src/shared/musicgen'
 import {
   type ScenarioFake,

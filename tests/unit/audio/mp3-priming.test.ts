@@ -1,7 +1,11 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { indexMp3File, type Mp3FrameIndex } from '../../../src/main/core/audio/mp3-frame-index'
-import { PRIME_STEP, primingStart } from '../../../src/main/core/audio/mp3-priming'
+import {
+  MAX_PRIME_FRAMES,
+  PRIME_STEP,
+  primingStart,
+} from '../../../src/main/core/audio/mp3-priming'
 import { decodeMp3Segment } from '../../../src/main/core/audio/mp3-segment-task'
 import { makeSource } from './decode-helpers'
 import { ffmpeg, makeTempDir } from './helpers'
@@ -60,7 +64,7 @@ describe('decoding an MP3 from a frame in the middle', () => {
     let starvedDiffers = 0
     let checked = 0
     for (let from = 2 * PRIME_STEP; from + 20 <= index.frames; from += PRIME_STEP) {
-      const prime = primingStart(index, from)
+      const prime = primingStart(index, from)!
       const start = from * samplesPerFrame
       const ref = whole.subarray(start, start + 20 * samplesPerFrame)
       expect(sameBits(await decodeFrom(path, index, prime, from, true), ref), `frame ${from}`).toBe(
@@ -77,12 +81,34 @@ describe('decoding an MP3 from a frame in the middle', () => {
     const [, index] = await indexed('tiny.mp3', '-ar', '8000', '-b:a', '8k')
     const starts: number[] = []
     for (let from = PRIME_STEP; from < index.frames; from += PRIME_STEP) {
-      const prime = primingStart(index, from)
+      const prime = primingStart(index, from)!
       expect(prime % PRIME_STEP).toBe(0)
       expect(prime).toBeLessThanOrEqual(from - PRIME_STEP)
       starts.push(from - prime)
     }
     expect(Math.max(...starts)).toBeGreaterThan(PRIME_STEP)
     expect(primingStart(index, PRIME_STEP - 1)).toBe(0)
+  })
+
+  it('gives up within MAX_PRIME_FRAMES when no frame before a segment primes it', () => {
+    // Issue 17 item 3: a long low-rate stream whose frames all reach back further than a frame
+    // holds sent the search back to the file's start for every segment (hours on the main thread).
+    const frames = 1_000_000
+    const offsets = new Float64Array(frames + 1).map((_, i) => i * 72)
+    const index: Mp3FrameIndex = {
+      info: { sampleRate: 8000, channels: 1, samplesPerFrame: 576 },
+      layer3: true,
+      frames,
+      offsets,
+      reservoirBack: new Uint16Array(frames).fill(200),
+      sideInfo: 9,
+      fileSize: frames * 72,
+    }
+    for (const from of [MAX_PRIME_FRAMES + 2 * PRIME_STEP, frames / 2, frames - 1]) {
+      expect(primingStart(index, from)).toBeUndefined()
+    }
+    // Near the start, the decode from frame 0 is short: that is still fine.
+    expect(primingStart(index, PRIME_STEP * 10)).toBe(0)
+    expect(MAX_PRIME_FRAMES % PRIME_STEP).toBe(0)
   })
 })

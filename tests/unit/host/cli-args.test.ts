@@ -8,6 +8,7 @@ describe('browser-mode arguments', () => {
       dataDir: '/home/a/.config/MusicSketch',
       port: 0,
       open: false,
+      files: null,
     })
   })
 
@@ -16,7 +17,13 @@ describe('browser-mode arguments', () => {
       dataDir: 'd',
       port: 5173,
       open: true,
+      files: null,
     })
+  })
+
+  it('takes --files, the folder browser mode may read and write', () => {
+    expect(parseServeArgs(['--files', '/srv/music'], 'x')).toMatchObject({ files: '/srv/music' })
+    expect(() => parseServeArgs(['--files'], 'x')).toThrow(/--files needs a folder/)
   })
 
   it('names the problem with bad input', () => {

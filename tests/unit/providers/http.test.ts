@@ -192,14 +192,3 @@ describe('HttpClient retry policy', () => {
     expect(err.code).toBe('canceled')
   })
 })
-
-describe('base URLs', () => {
-  it('prefers the environment, then settings, then the default', async () => {
-    const { resolveBaseUrl } = await import('../../../src/main/core/providers/base-urls')
-    expect(resolveBaseUrl('cog', null, {})).toBe('http://127.0.0.1:5000')
-    expect(resolveBaseUrl('cog', 'http://gpu:5000', {})).toBe('http://gpu:5000')
-    expect(
-      resolveBaseUrl('replicate', 'https://x', { MUSICSKETCH_REPLICATE_URL: 'http://127.0.0.1:9' }),
-    ).toBe('http://127.0.0.1:9')
-  })
-})

@@ -1,19 +1,27 @@
+import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
-import { AppError } from '../app-error'
-import { AudioError } from '../audio/audio-error'
-import { decodeAudioBytes, decodeAudioFile, type AudioDecodeStream } from '../audio/decode'
+import {
+  decodeAudioBytes,
+  decodeAudioFile,
+  decodeSegmented,
+  type AudioDecodeStream,
+} from '../audio/decode'
+import { planSegments } from '../audio/segmented-decode'
 import { PcmScanner, type PcmContainer } from '../audio/pcm-scan'
-import { PeaksBuilder, serializePeaks } from '../audio/peaks'
+import { serializePeaks } from '../audio/peaks'
 import { SNIFF_BYTES, sniffFormat } from '../audio/sniff'
 import type { TaskRunner } from '../workers/tasks'
 import { STORE_CHUNK_BYTES, type ContentStore, type StoredBlob } from './content-store'
+import { checkDecodedStream } from './check-audio-task'
 import { bufferPoolFor, readChunks } from './file-chunks'
 import { importError, sourceStep } from './import-errors'
 
 export type ImportSource =
-  { kind: 'bytes'; name: string; bytes: Uint8Array } | { kind: 'path'; path: string }
+  | { kind: 'bytes'; name: string; bytes: Uint8Array }
+  /** `name` is what the user knows the file as, when the path does not say it (an upload). */
+  | { kind: 'path'; path: string; name?: string }
 
 export interface DecodedImport {
   name: string
@@ -59,7 +67,10 @@ interface Chunks {
  * How to check a file, given the container its first bytes show: a WAV/AIFF file scanned here
  * while it is stored, or a check running apart (a decode, or a worker's scan) meanwhile.
  */
-type CheckPlan = (container: PcmContainer | null) => { scanHere: PcmContainer } | Promise<Checked>
+type CheckPlan = (
+  container: PcmContainer | null,
+  head: Uint8Array,
+) => { scanHere: PcmContainer } | Promise<Checked>
 
 /**
  * Checks a file (decoding it, or for WAV/AIFF validating its header and data), computes its
@@ -86,12 +97,21 @@ export async function decodeAndStore(
     })
   }
   const { path } = source
-  const name = basename(path)
-  const file = await sourceStep(name, () => open(path, 'r'))
+  const name = source.name ?? basename(path)
+  // Non-blocking: should the path have become a FIFO since it was checked, the open returns at
+  // once and the check below refuses it, instead of waiting for a writer.
+  const file = await sourceStep(name, () => open(path, constants.O_RDONLY | constants.O_NONBLOCK))
+  if (!(await file.stat()).isFile()) {
+    await file.close()
+    throw new AppError(
+      'invalid_input',
+      `${name}: is not an ordinary file: only audio files can be imported`,
+    )
+  }
   try {
     const chunks = await fileChunks(name, file)
-    return await importChunks(name, chunks, store, (container) => {
-      if (!container) return checkDecoded(name, decodeAudioFile(path, { tasks }))
+    return await importChunks(name, chunks, store, (container, head) => {
+      if (!container) return sourceStep(name, () => checkCompressedFile(path, head, tasks))
       if (!tasks || tasks.parallelism < 2) return { scanHere: container }
       return sourceStep(name, () => tasks.run('assets-scan-pcm-file', { path, container })).then(
         (scanned): Checked => ({ format: container, ...scanned }),
@@ -114,7 +134,7 @@ async function importChunks(
   const writer = await store.begin()
   let checked: Checked
   try {
-    const check = plan(container)
+    const check = plan(container, head)
     if ('scanHere' in check) {
       const scanner = new PcmScanner(check.scanHere, size)
       for (let chunk = head; chunk.length > 0; chunk = await nextChunk(name, chunks)) {
@@ -191,21 +211,27 @@ function pcmChecked(container: PcmContainer, scanner: PcmScanner): Checked {
   return { format: container, sampleRate, channels, frames, peaks: serializePeaks(peaks) }
 }
 
-/** Decodes a compressed file to check it and compute its peaks. */
-async function checkDecoded(name: string, stream: AudioDecodeStream): Promise<Checked> {
-  return sourceStep(name, async () => {
-    const info = await stream.info()
-    if (info.format === 'm4a') throw new AudioError('unsupported', 'M4A/AAC is not supported')
-    const peaks = new PeaksBuilder(info.channels)
-    let frames = 0
-    for await (const chunk of stream.frames()) {
-      peaks.push(chunk)
-      frames += chunk[0]?.length ?? 0
-    }
-    if (frames === 0) throw new AppError('invalid_input', `${name}: the file holds no audio`)
-    const { format, sampleRate, channels } = info
-    return { format, sampleRate, channels, frames, peaks: serializePeaks(peaks.finish()) }
-  })
+/** Decodes compressed bytes to check them and compute their peaks. */
+function checkDecoded(name: string, stream: AudioDecodeStream): Promise<Checked> {
+  return sourceStep(name, () => checkDecodedStream(stream))
+}
+
+/**
+ * Checks a compressed file off the main thread when worker threads run: an MP3/FLAC file in
+ * segments planned and decoded on workers, any other in one pass on a worker.
+ */
+async function checkCompressedFile(
+  path: string,
+  head: Uint8Array,
+  tasks: TaskRunner | undefined,
+): Promise<Checked> {
+  if (!tasks || tasks.parallelism < 2) return checkDecodedStream(decodeAudioFile(path))
+  const format = sniffFormat(head.subarray(0, SNIFF_BYTES))
+  if (format === 'mp3' || format === 'flac') {
+    const segmented = await planSegments(format, { path, tasks, segmentSeconds: undefined })
+    if (segmented) return checkDecodedStream(decodeSegmented(segmented))
+  }
+  return tasks.run('assets-check-audio-file', { path })
 }
 
 /**

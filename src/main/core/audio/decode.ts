@@ -9,7 +9,7 @@ import { createMp3Decoder } from './decode-mp3'
 import { createOpusDecoder } from './decode-opus'
 import { createVorbisDecoder } from './decode-vorbis'
 import type { PcmHeader, PcmStreamDecoder } from './pcm-stream'
-import { planSegments, type ParallelSource } from './segmented-decode'
+import { planSegments, type ParallelSource, type Segmented } from './segmented-decode'
 import { SNIFF_BYTES, sniffFormat, type SniffedFormat } from './sniff'
 import { WavStreamDecoder } from './wav-decode'
 import type { TaskRunner } from '../workers/tasks'
@@ -62,7 +62,8 @@ export function decodeAudioFile(path: string, options: DecodeFileOptions = {}): 
   const { tasks, segmentSeconds } = options
   // As for the PCM import: with a single worker, decoding in this thread is as fast.
   const parallel = tasks && tasks.parallelism > 1 ? { path, tasks, segmentSeconds } : undefined
-  return new DecodeStream(parallel, async function* () {
+  return new DecodeStream((announce) => decodeSource(parallel, fileBytes, announce))
+  async function* fileBytes(): AsyncGenerator<Uint8Array | { fileSize: number }> {
     const { size } = await stat(path)
     const source = createReadStream(path, { highWaterMark: chunkBytes })
     try {
@@ -71,7 +72,12 @@ export function decodeAudioFile(path: string, options: DecodeFileOptions = {}): 
     } finally {
       source.destroy()
     }
-  })
+  }
+}
+
+/** The decode of a file planned in segments (segmented-decode.ts). */
+export function decodeSegmented(segmented: Segmented): AudioDecodeStream {
+  return new DecodeStream((announce) => segmentedFrames(segmented, announce))
 }
 
 /** Decodes bytes in memory (fed to the decoders in chunks as a file would be). */
@@ -79,13 +85,14 @@ export function decodeAudioBytes(
   bytes: Uint8Array,
   chunkBytes = DECODE_CHUNK_BYTES,
 ): AudioDecodeStream {
-  return new DecodeStream(undefined, async function* () {
+  async function* source(): AsyncGenerator<Uint8Array | { fileSize: number }> {
     yield { fileSize: bytes.length }
     for (let at = 0; at < bytes.length; at += chunkBytes) {
       yield bytes.subarray(at, at + chunkBytes)
     }
     await Promise.resolve()
-  })
+  }
+  return new DecodeStream((announce) => decodeSource(undefined, source, announce))
 }
 
 /** A source: optionally the file size first, then the bytes in order. */
@@ -98,8 +105,8 @@ class DecodeStream implements AudioDecodeStream {
   private infoPromise: Promise<DecodedInfo> | undefined
   private iterated = false
 
-  constructor(parallel: ParallelSource | undefined, source: ByteSource) {
-    this.iterator = decodeSource(parallel, source, (info) => {
+  constructor(start: (announce: (info: DecodedInfo) => void) => AsyncGenerator<Float32Array[]>) {
+    this.iterator = start((info) => {
       this.known = info
     })
   }
@@ -171,15 +178,7 @@ async function* decodeSource(
       const segmented = await planSegments(format, parallel)
       if (segmented) {
         await input.return(undefined)
-        const { sampleRate, expectedFrames } = segmented.info
-        checkLength(expectedFrames ?? 0, sampleRate)
-        announce(segmented.info)
-        let total = 0
-        for await (const frames of segmented.decode()) {
-          total += planarLength(frames)
-          checkLength(total, sampleRate)
-          yield frames
-        }
+        yield* segmentedFrames(segmented, announce)
         return
       }
     }
@@ -228,6 +227,21 @@ async function* decodeSource(
     }
   } finally {
     await input.return(undefined)
+  }
+}
+
+async function* segmentedFrames(
+  segmented: Segmented,
+  announce: (info: DecodedInfo) => void,
+): AsyncGenerator<Float32Array[]> {
+  const { sampleRate, expectedFrames } = segmented.info
+  checkLength(expectedFrames ?? 0, sampleRate)
+  announce(segmented.info)
+  let total = 0
+  for await (const frames of segmented.decode()) {
+    total += planarLength(frames)
+    checkLength(total, sampleRate)
+    yield frames
   }
 }
 

@@ -15,11 +15,15 @@ interface Segment {
   to: number
 }
 
-/** How an MP3 file is decoded in segments on worker threads. */
+/**
+ * How an MP3 file is decoded in segments on worker threads: plain data (made on a worker thread,
+ * see segmented-decode.ts), without the frame index.
+ */
 export interface Mp3SegmentPlan {
-  path: string
-  index: Mp3FrameIndex
-  segments: Segment[]
+  /** The worker tasks, one per segment. */
+  inputs: Mp3SegmentInput[]
+  /** Where each segment's kept samples start among the untrimmed ones. */
+  firsts: number[]
   sampleRate: number
   channels: number
   expectedFrames: number | undefined
@@ -47,15 +51,16 @@ export async function planMp3Segments(
   const segments: Segment[] = []
   for (let from = 0; from < index.frames; from += perSegment) {
     const to = Math.min(index.frames, from + perSegment)
-    segments.push({ prime: primingStart(index, from), from, to })
+    const prime = primingStart(index, from)
+    if (prime === undefined) return undefined
+    segments.push({ prime, from, to })
   }
   // mpg123 trims by the LAME tag (indexMp3File accepts no other tag): the encoder delay plus its
   // own at the start, the padding less its delay at the end.
   const tagged = info.delay !== undefined && info.tagFrames !== undefined
   return {
-    path,
-    index,
-    segments,
+    inputs: segments.map((_, k) => segmentInput(path, index, segments, k)),
+    firsts: segments.map((segment) => segment.from * info.samplesPerFrame),
     sampleRate: info.sampleRate,
     channels: info.channels,
     expectedFrames: mp3ExpectedFrames(info),
@@ -75,17 +80,16 @@ export async function* decodeMp3Segments(
   plan: Mp3SegmentPlan,
   tasks: TaskRunner,
 ): AsyncGenerator<Float32Array[]> {
-  const { segments } = plan
-  const samplesPerFrame = plan.index.info.samplesPerFrame
-  const results = resultsInOrder(segments.length, tasks, (k) =>
-    tasks.run('audio-decode-mp3-segment', segmentInput(plan, k)),
+  const { inputs, firsts } = plan
+  const results = resultsInOrder(inputs.length, tasks, (k) =>
+    tasks.run('audio-decode-mp3-segment', inputs[k]!),
   )
   let decoded = 0
   let errors = 0
   let k = 0
   for await (const out of results) {
     errors += out.errors
-    const first = segments[k++]!.from * samplesPerFrame
+    const first = firsts[k++]!
     const from = Math.max(0, plan.begin - first)
     const to = Math.min(out.channels[0]!.length, plan.end - first)
     if (to <= from) continue
@@ -95,19 +99,23 @@ export async function* decodeMp3Segments(
   checkMp3Decoded(decoded, plan.expectedFrames, errors)
 }
 
-function segmentInput(plan: Mp3SegmentPlan, k: number): Mp3SegmentInput {
-  const { index, segments } = plan
+function segmentInput(
+  path: string,
+  index: Mp3FrameIndex,
+  segments: Segment[],
+  k: number,
+): Mp3SegmentInput {
   const { prime, from, to } = segments[k]!
   const last = k === segments.length - 1
   const samplesPerFrame = index.info.samplesPerFrame
   return {
-    path: plan.path,
+    path,
     start: index.offsets[prime]!,
     // The last segment runs to the end of the file, as the one-pass decode does.
     end: last ? index.fileSize : index.offsets[to]!,
     skip: (from - prime) * samplesPerFrame,
     keep: last ? -1 : (to - from) * samplesPerFrame,
     primed: index.layer3 && prime > 0,
-    channels: plan.channels,
+    channels: index.info.channels,
   }
 }

@@ -24,13 +24,23 @@ import type { Mp3FrameIndex } from './mp3-frame-index'
 export const PRIME_STEP = 16
 
 /**
- * The frame to start decoding at for a segment starting at frame `from`: PRIME_STEP-aligned,
- * and early enough that frames from - 2 and from - 1 get their whole bit reservoir.
+ * How far back priming may start, in frames: a stream whose every frame reaches back further
+ * than the frame before it holds (low bit rates keep the reservoir full) never primes, and the
+ * search must not walk back to the file's start for each segment.
  */
-export function primingStart(index: Mp3FrameIndex, from: number): number {
+export const MAX_PRIME_FRAMES = 16 * PRIME_STEP
+
+/**
+ * The frame to start decoding at for a segment starting at frame `from`: PRIME_STEP-aligned,
+ * and early enough that frames from - 2 and from - 1 get their whole bit reservoir. Undefined
+ * when no such frame lies within MAX_PRIME_FRAMES (the file then decodes in one pass).
+ */
+export function primingStart(index: Mp3FrameIndex, from: number): number | undefined {
   if (from < PRIME_STEP) return 0
-  if (!index.layer3) return from - PRIME_STEP - (from % PRIME_STEP)
-  for (let prime = from - PRIME_STEP - (from % PRIME_STEP); prime > 0; prime -= PRIME_STEP) {
+  const latest = from - PRIME_STEP - (from % PRIME_STEP)
+  if (!index.layer3) return latest
+  for (let prime = latest; prime >= latest - MAX_PRIME_FRAMES; prime -= PRIME_STEP) {
+    if (prime <= 0) return 0
     let reservoir = 0
     let starved = false
     for (let j = prime; j <= from - 2; j++) {
@@ -41,7 +51,7 @@ export function primingStart(index: Mp3FrameIndex, from: number): number {
     }
     if (!starved) return prime
   }
-  return 0
+  return undefined
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { TaskRunner } from '../workers/tasks'
+import type { TaskAnswer, TaskRunner } from '../workers/tasks'
 import type { DecodedInfo } from './decode'
-import { decodeFlacSegments, planFlacSegments } from './flac-parallel'
-import { decodeMp3Segments, planMp3Segments } from './mp3-parallel'
+import { decodeFlacSegments, planFlacSegments, type FlacSegmentPlan } from './flac-parallel'
+import { decodeMp3Segments, planMp3Segments, type Mp3SegmentPlan } from './mp3-parallel'
 
 /** A file to decode on worker threads when its format allows. */
 export interface ParallelSource {
@@ -16,30 +16,58 @@ export interface Segmented {
   decode(): AsyncGenerator<Float32Array[]>
 }
 
-/** Plans the decode of an MP3 or FLAC file in segments; undefined when it takes one pass. */
+export interface SegmentPlanInput {
+  format: 'mp3' | 'flac'
+  path: string
+  segmentSeconds: number | undefined
+}
+
+/** A plan as it crosses threads: plain data. */
+export type SegmentPlan =
+  { format: 'mp3'; mp3: Mp3SegmentPlan } | { format: 'flac'; flac: FlacSegmentPlan }
+
+/**
+ * Plans the decode of an MP3 or FLAC file in segments; undefined when it takes one pass. The
+ * planning reads the whole file (an MP3's frame index), so it runs as a task: on a worker thread,
+ * never holding up the main one.
+ */
 export async function planSegments(
   format: 'mp3' | 'flac',
   { path, tasks, segmentSeconds }: ParallelSource,
 ): Promise<Segmented | undefined> {
+  const plan = await tasks.run('audio-plan-segments', { format, path, segmentSeconds })
+  return plan ? segmentedDecode(plan, tasks) : undefined
+}
+
+/** The worker task behind planSegments. */
+export async function planSegmentsTask(
+  input: SegmentPlanInput,
+): Promise<TaskAnswer<SegmentPlan | null>> {
+  const { format, path, segmentSeconds } = input
   if (format === 'mp3') {
-    const plan = await planMp3Segments(path, segmentSeconds)
-    if (!plan) return undefined
-    const { sampleRate, channels, expectedFrames } = plan
+    const mp3 = await planMp3Segments(path, segmentSeconds)
+    return { value: mp3 ? { format, mp3 } : null }
+  }
+  const flac = await planFlacSegments(path, segmentSeconds)
+  return { value: flac ? { format, flac } : null }
+}
+
+function segmentedDecode(plan: SegmentPlan, tasks: TaskRunner): Segmented {
+  if (plan.format === 'mp3') {
+    const { sampleRate, channels, expectedFrames } = plan.mp3
     return {
       info: {
-        format,
+        format: 'mp3',
         sampleRate,
         channels,
         ...(expectedFrames !== undefined && { expectedFrames }),
       },
-      decode: () => decodeMp3Segments(plan, tasks),
+      decode: () => decodeMp3Segments(plan.mp3, tasks),
     }
   }
-  const plan = await planFlacSegments(path, segmentSeconds)
-  if (!plan) return undefined
-  const { sampleRate, channels, totalSamples } = plan.info
+  const { sampleRate, channels, totalSamples } = plan.flac.info
   return {
-    info: { format, sampleRate, channels, expectedFrames: totalSamples },
-    decode: () => decodeFlacSegments(plan, tasks),
+    info: { format: 'flac', sampleRate, channels, expectedFrames: totalSamples },
+    decode: () => decodeFlacSegments(plan.flac, tasks),
   }
 }

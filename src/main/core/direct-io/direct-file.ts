@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, constants, openSync, writeSync } from 'node:fs'
 import { alignedLength, DIRECT_IO_ALIGN, directWriteFlags, isDirectRefusal } from './direct-io'
 
 /**
@@ -12,12 +12,13 @@ export class DirectFile {
 
   private constructor(private readonly fd: number) {}
 
+  /** Opens an existing file by name; a link at the name is refused (ELOOP), never followed. */
   static open(path: string): DirectFile {
-    const file = new DirectFile(openSync(path, 'r+'))
+    const file = new DirectFile(openSync(path, constants.O_RDWR | constants.O_NOFOLLOW))
     const flags = directWriteFlags()
     if (flags !== null) {
       try {
-        file.#direct = openSync(path, flags)
+        file.#direct = openSync(path, flags | constants.O_NOFOLLOW)
       } catch {
         // No direct I/O on this filesystem: the buffered descriptor does all the writing.
       }

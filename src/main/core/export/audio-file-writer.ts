@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { link, open, rm, type FileHandle } from 'node:fs/promises'
+import { rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { ExportBitDepth } from '../../../shared/domain'
 import { AppError } from '../app-error'
@@ -11,6 +11,8 @@ import {
   type WavSampleFormat,
 } from '../audio/wav-encode'
 import { DIRECT_IO_ALIGN } from '../direct-io/direct-io'
+import { createNewFile, placeFile } from './exclusive-files'
+import { tempFileName } from './file-names'
 
 export interface AudioFileSpec {
   path: string
@@ -44,7 +46,7 @@ export class AudioFileWriter {
   constructor(readonly spec: AudioFileSpec) {
     this.tempPath = join(
       dirname(spec.path),
-      `.${basename(spec.path)}.${randomBytes(4).toString('hex')}.part`,
+      tempFileName(basename(spec.path), randomBytes(4).toString('hex')),
     )
   }
 
@@ -65,7 +67,7 @@ export class AudioFileWriter {
     } else {
       header = encodeWavHeader(this.#wavOptions())
     }
-    this.#handle = await open(this.tempPath, 'wx')
+    this.#handle = await createNewFile(this.tempPath)
     await this.#handle.write(header)
     this.#dataOffset = header.length
   }
@@ -93,11 +95,10 @@ export class AudioFileWriter {
 
   /** Puts the finished file in place (replacing an existing one only when `overwrite`). */
   async publish(overwrite: boolean): Promise<void> {
-    if (overwrite) await rm(this.spec.path, { force: true })
-    // link() fails with EEXIST instead of replacing: a file that appeared meanwhile is kept.
-    await link(this.tempPath, this.spec.path)
+    // Without overwrite, a file that appeared meanwhile is kept (EEXIST).
+    await placeFile(this.tempPath, this.spec.path, overwrite)
     this.#published = true
-    await rm(this.tempPath, { force: true })
+    if (!overwrite) await rm(this.tempPath, { force: true })
   }
 
   /** Removes the temporary file, and the file in place if this export put it there. */

@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs'
+import { closeSync, constants, openSync } from 'node:fs'
 import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/flac-encode'
 import { writeAt } from '../direct-io/direct-file'
 import type { TaskAnswer } from '../workers/tasks'
@@ -42,7 +42,8 @@ export function renderFlacFile(input: FlacFileInput): Promise<TaskAnswer<{ bytes
     throw new RangeError(`the plan has no stem ${stem}`)
   }
   const { tracks, close } = openStemPlan(plan, pool)
-  const fd = openSync(path, 'r+')
+  // The temporary file this export created: a link put in its place is not followed.
+  const fd = openSync(path, constants.O_RDWR | constants.O_NOFOLLOW)
   try {
     const encoder = new FlacEncoder({ sampleRate: plan.sampleRate, channels: 2, bitsPerSample })
     // The mix needs every stem; a stem only its own track.

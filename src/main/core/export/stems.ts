@@ -1,4 +1,5 @@
-import { access, constants, stat, writeFile, rm, link } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { access, constants, realpath, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ExportBitDepth, ExportResult, ProjectDetail } from '../../../shared/domain'
 import { AppError } from '../app-error'
@@ -7,7 +8,8 @@ import type { TaskRunner } from '../workers/tasks'
 import { describeAssetSource, type SourceSpec } from './asset-source'
 import { AudioFileWriter, WAV_FORMATS } from './audio-file-writer'
 import { BackgroundFlush } from './background-flush'
-import { mixFileName, sidecarFileName, stemFileName } from './file-names'
+import { checkDestinations, createNewFile, oneAtATime, placeFile } from './exclusive-files'
+import { mixFileName, sidecarFileName, stemFileName, tempFileName } from './file-names'
 import { layOutStems, type StemPlan } from './render-plan'
 import { renderFlacFiles } from './flac-files'
 import { renderWavRanges } from './wav-ranges'
@@ -45,8 +47,13 @@ export interface TakeSummary {
  * put in place when all of them rendered; on any error nothing is left behind.
  */
 export async function exportStems(request: StemsRequest): Promise<ExportResult> {
+  await checkDirectory(request.directory)
+  const folder = await realpath(request.directory).catch(() => request.directory)
+  return oneAtATime(folder, () => exportInto(request))
+}
+
+async function exportInto(request: StemsRequest): Promise<ExportResult> {
   const { project, directory, format, bitDepth, sampleRate } = request
-  await checkDirectory(directory)
   if (format === 'flac' && bitDepth === 32) {
     throw new AppError(
       'invalid_input',
@@ -56,6 +63,10 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
   }
 
   const writers: AudioFileWriter[] = []
+  const sidecarTemp = join(
+    directory,
+    tempFileName(sidecarFileName(project.name), randomBytes(4).toString('hex')),
+  )
   try {
     for (const track of project.tracks) {
       for (const clip of track.clips) {
@@ -108,7 +119,7 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
     if (mixWriter) writers.push(mixWriter)
     const sidecar = request.singleFileName ? null : join(directory, sidecarFileName(project.name))
 
-    await refuseExisting(
+    await checkDestinations(
       [...writers.map((w) => w.spec.path), ...(sidecar ? [sidecar] : [])],
       request.overwrite,
     )
@@ -118,10 +129,14 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
     if (format === 'wav') await renderWav(request, plan, writers, withMix, frames)
     else await renderFlac(request, plan, writers, withMix, frames)
 
-    const sidecarTemp = `${sidecar}.part`
     if (sidecar) {
       const description = describeExport(request, frames, stems, mixWriter)
-      await writeFile(sidecarTemp, JSON.stringify(description, null, 2), { flag: 'w' })
+      const file = await createNewFile(sidecarTemp)
+      try {
+        await file.writeFile(JSON.stringify(description, null, 2))
+      } finally {
+        await file.close()
+      }
     }
     // The files' data reach the disk together rather than one after another.
     await Promise.all(writers.map((writer) => writer.finish()))
@@ -129,8 +144,7 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
     request.signal?.throwIfAborted()
     for (const writer of writers) await writer.publish(request.overwrite)
     if (sidecar) {
-      if (request.overwrite) await rm(sidecar, { force: true })
-      await link(sidecarTemp, sidecar)
+      await placeFile(sidecarTemp, sidecar, request.overwrite)
       await rm(sidecarTemp, { force: true })
     }
 
@@ -145,7 +159,7 @@ export async function exportStems(request: StemsRequest): Promise<ExportResult> 
     }
   } catch (error) {
     await Promise.all(writers.map((writer) => writer.discard()))
-    await rm(join(directory, `${sidecarFileName(project.name)}.part`), { force: true })
+    await rm(sidecarTemp, { force: true })
     throw exportError(error)
   }
 }
@@ -215,26 +229,6 @@ async function checkDirectory(directory: string): Promise<void> {
     throw new AppError(
       'invalid_input',
       `cannot write into ${directory}: permission denied`,
-      'directory',
-    )
-  }
-}
-
-async function refuseExisting(paths: string[], overwrite: boolean): Promise<void> {
-  if (overwrite) return
-  const existing: string[] = []
-  for (const path of paths) {
-    try {
-      await stat(path)
-      existing.push(path)
-    } catch {
-      /* free */
-    }
-  }
-  if (existing.length > 0) {
-    throw new AppError(
-      'conflict',
-      `these files already exist and were left as they are: ${existing.join(', ')}. Choose another folder or allow overwriting.`,
       'directory',
     )
   }

@@ -1,23 +1,40 @@
-import type { Handlers } from '../../../shared/api'
+import { basename } from 'node:path'
+import type { Handlers, ParsedInput } from '../../../shared/api'
 import type { PeaksData } from '../../../shared/domain'
 import { deserializePeaks, peaksAt } from '../audio/peaks'
-import { decodeAndStore } from '../assets/import'
+import { decodeAndStore, type ImportSource } from '../assets/import'
+import { finishedUpload, removeUpload } from '../assets/uploads'
 import { sharedBytesFromBase64 } from '../assets/shared-bytes'
 import type { CoreContext } from '../context'
 import { publicAsset, type AssetRecord } from '../store/assets'
 
 type AssetHandlers = Pick<Handlers, 'assets.import' | 'assets.list' | 'assets.peaks'>
 
+async function importSource(
+  ctx: CoreContext,
+  input: ParsedInput<'assets.import'>,
+): Promise<ImportSource> {
+  if ('data' in input) {
+    return { kind: 'bytes', name: input.name, bytes: sharedBytesFromBase64(input.data) }
+  }
+  if ('upload' in input) {
+    const path = await finishedUpload(ctx.dataDir, input.upload, input.name, input.size)
+    return { kind: 'path', path, name: input.name }
+  }
+  const path = await ctx.files.readable(input.path)
+  return { kind: 'path', path, name: basename(input.path) }
+}
+
 export function assetHandlers(ctx: CoreContext): AssetHandlers {
   const { db, projects, assets, events } = ctx
   return {
     'assets.import': async (input) => {
       projects.get(input.projectId)
-      const source =
-        'data' in input
-          ? { kind: 'bytes' as const, name: input.name, bytes: sharedBytesFromBase64(input.data) }
-          : { kind: 'path' as const, path: input.path }
-      const decoded = await decodeAndStore(source, ctx.contentStore, ctx.tasks)
+      const decoded = await decodeAndStore(
+        await importSource(ctx, input),
+        ctx.contentStore,
+        ctx.tasks,
+      ).finally(() => ('upload' in input ? removeUpload(ctx.dataDir, input.upload) : undefined))
       const asset = db.transaction(() => {
         const existing = assets.findBySha(input.projectId, decoded.blob.sha256)
         if (existing) return existing

@@ -2,7 +2,7 @@ import type { Handlers } from '../../../shared/api'
 import type { ProjectDetail } from '../../../shared/domain'
 import { AppError } from '../app-error'
 import type { CoreContext } from '../context'
-import { safeFileName } from '../export/file-names'
+import { singleFileName } from '../export/file-names'
 import { exportStems, type StemsRequest, type TakeSummary } from '../export/stems'
 import { exportDirectory } from './export-directory'
 import type { AssetRecord } from '../store/assets'
@@ -63,7 +63,9 @@ export function exportHandlers(
       throw new AppError('conflict', 'an export of this project is already running')
     }
     const { createDirectory, ...rest } = request
-    const directory = exportDirectory(request.directory, createDirectory)
+    // Confined first (browser mode), created only once allowed.
+    const allowed = await ctx.files.writableFolder(exportDirectory(request.directory, false))
+    const directory = exportDirectory(allowed, createDirectory)
     const controller = new AbortController()
     running.set(project.id, controller)
     try {
@@ -105,7 +107,7 @@ export function exportHandlers(
         ...input,
         project: alone,
         includeMix: false,
-        singleFileName: `${safeFileName(`${project.name} - ${baseName}`)}.${input.format}`,
+        singleFileName: singleFileName(project.name, baseName, input.format),
       })
     },
 

@@ -12,7 +12,7 @@ import {
 import { AppError, notFound } from '../app-error'
 import type { CoreContext } from '../context'
 import { isProviderError } from '../providers/provider-error'
-import { hasCredentials } from '../jobs/clients'
+import { credentialProblem } from '../jobs/clients'
 import type { NewGeneration } from '../jobs/generation-store'
 import { publicGeneration } from '../jobs/generation-store'
 import { assetSeconds } from '../jobs/input-audio'
@@ -29,13 +29,6 @@ type GenerationHandlers = Pick<
   | 'generations.estimate'
   | 'providers.status'
 >
-
-const MISSING_KEY: Readonly<Record<Provider, string>> = {
-  replicate: 'No Replicate API token: set it in Settings',
-  scenario: 'No Scenario API key and secret: set them in Settings',
-  cog: '',
-  local: '',
-}
 
 /**
  * The canonical params from what the renderer sent: unknown keys refused, defaults filled in, and
@@ -85,9 +78,8 @@ export function seedsForTakes(fixed: number | null, takes: number, random: () =>
 }
 
 export async function requireKeys(ctx: CoreContext, provider: Provider): Promise<void> {
-  if (!(await hasCredentials(ctx.secrets, provider))) {
-    throw new AppError('invalid_input', MISSING_KEY[provider], 'provider')
-  }
+  const problem = await credentialProblem(ctx, provider)
+  if (problem !== null) throw new AppError('invalid_input', problem, 'provider')
 }
 
 export function generationHandlers(ctx: CoreContext, queue: JobQueue): GenerationHandlers {
@@ -142,6 +134,7 @@ export function generationHandlers(ctx: CoreContext, queue: JobQueue): Generatio
     'generations.estimate': async ({ provider, params: raw }): Promise<GenerationEstimate> => {
       const params = canonicalParams(ctx, raw, null)
       checkValid(params, provider)
+      // A dry run with a key (Scenario) is an authenticated call: the key must be usable there.
       if (provider === 'scenario') await requireKeys(ctx, provider)
       try {
         return await queue.clientFor(provider).estimate(resolveSeed(params, queue.random))

@@ -4,10 +4,12 @@
 // delete. One take's lifecycle is in run-job.ts.
 import { rmSync } from 'node:fs'
 import type { Generation, ProviderReachability } from '../../../shared/domain'
-import type { Provider } from '../../../shared/musicgen'
+import { PROVIDERS, type Provider } from '../../../shared/musicgen'
 import { AppError } from '../app-error'
 import type { CoreContext } from '../context'
+import type { ProviderLimits } from '../providers/descriptor'
 import type { FetchLike, Sleep } from '../providers/http'
+import { descriptorOf } from '../providers/registry'
 import type { ClientFactory } from './clients'
 import {
   GenerationStore,
@@ -17,18 +19,13 @@ import {
 } from './generation-store'
 import { NetworkMonitor, type Probe, httpProbe } from './network'
 import { downloadDir } from './output'
-import { ConcurrencySlots, DEFAULT_LIMITS, type ProviderLimits } from './rate-limit'
+import { ConcurrencySlots, DEFAULT_LIMITS } from './rate-limit'
 import { type RunEnv, type RunOutcome, runJob } from './run-job'
 import { isInFlight, isRetryable, isTerminal } from './state-machine'
 
-export const DEFAULT_POLL_INTERVAL_MS: Readonly<Record<Provider, number>> = {
-  replicate: 1000,
-  // Scenario's own helper polls every 3 s; its limit is 100 requests a minute.
-  scenario: 3000,
-  cog: 1000,
-  // The engine runs in this process: polling reads memory, and shows progress per token.
-  local: 200,
-}
+export const DEFAULT_POLL_INTERVAL_MS: Readonly<Record<Provider, number>> = Object.fromEntries(
+  PROVIDERS.map((p) => [p, descriptorOf(p).pollIntervalMs]),
+) as Record<Provider, number>
 
 export interface JobQueueOptions {
   ctx: CoreContext
@@ -142,9 +139,8 @@ export class JobQueue {
 
   /** Whether each provider answers now; a provider the queue waits for counts as unreachable. */
   async reachability(): Promise<ProviderReachability[]> {
-    const providers: Provider[] = ['replicate', 'scenario', 'cog']
     return Promise.all(
-      providers.map(async (provider): Promise<ProviderReachability> => {
+      PROVIDERS.map(async (provider): Promise<ProviderReachability> => {
         const waiting = this.network.reason(provider)
         const signal = AbortSignal.any([this.stopper.signal, AbortSignal.timeout(5000)])
         const reachable = await this.network.check(provider, signal).catch(() => false)
@@ -381,7 +377,8 @@ export class JobQueue {
     const client = this.clientFor(g.provider)
     const work = async (): Promise<void> => {
       let jobId = g.providerJobId
-      if (jobId === null && g.submitPending && g.request !== null) {
+      const lookup = descriptorOf(g.provider).lostSubmission !== 'cannot-ask'
+      if (jobId === null && g.submitPending && g.request !== null && lookup) {
         const found = await client.reconcile(g.request)
         if (found.kind === 'found') jobId = found.providerJobId
       }

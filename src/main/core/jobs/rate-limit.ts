@@ -1,24 +1,15 @@
-// Per-provider limits: how many takes run at once, and how many requests a minute reach the
-// provider (Scenario allows 100 a minute per project). Time is injected so tests never wait.
-import type { Provider } from '../../../shared/musicgen'
+// Per-provider limits (from each provider's descriptor): how many takes run at once, and how many
+// requests a minute reach the provider. Time is injected so tests never wait.
+import { PROVIDERS, type Provider } from '../../../shared/musicgen'
+import type { ProviderLimits } from '../providers/descriptor'
+import { descriptorOf } from '../providers/registry'
 import type { FetchLike, Sleep } from '../providers/http'
 
-export interface ProviderLimits {
-  /** Takes of this provider in flight at once. */
-  concurrency: number
-  /** Requests per minute; null: no limit of ours (a local Cog container). */
-  requestsPerMinute: number | null
-}
+export type { ProviderLimits }
 
-export const DEFAULT_LIMITS: Readonly<Record<Provider, ProviderLimits>> = {
-  // 600 creates and 3000 other calls a minute; 4 takes at once keep a sketching session snappy.
-  replicate: { concurrency: 4, requestsPerMinute: 600 },
-  scenario: { concurrency: 3, requestsPerMinute: 100 },
-  // One prediction at a time: a second one answers 409.
-  cog: { concurrency: 1, requestsPerMinute: null },
-  // One take at a time: the model takes most of the machine (its engine queues any other).
-  local: { concurrency: 1, requestsPerMinute: null },
-}
+export const DEFAULT_LIMITS: Readonly<Record<Provider, ProviderLimits>> = Object.fromEntries(
+  PROVIDERS.map((p) => [p, descriptorOf(p).limits]),
+) as Record<Provider, ProviderLimits>
 
 /**
  * A token bucket: `capacity` requests at once, refilled evenly over a minute. Waiters are served

@@ -22,6 +22,7 @@ import type {
   SubmitResult,
 } from '../providers/provider'
 import { OutcomeUnknownError, ProviderError } from '../providers/provider-error'
+import { descriptorOf } from '../providers/registry'
 import type { AssetRecord } from '../store/assets'
 import type { ClientFactory } from './clients'
 import type { GenerationStore, JobPatch, JobRecord } from './generation-store'
@@ -60,13 +61,6 @@ export class JobFailure extends Error {
     super(message)
     this.name = 'JobFailure'
   }
-}
-
-const PROVIDER_LABEL: Readonly<Record<Provider, string>> = {
-  replicate: 'Replicate',
-  scenario: 'Scenario',
-  cog: 'the Cog container',
-  local: 'the local engine',
 }
 
 function move(
@@ -153,7 +147,7 @@ async function obtainJob(
 function askUser(env: RunEnv, id: string, provider: Provider, reason: string): void {
   move(env, id, ACTIVE, 'needs_decision', {
     waitingReason:
-      `The request may have reached ${PROVIDER_LABEL[provider]} (its answer was lost), and it ` +
+      `The request may have reached ${descriptorOf(provider).inSentence} (its answer was lost), and it ` +
       `cannot be known whether it did: ${reason}. Retry to send it again (you may be billed ` +
       'twice), or delete the take.',
   })
@@ -431,7 +425,7 @@ function settleFailure(env: RunEnv, id: string, error: unknown, signal: AbortSig
       }
       case 'rate_limited': {
         const wait = error.retryAfterMs ?? Math.round(15_000 + 15_000 * env.random())
-        const reason = `${PROVIDER_LABEL[g.provider]} is busy or throttling (${error.message}): trying again in ${Math.ceil(wait / 1000)} s`
+        const reason = `${descriptorOf(g.provider).inSentence} is busy or throttling (${error.message}): trying again in ${Math.ceil(wait / 1000)} s`
         if (g.status === 'queued' || g.status === 'submitting') {
           move(env, id, ['queued', 'submitting'], 'queued', { waitingReason: reason })
         } else {

@@ -2,29 +2,30 @@
 import type { Provider } from '../../../shared/musicgen'
 import type { CoreContext } from '../context'
 import type { FetchLike, Sleep } from '../providers/http'
+import type { ProviderLimits } from '../providers/descriptor'
 import type { ProviderClient } from '../providers/provider'
-import { type ClientFactory, baseUrlOf, createClientFactory } from './clients'
+import { descriptorOf } from '../providers/registry'
+import { type ClientFactory, createClientFactory } from './clients'
 import { JobQueue } from './queue'
-import { DEFAULT_LIMITS, type ProviderLimits } from './rate-limit'
+import { DEFAULT_LIMITS } from './rate-limit'
 
 export interface JobQueueSetup {
-  env: Readonly<Record<string, string | undefined>>
   fetch: FetchLike
   sleep: Sleep
   random: () => number
   limits?: Readonly<Record<Provider, ProviderLimits>>
   /** Replaces the HTTP clients (benchmarks of the queue itself). */
   clientFor?: ClientFactory
+  /** The local engine's client (see LocalClient). */
   local: ProviderClient
 }
 
 export function createJobQueue(ctx: CoreContext, setup: JobQueueSetup): JobQueue {
   const limits = setup.limits ?? DEFAULT_LIMITS
-  const deps = { settings: ctx.settings, env: setup.env }
   const clientFor =
     setup.clientFor ??
     createClientFactory({
-      ...deps,
+      settings: ctx.settings,
       secrets: ctx.secrets,
       fetch: setup.fetch,
       sleep: setup.sleep,
@@ -41,10 +42,8 @@ export function createJobQueue(ctx: CoreContext, setup: JobQueueSetup): JobQueue
     random: setup.random,
     fetch: setup.fetch,
     limits,
-    // Cog answers its health check; the hosted APIs answer anything (401 counts as reachable).
-    probeUrl: (provider) => {
-      const base = baseUrlOf(deps, provider).replace(/\/+$/, '')
-      return provider === 'cog' ? `${base}/health-check` : base
-    },
+    // No key is sent; any answer counts as reachable (a hosted API's 401 included).
+    probeUrl: (provider) =>
+      `${ctx.settings.addressOf(provider).replace(/\/+$/, '')}${descriptorOf(provider).probePath}`,
   })
 }

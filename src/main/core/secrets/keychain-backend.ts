@@ -59,11 +59,16 @@ export function createKeychainBackend(
     // An older key left behind would come back after the new one is cleared.
     await legacy?.remove(service, account)
   }
+  // Accounts whose keytar item was looked for already: no keytar build writes new ones, so one
+  // look per account and run is enough (status asks for every account often).
+  const lookedForLegacy = new Set<SecretAccount>()
   const get = async (account: SecretAccount): Promise<string | null> => {
     const stored = await entry(account).getPassword()
     if (stored !== null && stored !== undefined) return stored
-    const old = (await legacy?.read(service, account)) ?? null
+    if (!legacy || lookedForLegacy.has(account)) return null
+    const old = await legacy.read(service, account)
     if (old !== null) await set(account, old)
+    lookedForLegacy.add(account)
     return old
   }
   return {

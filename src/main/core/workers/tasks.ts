@@ -5,6 +5,8 @@ import type {
   PcmScanFileInput,
   PcmScanFileOutput,
 } from '../assets/pcm-scan-task'
+import type { SegmentPlan, SegmentPlanInput } from '../audio/segmented-decode'
+import type { AudioFileCheck } from '../assets/check-audio-task'
 import type { FlacFileInput } from '../export/flac-file-task'
 import type { WavRangeInput } from '../export/wav-range-task'
 
@@ -18,6 +20,10 @@ export interface WorkerTasks {
   'audio-decode-flac-segment': { input: FlacSegmentInput; output: FlacSegmentOutput }
   /** Decodes a run of frames of an MP3 file (audio/mp3-segment-task.ts, for mp3-parallel.ts). */
   'audio-decode-mp3-segment': { input: Mp3SegmentInput; output: Mp3SegmentOutput }
+  /** Plans the decode of an MP3/FLAC file in segments (audio/segmented-decode.ts). */
+  'audio-plan-segments': { input: SegmentPlanInput; output: SegmentPlan | null }
+  /** Decodes a compressed file in one pass to check it and compute its peaks (an import). */
+  'assets-check-audio-file': { input: { path: string }; output: AudioFileCheck }
   /** Checks a WAV/AIFF file and computes its peaks, for an import (assets/pcm-scan-task.ts). */
   'assets-scan-pcm-file': { input: PcmScanFileInput; output: PcmScanFileOutput }
   /** The same for bytes in shared memory (an import of bytes). */

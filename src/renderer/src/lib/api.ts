@@ -13,7 +13,5 @@ export function createApiClient(): SketchApi {
   if (window.sketch) return window.sketch
   const token = new URLSearchParams(window.location.search).get('token') ?? ''
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws'
-  return new WebSocketApi(
-    `${scheme}://${window.location.host}/rpc?token=${encodeURIComponent(token)}`,
-  )
+  return new WebSocketApi(`${scheme}://${window.location.host}/rpc`, token)
 }

@@ -7,13 +7,17 @@ import type {
   SketchApi,
 } from '../../../shared/api'
 import { fail, type Result } from '../../../shared/result'
+import { uploadFile } from './upload'
 
 type Pending = (result: Result<unknown>) => void
 type Listener = (payload: unknown) => void
 
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000]
 
-/** The contract over JSON-RPC 2.0 on a WebSocket, reconnecting when the host restarts. */
+/**
+ * The contract over JSON-RPC 2.0 on a WebSocket, reconnecting when the host restarts. The token
+ * stays in this object (never a cookie: cookies reach every server on 127.0.0.1).
+ */
 export class WebSocketApi implements SketchApi {
   #socket: WebSocket | null = null
   #opened: Promise<WebSocket> | null = null
@@ -22,7 +26,18 @@ export class WebSocketApi implements SketchApi {
   readonly #pending = new Map<number, Pending>()
   readonly #listeners = new Map<string, Set<Listener>>()
 
-  constructor(private readonly url: string) {}
+  readonly #url: string
+
+  constructor(
+    socketUrl: string,
+    private readonly token: string,
+  ) {
+    this.#url = `${socketUrl}?token=${encodeURIComponent(token)}`
+  }
+
+  upload(file: File, progress?: (fraction: number) => void): Promise<Result<string>> {
+    return uploadFile(this.token, file, progress)
+  }
 
   async call<M extends MethodName>(
     method: M,
@@ -52,7 +67,7 @@ export class WebSocketApi implements SketchApi {
   #connect(): Promise<WebSocket> {
     if (this.#opened) return this.#opened
     this.#opened = new Promise((resolve, reject) => {
-      const socket = new WebSocket(this.url)
+      const socket = new WebSocket(this.#url)
       socket.addEventListener('open', () => {
         this.#attempt = 0
         this.#socket = socket

@@ -41,7 +41,7 @@ export class PlaybackEngine {
   #end = 0
   #generation = 0
 
-  constructor(private readonly urlFor: (assetId: string) => string) {}
+  constructor(private readonly urlFor: (assetId: string) => Promise<string>) {}
 
   get playing(): boolean {
     return this.#request !== null
@@ -52,7 +52,8 @@ export class PlaybackEngine {
     let pending = this.#buffers.get(assetId)
     if (!pending) {
       const context = this.#ensureContext()
-      pending = fetch(this.urlFor(assetId))
+      pending = this.urlFor(assetId)
+        .then((url) => fetch(url))
         .then((response) => {
           if (!response.ok) throw new Error(`media ${response.status}`)
           return response.arrayBuffer()

@@ -1,7 +1,7 @@
 import type { SketchApi } from '../../../../shared/api'
+import { fail } from '../../../../shared/result'
 import type { Asset, ExportResult, ProjectDetail, Track } from '../../../../shared/domain'
 import { framesAtRate } from '../../../../shared/timeline'
-import { fileToBase64 } from '../files'
 import type { Notices } from './notices.svelte'
 
 type TrackChanges = Partial<Pick<Track, 'name' | 'gainDb' | 'mute' | 'solo' | 'position'>>
@@ -10,6 +10,8 @@ export interface ImportItem {
   id: number
   name: string
   status: 'waiting' | 'importing' | 'done' | 'failed'
+  /** While a dropped file is sent to browser mode's host: the fraction sent. */
+  sent?: number
 }
 
 export interface DropTarget {
@@ -97,7 +99,7 @@ export class ProjectState {
     for (const [index, file] of files.entries()) {
       const item = items[index]!
       this.#setImport(item.id, 'importing')
-      const asset = await this.#importOne(file)
+      const asset = await this.#importOne(file, (sent) => this.#setSent(item.id, sent))
       if (!asset || !this.detail) {
         this.#setImport(item.id, 'failed')
         continue
@@ -135,12 +137,23 @@ export class ProjectState {
     return asset
   }
 
-  async #importOne(file: File): Promise<Asset | undefined> {
+  async #importOne(file: File, sent?: (fraction: number) => void): Promise<Asset | undefined> {
     const path = this.api.pathForFile?.(file)
-    const input = path
-      ? { projectId: this.projectId, path }
-      : { projectId: this.projectId, name: file.name, data: await fileToBase64(file) }
+    if (path)
+      return this.notices.take(
+        await this.api.call('assets.import', { projectId: this.projectId, path }),
+      )
+    // Browser mode: the file goes by upload, in chunks, whatever its size.
+    const upload = this.notices.take(
+      (await this.api.upload?.(file, sent)) ?? fail('internal', 'this window cannot send files'),
+    )
+    if (upload === undefined) return undefined
+    const input = { projectId: this.projectId, name: file.name, upload, size: file.size }
     return this.notices.take(await this.api.call('assets.import', input))
+  }
+
+  #setSent(id: number, sent: number): void {
+    this.imports = this.imports.map((item) => (item.id === id ? { ...item, sent } : item))
   }
 
   #setImport(id: number, status: ImportItem['status']): void {

@@ -1,4 +1,5 @@
 import type { SketchApi } from '../../../../shared/api'
+import { mediaUrl } from '../media'
 import type { Generation } from '../../../../shared/domain'
 import type { Notices } from './notices.svelte'
 
@@ -31,6 +32,11 @@ export class TakesState {
       if (index === -1) this.list = [take, ...this.list]
       else this.list[index] = take
     })
+  }
+
+  /** Where to play a take's audio from (in browser mode a URL that soon expires). */
+  mediaUrl(assetId: string): Promise<string> {
+    return mediaUrl(this.api, assetId)
   }
 
   async load(): Promise<void> {

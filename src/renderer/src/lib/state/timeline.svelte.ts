@@ -98,7 +98,7 @@ export class TimelineState {
     private readonly project: ProjectState,
     private readonly notices: Notices,
     private readonly zoom: ZoomBinding,
-    urlFor: (assetId: string) => string,
+    urlFor: (assetId: string) => Promise<string>,
   ) {
     this.#engine = new PlaybackEngine(urlFor)
   }

@@ -4,9 +4,9 @@ import {
   type ResolvedMusicgenParams,
   parseSeedFromLogs,
   toScenarioInput,
-} from '../../../shared/musicgen'
-import { type AuthHeaders, AuthedClient } from './authed-client'
-import { type HttpRequest } from './http'
+} from '../../../../shared/musicgen'
+import { type AuthHeaders, AuthedClient } from '../authed-client'
+import { type HttpRequest } from '../http'
 import {
   type CancelResult,
   type Estimate,
@@ -22,8 +22,8 @@ import {
   type Reconciled,
   type SubmitJob,
   type SubmitResult,
-} from './provider'
-import { ProviderError } from './provider-error'
+} from '../provider'
+import { ProviderError } from '../provider-error'
 
 export const SCENARIO_DEFAULT_URL = 'https://api.cloud.scenario.com'
 export const SCENARIO_MODEL_PATH = '/v1/generate/custom/model_meta-musicgen'

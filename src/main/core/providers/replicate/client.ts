@@ -6,8 +6,8 @@ import {
   parseSeedFromLogs,
   parseTokenProgress,
   toReplicateInput,
-} from '../../../shared/musicgen'
-import { type AuthHeaders, AuthedClient } from './authed-client'
+} from '../../../../shared/musicgen'
+import { type AuthHeaders, AuthedClient } from '../authed-client'
 import {
   type CancelResult,
   type Estimate,
@@ -28,8 +28,8 @@ import {
   found,
   logsTail,
   progressFromCounter,
-} from './provider'
-import { ProviderError } from './provider-error'
+} from '../provider'
+import { ProviderError } from '../provider-error'
 
 export const REPLICATE_VERSION = '671ac645ce5e552cc63a54a2bbff63fcf798043055d2dac5fc9e36a837eedcfb'
 export const REPLICATE_DEFAULT_URL = 'https://api.replicate.com'

@@ -9,8 +9,8 @@ import {
   parseSeedFromLogs,
   parseTokenProgress,
   toCogInput,
-} from '../../../shared/musicgen'
-import { HttpClient, type HttpRequest } from './http'
+} from '../../../../shared/musicgen'
+import { HttpClient, type HttpRequest } from '../http'
 import {
   type CancelResult,
   type Estimate,
@@ -32,8 +32,8 @@ import {
   logsTail,
   progressFromCounter,
   trimBase,
-} from './provider'
-import { OutcomeUnknownError, ProviderError } from './provider-error'
+} from '../provider'
+import { OutcomeUnknownError, ProviderError } from '../provider-error'
 
 export const COG_DEFAULT_URL = 'http://127.0.0.1:5000'
 

@@ -1,0 +1,43 @@
+import type { AudioFormat } from '../../../shared/domain'
+import { AudioError } from '../audio/audio-error'
+import { decodeAudioFile, type AudioDecodeStream } from '../audio/decode'
+import { PeaksBuilder, serializePeaks } from '../audio/peaks'
+import type { TaskAnswer } from '../workers/tasks'
+
+/** What checking a compressed file gives an import. */
+export interface AudioFileCheck {
+  format: AudioFormat
+  sampleRate: number
+  channels: number
+  frames: number
+  /** serializePeaks' layout. */
+  peaks: Uint8Array
+}
+
+/**
+ * Decodes a stream to the end to check it, computing its peaks on the way: the decoded audio is
+ * never held (memory stays bounded whatever the length). Rejects with AudioError.
+ */
+export async function checkDecodedStream(stream: AudioDecodeStream): Promise<AudioFileCheck> {
+  const info = await stream.info()
+  if (info.format === 'm4a') throw new AudioError('unsupported', 'M4A/AAC is not supported')
+  const peaks = new PeaksBuilder(info.channels)
+  let frames = 0
+  for await (const chunk of stream.frames()) {
+    peaks.push(chunk)
+    frames += chunk[0]?.length ?? 0
+  }
+  if (frames === 0) throw new AudioError('empty', 'the file holds no audio')
+  const { format, sampleRate, channels } = info
+  return { format, sampleRate, channels, frames, peaks: serializePeaks(peaks.finish()) }
+}
+
+/**
+ * The worker task of a compressed file's import when it decodes in one pass: the decode, whose
+ * work grows with the file's length, stays off the main thread. The decoder's WebAssembly memory
+ * goes with the stream (freed at its end).
+ */
+export async function checkAudioFile(input: { path: string }): Promise<TaskAnswer<AudioFileCheck>> {
+  const checked = await checkDecodedStream(decodeAudioFile(input.path))
+  return { value: checked, transfer: [checked.peaks.buffer as ArrayBuffer] }
+}
