@@ -101,10 +101,20 @@ describe('defaults and tables', () => {
     expect(Object.keys(MODEL_CAPABILITIES).sort()).toEqual([...MODEL_VERSIONS].sort())
   })
 
-  it.each(PROVIDERS)('%s offers the four current models and durations 1..30', (provider) => {
+  const HOSTED = PROVIDERS.filter((p) => p !== 'local')
+  it.each(HOSTED)('%s offers the four current models and durations 1..30', (provider) => {
     const caps = PROVIDER_CAPABILITIES[provider]
     expect(caps.modelVersions).toEqual(CURRENT_MODEL_VERSIONS)
     expect(caps.duration).toMatchObject({ min: 1, max: 30, integer: true })
+  })
+
+  it('local runs MusicGen small, text only, durations 1..30', () => {
+    const caps = PROVIDER_CAPABILITIES.local
+    expect(caps.modelVersions).toEqual(['small'])
+    expect(caps.duration).toMatchObject({ min: 1, max: 30, integer: true })
+    for (const key of ['input_audio', 'continuation', 'output_format'] as const) {
+      expect(providerTakes('local', key)).toBe(false)
+    }
   })
 
   it.each([
@@ -505,8 +515,16 @@ describe('validate', () => {
     }
   })
 
-  it.each(PROVIDERS)('accepts the defaults with a prompt on %s', (provider) => {
-    expect(validate(params({}), provider)).toEqual([])
+  it.each(PROVIDERS.filter((p) => p !== 'local'))(
+    'accepts the defaults with a prompt on %s',
+    (provider) => {
+      expect(validate(params({}), provider)).toEqual([])
+    },
+  )
+
+  it('accepts the defaults with a prompt on local once the model is small, and names it otherwise', () => {
+    expect(validate(params({ model_version: 'small' }), 'local')).toEqual([])
+    expect(validate(params({}), 'local').map((p) => p.field)).toEqual(['model_version'])
   })
 
   it.each([
