@@ -22,6 +22,8 @@ export default defineConfig({
           host: resolve(__dirname, 'src/main/host/cli.ts'),
           // Worker threads for heavy audio work (decoding, rendering), started by the core.
           worker: resolve(__dirname, 'src/main/core/workers/worker-main.ts'),
+          // The local MusicGen engine: one worker thread per take (onnxruntime-node stays external).
+          'local-engine': resolve(__dirname, 'src/main/core/providers/local/engine-worker.ts'),
         },
       },
     },

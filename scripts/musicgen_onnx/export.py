@@ -170,6 +170,11 @@ def main():
     vocab = tok.get_vocab_size() if a.size == "tiny" else 32128
     cfg = configs.tiny(vocab) if a.size == "tiny" else configs.small(vocab)
     model = MusicgenForConditionalGeneration(cfg).eval()
+    with torch.no_grad():
+        # transformers leaves EnCodec's codebooks at zero until trained: every code would then
+        # decode to the same sound. Random vectors make each code (and so each seed) audible.
+        for layer in model.audio_encoder.quantizer.layers:
+            layer.codebook.embed.normal_()
     tok.save(str(out / "tokenizer.json"))
     reference = reference_logits(model, cfg.text_encoder.hidden_size)
 

@@ -37,6 +37,7 @@ async function start(): Promise<void> {
     log,
     mode: 'electron',
     workerScript: join(__dirname, 'worker.js'),
+    localEngineScript: join(__dirname, 'local-engine.js'),
     startDrag: startDragFrom(() => mainWindow),
     chooseDirectory: async (title) => {
       const parent = BrowserWindow.getFocusedWindow()

@@ -23,6 +23,7 @@ import {
   type Settings,
   type Track,
 } from './domain'
+import type { LocalModelStatus } from './local-model'
 import type { Result } from './result'
 import { TIMELINE_METHODS } from './timeline-methods'
 import type { HistoryState } from './undo'
@@ -327,9 +328,17 @@ export const methods = {
       replicateBaseUrl: httpUrl.optional(),
       scenarioBaseUrl: httpUrl.optional(),
       cogBaseUrl: httpUrl.optional(),
+      modelHubUrl: httpUrl.optional(),
       theme: z.enum(THEMES).optional(),
     }),
   ),
+
+  /** The local model: what it is (licence, size), whether it is installed or downloading. */
+  'localModel.status': returns<LocalModelStatus>()(empty),
+  /** Starts the download (or joins the one under way); progress comes as localModel.changed. */
+  'localModel.download': returns<LocalModelStatus>()(empty),
+  'localModel.cancel': returns<LocalModelStatus>()(empty),
+  'localModel.delete': returns<LocalModelStatus>()(empty),
 
   'secrets.status': returns<SecretsStatus>()(empty),
   'secrets.set': returns<SecretsStatus>()(
@@ -352,6 +361,7 @@ export interface Events {
   'providers.changed': ProviderReachability
   'settings.changed': Settings
   'secrets.changed': SecretsStatus
+  'localModel.changed': LocalModelStatus
 }
 export type EventName = keyof Events
 

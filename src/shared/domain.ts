@@ -99,7 +99,7 @@ export interface ExportResult {
   sampleRate: number
 }
 
-export const PROVIDERS = ['replicate', 'scenario', 'cog'] as const
+export const PROVIDERS = ['replicate', 'scenario', 'cog', 'local'] as const
 export type ProviderId = (typeof PROVIDERS)[number]
 
 export const SECRET_ACCOUNTS = ['replicate', 'scenario-key', 'scenario-secret'] as const
@@ -127,6 +127,8 @@ export interface EditableSettings {
   replicateBaseUrl: string
   scenarioBaseUrl: string
   cogBaseUrl: string
+  /** Where the local model is downloaded from: the folder holding its manifest.json. */
+  modelHubUrl: string
   theme: Theme
 }
 

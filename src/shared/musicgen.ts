@@ -26,7 +26,7 @@ export type NormalizationStrategy = (typeof NORMALIZATION_STRATEGIES)[number]
 export const OUTPUT_FORMATS = ['wav', 'mp3'] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 
-export const PROVIDERS = ['replicate', 'scenario', 'cog'] as const
+export const PROVIDERS = ['replicate', 'scenario', 'cog', 'local'] as const
 export type Provider = (typeof PROVIDERS)[number]
 
 /** An app asset used as input audio; its length is needed to check the conditioning slice. */
@@ -128,6 +128,8 @@ export interface NumericRange {
 export const LONG_TAKE_MAX_SECONDS = 600
 /** Scenario's schema allows 1..30 s. */
 export const SCENARIO_MAX_SECONDS = 30
+/** The local provider generates one 30 s window of MusicGen small. */
+export const LOCAL_MAX_SECONDS = 30
 /** audiocraft's extend_stride: each window past the first adds this much new audio. */
 export const WINDOW_STRIDE_SECONDS = 18
 
@@ -235,6 +237,27 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<Provider, ProviderCapabiliti
     modelVersions: CURRENT_MODEL_VERSIONS,
     params: PARAM_KEYS,
     duration: RANGES.duration,
+    classifierFreeGuidance: RANGES.classifier_free_guidance,
+    seed: RANGES.seed,
+    inputAudioNeedsMelodyModel: false,
+  },
+  // MusicGen small on this machine (src/main/core/providers/local): text to music, mono 32 kHz.
+  local: {
+    id: 'local',
+    label: 'This computer',
+    modelVersions: ['small'],
+    params: [
+      'prompt',
+      'model_version',
+      'duration',
+      'top_k',
+      'top_p',
+      'temperature',
+      'classifier_free_guidance',
+      'seed',
+    ],
+    // 30 s: one window of the model; longer takes would need windowed generation on a CPU.
+    duration: { min: 1, max: LOCAL_MAX_SECONDS, integer: true },
     classifierFreeGuidance: RANGES.classifier_free_guidance,
     seed: RANGES.seed,
     inputAudioNeedsMelodyModel: false,

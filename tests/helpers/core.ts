@@ -50,6 +50,8 @@ export interface StartCoreOptions {
   workerScript?: string | null
   mediaUrl?: CoreOptions['mediaUrl']
   files?: CoreOptions['files']
+  /** The bundled local engine worker; without it the local provider fails its takes. */
+  localEngineScript?: string
 }
 
 export function startCore(dataDir: string, options: StartCoreOptions = {}): TestCore {
@@ -72,6 +74,7 @@ export function startCore(dataDir: string, options: StartCoreOptions = {}): Test
     files: options.files,
     workerScript:
       options.workerScript === null ? undefined : (options.workerScript ?? workerScript()),
+    localEngineScript: options.localEngineScript,
   })
   return {
     ...core,

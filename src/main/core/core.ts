@@ -19,6 +19,7 @@ import { dragOutHandlers, type StartDrag } from './handlers/drag-out'
 import { exportHandlers } from './handlers/export'
 import { generationHandlers } from './handlers/generations'
 import { historyHandlers } from './handlers/history'
+import { localModelHandlers } from './handlers/local-model'
 import { projectDetail, projectHandlers } from './handlers/projects'
 import { settingsHandlers } from './handlers/settings'
 import { takeHandlers } from './handlers/takes'
@@ -29,6 +30,9 @@ import { Chains } from './jobs/chains'
 import { createJobQueue } from './jobs/setup'
 import type { Log } from './log'
 import { realSleep, type Sleep } from './providers/http'
+import { LocalEngineHost } from './providers/local/engine-host'
+import { LocalClient } from './providers/local/local-client'
+import { LocalModelManager } from './providers/local/model-manager'
 import type { Secrets } from './secrets/secrets'
 import { SettingsService } from './settings-service'
 import { AssetsTable } from './store/assets'
@@ -66,6 +70,8 @@ export interface CoreOptions {
    * threads. Without it, the same work runs in this thread.
    */
   workerScript?: string
+  /** The built local engine worker (providers/local/engine-worker.ts); without it `local` fails. */
+  localEngineScript?: string
   /**
    * The URL the renderer fetches an asset's audio from (browser mode: a signed capability URL);
    * by default the app's media protocol.
@@ -114,7 +120,21 @@ export function createCore(options: CoreOptions): Core {
     newId: randomUUID,
     files: options.files ?? desktopFileAccess,
   }
+  const localModel = new LocalModelManager({
+    dataDir,
+    fetch: options.fetch,
+    hubUrl: () => ctx.settings.addressOf('local'),
+    log,
+    onChange: (status) => ctx.events.emit('localModel.changed', status),
+  })
+  const localClient = new LocalClient({
+    host: new LocalEngineHost(options.localEngineScript ?? null),
+    manager: localModel,
+    outputDir: join(dataDir, 'tmp', 'local'),
+    log,
+  })
   const queue = createJobQueue(ctx, {
+    local: localClient,
     fetch: options.fetch,
     sleep: options.sleep ?? realSleep,
     random: options.random ?? Math.random,
@@ -144,6 +164,7 @@ export function createCore(options: CoreOptions): Core {
     ...projectHandlers(ctx),
     ...trackHandlers(ctx),
     ...settingsHandlers(ctx),
+    ...localModelHandlers(localModel),
     ...assetHandlers(ctx),
     ...mediaHandlers(ctx, options.mediaUrl ?? mediaProtocolUrl),
     ...clipHandlers(ctx),

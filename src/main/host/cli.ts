@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     log,
     mode: 'browser',
     workerScript: fileURLToPath(new URL('./worker.js', import.meta.url)),
+    localEngineScript: fileURLToPath(new URL('./local-engine.js', import.meta.url)),
     mediaUrl: (assetId) => capabilities.urlFor(assetId),
     files: confinedFileAccess(resolve(args.files ?? homedir()), dataDir),
   })

@@ -62,6 +62,7 @@ export interface JobsCoreOptions {
   random?: () => number
   /** The core's clock (default: real time moved on by the instant sleep). */
   clock?: () => number
+  localEngineScript?: string
 }
 
 export interface JobsCore extends TestCore {
@@ -89,6 +90,7 @@ export async function startJobsCore(dir: string, o: JobsCoreOptions = {}): Promi
     sleep: o.sleep ?? instant.sleep,
     clock: o.clock ?? (o.sleep === undefined ? instant.clock : Date.now),
     random: o.random ?? seededRandom(),
+    localEngineScript: o.localEngineScript,
   })
   const updates: Generation[] = []
   core.events.onAny((event, payload) => {

@@ -88,9 +88,12 @@ describe('defaults and tables', () => {
     expect(Object.keys(MODEL_CAPABILITIES).sort()).toEqual([...MODEL_VERSIONS].sort())
   })
 
-  it.each(PROVIDERS)('%s offers the four current models', (provider) => {
-    expect(PROVIDER_CAPABILITIES[provider].modelVersions).toEqual(CURRENT_MODEL_VERSIONS)
-  })
+  it.each(PROVIDERS.filter((p) => p !== 'local'))(
+    '%s offers the four current models',
+    (provider) => {
+      expect(PROVIDER_CAPABILITIES[provider].modelVersions).toEqual(CURRENT_MODEL_VERSIONS)
+    },
+  )
 
   it.each([
     ['replicate', 600],
@@ -98,6 +101,15 @@ describe('defaults and tables', () => {
     ['scenario', 30],
   ] as const)('%s takes durations of 1..%d s (the model has no 30 s limit)', (p, max) => {
     expect(PROVIDER_CAPABILITIES[p].duration).toEqual({ min: 1, max, integer: true })
+  })
+
+  it('local runs MusicGen small, text only, durations 1..30', () => {
+    const caps = PROVIDER_CAPABILITIES.local
+    expect(caps.modelVersions).toEqual(['small'])
+    expect(caps.duration).toMatchObject({ min: 1, max: 30, integer: true })
+    for (const key of ['input_audio', 'continuation', 'output_format'] as const) {
+      expect(providerTakes('local', key)).toBe(false)
+    }
   })
 
   it.each([
@@ -539,8 +551,16 @@ describe('validate', () => {
     }
   })
 
-  it.each(PROVIDERS)('accepts the defaults with a prompt on %s', (provider) => {
-    expect(validate(params({}), provider)).toEqual([])
+  it.each(PROVIDERS.filter((p) => p !== 'local'))(
+    'accepts the defaults with a prompt on %s',
+    (provider) => {
+      expect(validate(params({}), provider)).toEqual([])
+    },
+  )
+
+  it('accepts the defaults with a prompt on local once the model is small, and names it otherwise', () => {
+    expect(validate(params({ model_version: 'small' }), 'local')).toEqual([])
+    expect(validate(params({}), 'local').map((p) => p.field)).toEqual(['model_version'])
   })
 
   it.each([

@@ -23,6 +23,8 @@ export interface ClientDeps {
   clock: () => number
   log: Log
   limits: Readonly<Record<Provider, ProviderLimits>>
+  /** The local engine's client, built by the core: Settings drives the same model manager. */
+  local: ProviderClient
 }
 
 /**
@@ -73,6 +75,7 @@ export function createClientFactory(deps: ClientDeps): ClientFactory {
     })
 
   return (provider) => {
+    if (provider === 'local') return deps.local
     const baseUrl = deps.settings.addressOf(provider)
     const key = `${provider} ${baseUrl}`
     let client = cache.get(key)

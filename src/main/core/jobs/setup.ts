@@ -3,6 +3,7 @@ import type { Provider } from '../../../shared/musicgen'
 import type { CoreContext } from '../context'
 import type { FetchLike, Sleep } from '../providers/http'
 import type { ProviderLimits } from '../providers/descriptor'
+import type { ProviderClient } from '../providers/provider'
 import { descriptorOf } from '../providers/registry'
 import { type ClientFactory, createClientFactory } from './clients'
 import { JobQueue } from './queue'
@@ -15,6 +16,8 @@ export interface JobQueueSetup {
   limits?: Readonly<Record<Provider, ProviderLimits>>
   /** Replaces the HTTP clients (benchmarks of the queue itself). */
   clientFor?: ClientFactory
+  /** The local engine's client (see LocalClient). */
+  local: ProviderClient
 }
 
 export function createJobQueue(ctx: CoreContext, setup: JobQueueSetup): JobQueue {
@@ -30,6 +33,7 @@ export function createJobQueue(ctx: CoreContext, setup: JobQueueSetup): JobQueue
       clock: ctx.clock,
       log: ctx.log,
       limits,
+      local: setup.local,
     })
   return new JobQueue({
     ctx,

@@ -16,7 +16,7 @@ export interface ProviderLimits {
 /** The settings that hold a provider's address. */
 export type AddressSetting = keyof Pick<
   EditableSettings,
-  'replicateBaseUrl' | 'scenarioBaseUrl' | 'cogBaseUrl'
+  'replicateBaseUrl' | 'scenarioBaseUrl' | 'cogBaseUrl' | 'modelHubUrl'
 >
 
 export interface ProviderAddress {

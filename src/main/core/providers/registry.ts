@@ -3,6 +3,7 @@
 import { PROVIDERS, type Provider } from '../../../shared/musicgen'
 import { cog } from './cog/descriptor'
 import type { ProviderDescriptor } from './descriptor'
+import { local } from './local/descriptor'
 import { replicate } from './replicate/descriptor'
 import { scenario } from './scenario/descriptor'
 
@@ -10,6 +11,7 @@ export const PROVIDER_DESCRIPTORS: Readonly<Record<Provider, ProviderDescriptor>
   replicate,
   scenario,
   cog,
+  local,
 }
 
 export function descriptorOf(provider: Provider): ProviderDescriptor {

@@ -81,11 +81,23 @@ export function migrate(raw: Database, targetVersion = SCHEMA_VERSION): void {
   const current = raw.pragma('user_version', { simple: true }) as number
   for (const migration of MIGRATIONS) {
     if (migration.version <= current || migration.version > targetVersion) continue
-    raw.transaction(() => {
-      raw.exec(migration.up)
-      // PRAGMA takes no bound parameters; the version is an integer from our own list.
-      raw.pragma(`user_version = ${migration.version}`)
-    })()
+    // foreign_keys cannot change inside a transaction: SQLite's table-rebuild procedure.
+    const fkWasOn = raw.pragma('foreign_keys', { simple: true }) === 1
+    if (migration.rebuildsTables) raw.pragma('foreign_keys = OFF')
+    try {
+      raw.transaction(() => {
+        raw.exec(migration.up)
+        if (migration.rebuildsTables) {
+          const broken = raw.pragma('foreign_key_check') as unknown[]
+          if (broken.length > 0)
+            throw new Error(`migration ${migration.version} broke ${broken.length} links`)
+        }
+        // PRAGMA takes no bound parameters; the version is an integer from our own list.
+        raw.pragma(`user_version = ${migration.version}`)
+      })()
+    } finally {
+      if (migration.rebuildsTables && fkWasOn) raw.pragma('foreign_keys = ON')
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { migration005 } from './005-continuations'
 import { migration006 } from './006-provider-timings'
 import { migration007 } from './007-take-stars'
 import { migration008 } from './008-history-and-drafts'
+import { migration009 } from './009-local-provider'
 import type { Migration } from './migration'
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -17,5 +18,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -80,6 +80,7 @@ const KEY_ACCOUNTS: Record<Provider, string[]> = {
   replicate: ['replicate'],
   scenario: ['scenario-key', 'scenario-secret'],
   cog: [],
+  local: [],
 }
 
 /** The generation panel's form: parameters, inline validation and the provider's cost preview. */
@@ -188,8 +189,11 @@ export class GenerateForm {
     for (const spec of paramSpecsFor(provider)) {
       if (!spec.supported) Object.assign(this.params, { [spec.key]: defaults[spec.key] })
     }
-    if (!PROVIDER_CAPABILITIES[provider].modelVersions.includes(this.params.model_version)) {
-      this.params.model_version = defaults.model_version
+    const versions = PROVIDER_CAPABILITIES[provider].modelVersions
+    if (!versions.includes(this.params.model_version)) {
+      this.params.model_version = versions.includes(defaults.model_version)
+        ? defaults.model_version
+        : (versions[0] ?? defaults.model_version)
     }
   }
 

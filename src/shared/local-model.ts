@@ -1,0 +1,42 @@
+// The model the local provider runs, as Settings and the panel describe it. One place for these
+// facts: the manager downloads what this names, the UI shows it.
+
+export const LOCAL_MODEL = {
+  id: 'musicgen-small',
+  label: 'MusicGen small (ONNX)',
+  /** The weights' licence, shown before anything is downloaded. */
+  licence: 'CC-BY-NC 4.0',
+  licenceNote:
+    "Meta's MusicGen weights are licensed CC-BY-NC 4.0: you may use what you make with them for non-commercial purposes only.",
+  /** What the download weighs, roughly (fp32 and int8 decoders, text encoder, EnCodec). */
+  approxBytes: 2_500_000_000,
+  sampleRate: 32_000,
+} as const
+
+export type LocalModelState =
+  | { state: 'absent' }
+  | { state: 'downloading'; bytesDone: number; bytesTotal: number }
+  | { state: 'installed'; bytes: number; path: string }
+
+export interface LocalModelStatus {
+  model: typeof LOCAL_MODEL
+  hubUrl: string
+  status: LocalModelState
+  /** The last download's failure, in words for the musician; null once a download succeeds. */
+  error: { code: LocalModelErrorCode; message: string } | null
+}
+
+export type LocalModelErrorCode =
+  | 'offline'
+  | 'hub_error'
+  | 'bad_manifest'
+  | 'checksum_mismatch'
+  | 'disk_full'
+  | 'canceled'
+  | 'io_error'
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`
+  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`
+  return `${Math.max(1, Math.round(bytes / 1e3))} kB`
+}

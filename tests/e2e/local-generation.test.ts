@@ -1,0 +1,71 @@
+import { cpSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Generation } from '../../src/shared/domain'
+import { shot, useE2e } from '../helpers/e2e'
+import { TINY_MODEL } from '../helpers/local-engine-script'
+import { projectIdOf, rpc } from '../helpers/page'
+import { tempDir } from '../helpers/temp'
+
+const e2e = useE2e()
+
+describe('generating on this computer, end to end', () => {
+  it('offers the installed model, states its licence, and makes a take with no network', async () => {
+    const dir = tempDir()
+    const data = join(dir, 'data')
+    // The tiny random-weight model, installed where the model manager installs it.
+    cpSync(TINY_MODEL, join(data, 'models', 'musicgen-small'), { recursive: true })
+    // Every hosted provider and the model hub point at a closed port: nothing is reachable.
+    const closed = 'http://127.0.0.1:9'
+    const app = await e2e.serve(data, {
+      MUSICSKETCH_REPLICATE_URL: closed,
+      MUSICSKETCH_SCENARIO_URL: closed,
+      MUSICSKETCH_COG_URL: closed,
+      MUSICSKETCH_MODEL_HUB_URL: closed,
+    })
+    const page = await e2e.browser().newPage({ viewport: { width: 1440, height: 900 } })
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(app.url)
+
+    await page.getByRole('link', { name: 'Settings' }).click()
+    await page.getByRole('heading', { name: 'Generate on this computer' }).waitFor()
+    await page.getByText('Licence: CC-BY-NC 4.0.').waitFor()
+    await page.getByText(/^Installed: /).waitFor()
+    await page.getByRole('heading', { name: 'Generate on this computer' }).scrollIntoViewIfNeeded()
+    await page.screenshot({ path: shot('local-01-settings.png') })
+    await page.goBack()
+
+    await page.getByLabel('New project').fill('Train sketch')
+    await page.getByRole('button', { name: 'Create' }).click()
+    await page.getByRole('button', { name: 'Add the first track' }).click()
+    await page.getByLabel('Provider').selectOption({ label: 'This computer' })
+    await page.getByLabel('Prompt').fill('lofi hip hop beat with mellow piano')
+    await page.getByLabel('Duration (s)').fill('3')
+    await page.getByLabel('Duration (s)').blur()
+    await page.getByRole('button', { name: 'Generate', exact: true }).click()
+    const take = page.locator('[data-take-id]').first()
+    await take
+      .getByText('Ready')
+      .waitFor({ timeout: 90_000 })
+      .catch(async (error: unknown) => {
+        await page.screenshot({ path: shot('local-failed.png') })
+        const list = await rpc<Generation[]>(page, 'generations.list', {
+          projectId: projectIdOf(page),
+        })
+        throw new Error(`${String(error)}\ntakes: ${JSON.stringify(list)}\nhost: ${app.stderr()}`)
+      })
+    await page.screenshot({ path: shot('local-02-take.png') })
+    const [g] = await rpc<Generation[]>(page, 'generations.list', { projectId: projectIdOf(page) })
+    expect(g).toMatchObject({ status: 'succeeded', provider: 'local', progress: 1 })
+    const assets = await rpc<
+      { id: string; sampleRate: number; channels: number; frames: number }[]
+    >(page, 'assets.list', { projectId: projectIdOf(page) })
+    expect(assets.find((a) => a.id === g!.outputAssetId)).toMatchObject({
+      sampleRate: 32_000,
+      channels: 1,
+      frames: 96_000,
+    })
+    expect(errors).toEqual([])
+  })
+})
