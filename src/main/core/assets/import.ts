@@ -8,7 +8,6 @@ import {
   decodeSegmented,
   type AudioDecodeStream,
 } from '../audio/decode'
-import { AppError } from '../app-error'
 import { planSegments } from '../audio/segmented-decode'
 import { PcmScanner, type PcmContainer } from '../audio/pcm-scan'
 import { serializePeaks } from '../audio/peaks'
