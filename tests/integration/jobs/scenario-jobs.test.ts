@@ -67,7 +67,7 @@ describe('Scenario takes through the contract', () => {
     [
       'guidance in half steps (the model takes an integer)',
       { classifier_free_guidance: 3.5 },
-      /classifier_free_guidance must be a whole number/,
+      /Guidance must be a whole number/,
     ],
   ])('refuses before sending anything: %s', async (_name, extra, message) => {
     const { fake, core, projectId, assetId } = await setup()
