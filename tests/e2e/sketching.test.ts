@@ -47,6 +47,8 @@ describe('sketching with MusicGen, end to end', () => {
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
     await page.goto(app.url)
+    // The test keychain is shared by the e2e files: other files leave a Replicate key in it.
+    await rpc(page, 'secrets.clear', { account: 'replicate' })
 
     // A new user: a project, a track, then the key.
     await page.getByLabel('New project').fill('First sketch')
