@@ -1,23 +1,15 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
 import { decodeWav } from '../../src/main/core/audio/wav-decode'
 import type { Generation } from '../../src/shared/domain'
-import { startReplicateFake, type ReplicateFake } from '../fakes/replicate'
 import { centerOf, clipsOf, drag, projectIdOf, rpc } from '../helpers/page'
-import { makeAudio, shot, useE2e } from '../helpers/e2e'
+import { makeAudio, shot, useE2e, useReplicateFake } from '../helpers/e2e'
 import { dropFiles } from '../helpers/drop'
 import { tempDir } from '../helpers/temp'
 
-let fake: ReplicateFake | undefined
-
-beforeAll(async () => {
-  fake = await startReplicateFake({ maxOutputSeconds: 30, token: 'r8_e2eToken123' })
-})
-afterAll(async () => {
-  await fake?.close()
-})
+const replicate = useReplicateFake({ maxOutputSeconds: 30, token: 'r8_e2eToken123' })
 
 const e2e = useE2e()
 
@@ -42,7 +34,7 @@ async function takes(page: Page): Promise<Generation[]> {
 describe('sketching with MusicGen, end to end', () => {
   it('sets a key, generates a take, places it, extends it twice, plays, undoes, exports, reloads', async () => {
     const dir = tempDir()
-    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: fake!.url })
+    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: replicate().url })
     const page = await e2e.browser().newPage({ viewport: { width: 1440, height: 900 } })
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
@@ -83,7 +75,7 @@ describe('sketching with MusicGen, end to end', () => {
         )
       })
     await page.screenshot({ path: shot('sketch-01-take.png') })
-    expect(fake!.state.created).toBe(1)
+    expect(replicate().state.created).toBe(1)
     const [take] = await takes(page)
     expect(take).toMatchObject({ status: 'succeeded', provider: 'replicate' })
     expect(await firstTake.textContent()).toContain(`seed ${take!.seed}`)
@@ -171,13 +163,13 @@ describe('sketching with MusicGen, end to end', () => {
     expect(await clipsOf(page)).toEqual(clipsBefore)
     await page.screenshot({ path: shot('sketch-04-reloaded.png') })
     expect(errors).toEqual([])
-    expect(fake!.state.created).toBe(3)
+    expect(replicate().state.created).toBe(3)
     await page.close()
   })
 
   it('takes a melody from a file dropped on the melody field', async () => {
     const dir = tempDir()
-    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: fake!.url })
+    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: replicate().url })
     const page = await e2e.browser().newPage({ viewport: { width: 1440, height: 900 } })
     await page.goto(app.url)
     await rpc(page, 'secrets.set', { account: 'replicate', value: 'r8_e2eToken123' })
@@ -193,10 +185,10 @@ describe('sketching with MusicGen, end to end', () => {
     // Nothing landed on the timeline: the file is only a reference.
     expect(await clipsOf(page)).toEqual([])
     await page.getByLabel('Prompt').fill('cello following the hum')
-    const created = fake!.state.created
+    const created = replicate().state.created
     await page.getByRole('button', { name: 'Generate', exact: true }).click()
-    await expect.poll(() => fake!.state.created).toBe(created + 1)
-    const sent = [...fake!.state.predictions.values()].at(-1)!
+    await expect.poll(() => replicate().state.created).toBe(created + 1)
+    const sent = [...replicate().state.predictions.values()].at(-1)!
     expect(String(sent.input.input_audio)).toMatch(/^(data:audio|http)/)
     expect(sent.input.continuation).toBe(false)
     await page.close()

@@ -1,21 +1,14 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Project } from '../../src/shared/domain'
-import { startReplicateFake, type ReplicateFake } from '../fakes/replicate'
 import { dropFiles } from '../helpers/drop'
-import { makeAudio, shot, useE2e } from '../helpers/e2e'
+import { makeAudio, shot, useE2e, useReplicateFake } from '../helpers/e2e'
 import { clipsOf, projectIdOf, rpc } from '../helpers/page'
 import { tempDir } from '../helpers/temp'
 
-let fake: ReplicateFake | undefined
-beforeAll(async () => {
-  fake = await startReplicateFake({ maxOutputSeconds: 30, token: 'r8_e2eToken123' })
-})
-afterAll(async () => {
-  await fake?.close()
-})
+const replicate = useReplicateFake({ maxOutputSeconds: 30, token: 'r8_e2eToken123' })
 
 const e2e = useE2e()
 
@@ -80,7 +73,7 @@ describe('the studio as a musician uses it', () => {
 
   it('extend segments as rows in play order, durations following the first, Extend in view', async () => {
     const dir = tempDir()
-    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: fake!.url })
+    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: replicate().url })
     const page = await e2e.browser().newPage({ viewport: { width: 1440, height: 900 } })
     await page.goto(app.url)
     await rpc(page, 'secrets.set', { account: 'replicate', value: 'r8_e2eToken123' })
@@ -112,7 +105,7 @@ describe('the studio as a musician uses it', () => {
     await page.screenshot({ path: shot('feel-03-extend.png') })
     await extend.click()
     await expect
-      .poll(() => fake!.state.predictions.size, { timeout: 30_000 })
+      .poll(() => replicate().state.predictions.size, { timeout: 30_000 })
       .toBeGreaterThanOrEqual(1)
     const chain = await rpc<{ params: { duration: number; prompt: string } }[]>(
       page,
@@ -125,7 +118,7 @@ describe('the studio as a musician uses it', () => {
 
   it('timeline feel: readout, dimmed lanes, drops below at the pointer time, rename, melodies', async () => {
     const dir = tempDir()
-    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: fake!.url })
+    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: replicate().url })
     const page = await e2e.browser().newPage({ viewport: { width: 1440, height: 900 } })
     const failed: string[] = []
     page.on('response', (response) => {

@@ -1,20 +1,12 @@
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Generation } from '../../src/shared/domain'
-import { startReplicateFake, type ReplicateFake } from '../fakes/replicate'
 import { clipsOf, projectIdOf, rpc } from '../helpers/page'
-import { shot, useE2e } from '../helpers/e2e'
+import { shot, useE2e, useReplicateFake } from '../helpers/e2e'
 import { tempDir } from '../helpers/temp'
 
-let fake: ReplicateFake | undefined
-
-beforeAll(async () => {
-  fake = await startReplicateFake({ maxOutputSeconds: 30, token: 'r8_e2eToken123' })
-})
-afterAll(async () => {
-  await fake?.close()
-})
+const replicate = useReplicateFake({ maxOutputSeconds: 30, token: 'r8_e2eToken123' })
 
 const e2e = useE2e()
 
@@ -61,7 +53,7 @@ async function fetchHead(page: Page, url: string): Promise<{ status: number; hea
 describe('takes you can compare, end to end', () => {
   it('waveforms, playback, A/B, stars, filters, delete, stable order, drag-out and reveal', async () => {
     const dir = tempDir()
-    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: fake!.url })
+    const app = await e2e.serve(join(dir, 'data'), { MUSICSKETCH_REPLICATE_URL: replicate().url })
     const page = await e2e.browser().newPage({ viewport: { width: 1440, height: 900 } })
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
@@ -80,14 +72,14 @@ describe('takes you can compare, end to end', () => {
         timeout: 60_000,
       })
       .toBe(3)
-    fake!.state.failNextPredictionWith = 'CUDA out of memory'
+    replicate().state.failNextPredictionWith = 'CUDA out of memory'
     await generate(page, 'glitchy breakbeat', 1)
     await expect
       .poll(async () => (await takes(page)).filter((t) => t.status === 'failed').length, {
         timeout: 30_000,
       })
       .toBe(1)
-    fake!.state.failNextPredictionWith = null
+    replicate().state.failNextPredictionWith = null
 
     // Newest first, the same live and after a reload.
     const stored = await takes(page)

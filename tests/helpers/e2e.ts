@@ -5,6 +5,11 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { launchChromium } from './browser'
 import { serveApp, type ServedApp } from './serve'
+import {
+  startReplicateFake,
+  type ReplicateFake,
+  type ReplicateFakeOptions,
+} from '../fakes/replicate'
 
 /** Screenshots of the main screens, kept in the test output to be looked at. */
 export const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots')
@@ -50,4 +55,19 @@ export function makeAudio(dir: string, name: string, args: string[]): string {
   const result = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args, path], { encoding: 'utf8' })
   if (result.status !== 0) throw new Error(result.stderr)
   return path
+}
+
+/** A Replicate fake for the whole file, started before its tests and closed after them. */
+export function useReplicateFake(options: ReplicateFakeOptions): () => ReplicateFake {
+  let fake: ReplicateFake | undefined
+  beforeAll(async () => {
+    fake = await startReplicateFake(options)
+  })
+  afterAll(async () => {
+    await fake?.close()
+  })
+  return () => {
+    if (!fake) throw new Error('the Replicate fake is not running yet')
+    return fake
+  }
 }
