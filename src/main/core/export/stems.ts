@@ -46,11 +46,18 @@ export interface TakeSummary {
  * and optionally the mix, plus a JSON sidecar. Files are written under temporary names and only
  * put in place when all of them rendered; on any error nothing is left behind.
  */
-export async function exportStems(request: StemsRequest): Promise<ExportResult> {
-  await checkDirectory(request.directory)
-  const folder = await realpath(request.directory).catch(() => request.directory)
-  return oneAtATime(folder, () => exportInto(request))
+export function exportStems(request: StemsRequest): Promise<ExportResult> {
+  // Folders are checked in the order exports were asked for, so that two exports into one folder
+  // also run in that order: the later one's files are the ones left in place.
+  const folder = arrivals.then(async () => {
+    await checkDirectory(request.directory)
+    return realpath(request.directory).catch(() => request.directory)
+  })
+  arrivals = folder.catch(() => undefined)
+  return folder.then((resolved) => oneAtATime(resolved, () => exportInto(request)))
 }
+
+let arrivals: Promise<unknown> = Promise.resolve()
 
 async function exportInto(request: StemsRequest): Promise<ExportResult> {
   const { project, directory, format, bitDepth, sampleRate } = request
