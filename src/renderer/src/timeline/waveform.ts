@@ -44,23 +44,38 @@ export function packColor(r: number, g: number, b: number, alpha: number): numbe
   return ((Math.round(alpha * 255) << 24) | (b << 16) | (g << 8) | r) >>> 0
 }
 
+/** The scroll in device pixels, as `drawLane` draws it (whole pixels, so that a shift is exact). */
+export function deviceScroll(view: Pick<LaneView, 'scrollSeconds' | 'pixelsPerSecond' | 'ratio'>) {
+  return Math.round(view.scrollSeconds * view.pixelsPerSecond * view.ratio)
+}
+
+/**
+ * Draws the lane into `image`; with `columns`, only the device-pixel columns [from, to) are
+ * cleared and drawn (the rest is left as it was: a scroll redraws just the strip it uncovers).
+ */
 export function drawLane(
   image: ImageData,
   view: LaneView,
   clips: readonly LaneClip[],
   grid: readonly GridLine[],
   colors: LaneColors['packed'],
+  columns?: { from: number; to: number },
 ): void {
   const { width, height } = image
   const pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height)
-  pixels.fill(0)
+  const left = Math.max(0, columns?.from ?? 0)
+  const right = Math.min(width, columns?.to ?? width)
+  if (right <= left) return
+  if (left === 0 && right === width) pixels.fill(0)
+  else
+    for (let y = 0, row = 0; y < height; y++, row += width) pixels.fill(0, row + left, row + right)
   const { ratio, sampleRate: rate } = view
   const pps = view.pixelsPerSecond * ratio
-  const scrollPx = Math.round(view.scrollSeconds * pps)
+  const scrollPx = deviceScroll(view)
   const toX = (samples: number) => (samples / rate) * pps - scrollPx
   for (const line of grid) {
     const x = Math.round(toX(line.samples))
-    if (x < 0 || x >= width) continue
+    if (x < left || x >= right) continue
     const color = line.major ? colors.gridMajor : colors.grid
     for (let y = 0, i = x; y < height; y++, i += width) pixels[i] = color
   }
@@ -74,8 +89,8 @@ export function drawLane(
     if (!data || data.count === 0) continue
     const x0 = toX(clip.start)
     const x1 = toX(clip.start + clip.length)
-    const from = Math.max(0, Math.ceil(x0))
-    const to = Math.min(width, Math.ceil(x1))
+    const from = Math.max(left, Math.ceil(x0))
+    const to = Math.min(right, Math.ceil(x1))
     if (to <= from) continue
     const scale = half * Math.min(4, Math.pow(10, clip.gainDb / 20))
     const framesPerPixel = clip.assetRate / pps

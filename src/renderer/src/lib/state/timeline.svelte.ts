@@ -40,6 +40,15 @@ export interface ZoomBinding {
 
 export const MIN_PPS = 1
 export const MAX_PPS = 1000
+/** The undo step a drag becomes (one per drag). */
+const DRAG_LABELS: Record<DragKind, string> = {
+  move: 'Move clip',
+  'trim-start': 'Trim clip',
+  'trim-end': 'Trim clip',
+  'fade-in': 'Fade in',
+  'fade-out': 'Fade out',
+  gain: 'Clip gain',
+}
 /** Snap reach in pixels. */
 const SNAP_PX = 8
 
@@ -48,6 +57,7 @@ interface DragState {
   primary: string
   originals: Map<string, Clip>
   startX: number
+  startY: number
   startLane: number
   assetLength: number
 }
@@ -272,7 +282,8 @@ export class TimelineState {
     }
   }
 
-  beginDrag(kind: DragKind, clipId: string, x: number, lane: number): void {
+  /** Starts a drag of a clip (move), an edge (trim) or a handle (fade, gain) at pointer x, y. */
+  beginDrag(kind: DragKind, clipId: string, x: number, lane: number, y = 0): void {
     const primary = this.clipById(clipId)
     if (!primary) return
     const ids = kind === 'move' && this.selected.includes(clipId) ? this.selected : [clipId]
@@ -287,6 +298,7 @@ export class TimelineState {
       primary: clipId,
       originals,
       startX: x,
+      startY: y,
       startLane: lane,
       assetLength: this.#assetLength(primary),
     }
@@ -296,7 +308,8 @@ export class TimelineState {
     return this.#drag !== null
   }
 
-  dragTo(x: number, lane: number, noSnap: boolean): void {
+  /** The drag's pointer moved; `noSnap` (Alt) drags freely, and makes the gain handle fine. */
+  dragTo(x: number, lane: number, noSnap: boolean, y?: number): void {
     const drag = this.#drag
     const primary = drag?.originals.get(drag.primary)
     if (!drag || !primary) return
@@ -306,6 +319,8 @@ export class TimelineState {
       originals: drag.originals,
       delta: Math.round(((x - drag.startX) / this.pps) * this.rate),
       laneDelta: lane - drag.startLane,
+      deltaY: (y ?? drag.startY) - drag.startY,
+      fine: noSnap,
       trackOrder: this.tracks.map((track) => track.id),
       snap: this.snap && !noSnap ? this.#snapOptions(toSet([...drag.originals.keys()])) : null,
       assetLength: drag.assetLength,
@@ -326,7 +341,7 @@ export class TimelineState {
       this.preview = null
       return Promise.resolve()
     }
-    const label = drag.kind === 'move' ? 'Move clip' : 'Trim clip'
+    const label = DRAG_LABELS[drag.kind]
     const commands: Command[] = []
     for (const [id, after] of preview) {
       const before = drag.originals.get(id)
