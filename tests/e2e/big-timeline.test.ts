@@ -38,7 +38,10 @@ describe('a 50-track project', () => {
     await page.screenshot({ path: shot('big-timeline-01-open.png') })
 
     // Scrolling the lanes to the bottom builds the last track's lane.
-    await page.locator('.lanes').evaluate((element) => (element.scrollTop = element.scrollHeight))
+    await page.evaluate(`(() => {
+      const lanes = document.querySelector('.lanes')
+      lanes.scrollTop = lanes.scrollHeight
+    })()`)
     const lastLane = page.locator(`[data-track-id="${project.trackIds[49]}"]`)
     await lastLane.waitFor()
     await expect

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { visibleLanes } from '../../../src/renderer/src/timeline/lanes'
-import { deviceScroll, drawLane, type LaneClip } from '../../../src/renderer/src/timeline/waveform'
+import {
+  deviceScroll,
+  drawLane,
+  type LaneClip,
+  type LanePixels,
+} from '../../../src/renderer/src/timeline/waveform'
 
 describe('visibleLanes', () => {
   it('builds the lanes crossing the visible band, with an overscan on each side', () => {
@@ -29,11 +34,11 @@ describe('visibleLanes', () => {
   })
 })
 
-function image(width: number, height: number): ImageData {
-  return { width, height, data: new Uint8ClampedArray(width * height * 4) } as ImageData
+function image(width: number, height: number): LanePixels {
+  return { width, height, data: new Uint8ClampedArray(width * height * 4) }
 }
 
-function pixels(target: ImageData): Uint32Array {
+function pixels(target: LanePixels): Uint32Array {
   return new Uint32Array(target.data.buffer)
 }
 
@@ -50,8 +55,26 @@ describe('drawLane strips', () => {
     ],
   }
   const clips: LaneClip[] = [
-    { start: RATE / 2, offset: 0, length: RATE * 4, gainDb: 0, assetRate: RATE, peaks },
-    { start: RATE * 5, offset: RATE, length: RATE * 2, gainDb: -6, assetRate: RATE, peaks },
+    {
+      start: RATE / 2,
+      offset: 0,
+      length: RATE * 4,
+      gainDb: 0,
+      assetRate: RATE,
+      peaks,
+      fadeIn: RATE,
+      fadeOut: 0,
+    },
+    {
+      start: RATE * 5,
+      offset: RATE,
+      length: RATE * 2,
+      gainDb: -6,
+      assetRate: RATE,
+      peaks,
+      fadeIn: 0,
+      fadeOut: RATE / 2,
+    },
   ]
   const grid = [0, 1, 2, 3, 4, 5, 6, 7].map((s) => ({ samples: s * RATE, major: s % 2 === 0 }))
   const colors = { wave: 0xff0000ff, grid: 0x11000000, gridMajor: 0x22000000 }

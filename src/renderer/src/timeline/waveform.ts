@@ -1,6 +1,7 @@
 // Draws one lane's visible waveforms into a viewport-sized canvas: only the pixels on screen, from
 // the stored min/max peaks, written straight into an ImageData (no path rasterising), so a full
 // redraw per frame stays cheap even on a software canvas.
+import { fadeEnvelope } from '../../../shared/timeline'
 import type { DecodedPeaks } from '../lib/peaks'
 
 export interface LaneClip {
@@ -8,6 +9,8 @@ export interface LaneClip {
   offset: number
   length: number
   gainDb: number
+  fadeIn: number
+  fadeOut: number
   assetRate: number
   peaks: DecodedPeaks | undefined
 }
@@ -21,6 +24,8 @@ export interface LaneView {
   /** Top and bottom insets of the waveform inside the lane, CSS pixels (labels above). */
   top: number
   bottom: number
+  /** Vertical waveform zoom: the drawn height is scaled, not the audio (default 1). */
+  waveZoom?: number
 }
 
 export interface LaneColors {
@@ -53,8 +58,15 @@ export function deviceScroll(view: Pick<LaneView, 'scrollSeconds' | 'pixelsPerSe
  * Draws the lane into `image`; with `columns`, only the device-pixel columns [from, to) are
  * cleared and drawn (the rest is left as it was: a scroll redraws just the strip it uncovers).
  */
+/** The pixels drawn into: an ImageData (a plain object of the same fields in tests). */
+export interface LanePixels {
+  readonly width: number
+  readonly height: number
+  readonly data: Uint8ClampedArray
+}
+
 export function drawLane(
-  image: ImageData,
+  image: LanePixels,
   view: LaneView,
   clips: readonly LaneClip[],
   grid: readonly GridLine[],
@@ -83,6 +95,9 @@ export function drawLane(
   const usable = height - top - view.bottom * ratio
   const middle = top + usable / 2
   const half = usable / 2
+  // A zoomed waveform is cut at the lane's waveform band (the labels above stay readable).
+  const ceiling = Math.max(0, Math.floor(top))
+  const floor = Math.min(height, Math.ceil(top + usable))
   const wave = colors.wave
   for (const clip of clips) {
     const data = clip.peaks
@@ -92,7 +107,11 @@ export function drawLane(
     const from = Math.max(left, Math.ceil(x0))
     const to = Math.min(right, Math.ceil(x1))
     if (to <= from) continue
-    const scale = half * Math.min(4, Math.pow(10, clip.gainDb / 20))
+    // The clip's gain and fades shape what is drawn, as they shape what is heard.
+    const scale = half * Math.min(4, Math.pow(10, clip.gainDb / 20)) * (view.waveZoom ?? 1)
+    const samplesPerPixel = rate / pps
+    const fadeInEnd = x0 + clip.fadeIn / samplesPerPixel
+    const fadeOutStart = x1 - clip.fadeOut / samplesPerPixel
     const framesPerPixel = clip.assetRate / pps
     const firstFrame = (clip.offset / rate) * clip.assetRate
     const lastFrame = firstFrame + (clip.length / rate) * clip.assetRate
@@ -113,8 +132,15 @@ export function drawLane(
           if (hi > max) max = hi
         }
       }
-      const y0 = Math.max(0, Math.floor(middle - Math.min(1, max) * scale))
-      const y1 = Math.min(height, Math.max(y0 + 1, Math.ceil(middle - Math.max(-1, min) * scale)))
+      const fade =
+        x < fadeInEnd || x + 1 > fadeOutStart
+          ? fadeEnvelope((x + 0.5 - x0) * samplesPerPixel, clip.length, clip.fadeIn, clip.fadeOut)
+          : 1
+      const y0 = Math.max(ceiling, Math.floor(middle - Math.min(1, max) * scale * fade))
+      const y1 = Math.min(
+        floor,
+        Math.max(y0 + 1, Math.ceil(middle - Math.max(-1, min) * scale * fade)),
+      )
       for (let y = y0, i = y0 * width + x; y < y1; y++, i += width) pixels[i] = wave
     }
   }
