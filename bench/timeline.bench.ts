@@ -167,29 +167,50 @@ const load = () =>
     .map((value) => value.toFixed(2))
     .join(' ')
 
+interface Run extends FrameStats {
+  /** Main-thread busy time per frame (ms): what a frame costs whatever the machine's load. */
+  busyMs: number
+}
+
 interface CaseResult {
-  scroll: FrameStats
-  zoom: FrameStats
-  tracks: FrameStats
+  scroll: Run
+  zoom: Run
+  tracks: Run
 }
 
-async function measureCase(page: Page): Promise<CaseResult> {
+/** Main-thread busy seconds so far (Chromium's TaskDuration metric). */
+async function busySeconds(page: Page): Promise<number> {
+  const session = await page.context().newCDPSession(page)
+  await session.send('Performance.enable')
+  const { metrics } = await session.send('Performance.getMetrics')
+  await session.detach()
+  return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0
+}
+
+async function run(page: Page, mode: WheelMode): Promise<Run> {
+  const before = await busySeconds(page)
+  const stats = await measureWheel(page, mode, 3)
+  const busy = (await busySeconds(page)) - before
+  return { ...stats, busyMs: (busy * 1000) / Math.max(1, stats.frames) }
+}
+
+/** Ours and the reference, mode after mode, so that both see the same load. */
+async function measureCase(ours: Page, reference: Page): Promise<[CaseResult, CaseResult]> {
   // Warm up (peaks of the zoom levels the runs will visit are fetched once and cached).
-  await measureWheel(page, 'zoom', 1)
-  await measureWheel(page, 'scroll', 1)
-  await measureWheel(page, 'tracks', 1)
-  // Ours and the reference alternate within a case, so that both see the same load.
-  return {
-    scroll: await measureWheel(page, 'scroll', 3),
-    zoom: await measureWheel(page, 'zoom', 3),
-    tracks: await measureWheel(page, 'tracks', 3),
+  for (const mode of ['zoom', 'scroll', 'tracks'] as const) await measureWheel(ours, mode, 1)
+  const results: [Partial<CaseResult>, Partial<CaseResult>] = [{}, {}]
+  for (const mode of ['scroll', 'zoom', 'tracks'] as const) {
+    results[0][mode] = await run(ours, mode)
+    results[1][mode] = await run(reference, mode)
   }
+  return results as [CaseResult, CaseResult]
 }
 
-function report(name: string, ours: FrameStats, reference: FrameStats, target: boolean): void {
+function report(name: string, ours: Run, reference: Run, target: boolean): void {
   console.log(
     `  ${name.padEnd(6)} ours ${ours.fps.toFixed(1)} fps (p95 frame ${ours.p95Ms.toFixed(1)} ms, ` +
-      `worst ${ours.worstMs.toFixed(1)} ms) · reference ${reference.fps.toFixed(1)} fps · ` +
+      `worst ${ours.worstMs.toFixed(1)} ms, main thread busy ${ours.busyMs.toFixed(1)} ms/frame) · ` +
+      `reference ${reference.fps.toFixed(1)} fps (busy ${reference.busyMs.toFixed(1)} ms/frame) · ` +
       `ratio ${(ours.fps / reference.fps).toFixed(2)}${target ? ' · target ≥ 55 fps' : ''}`,
   )
 }
@@ -242,8 +263,7 @@ describe('timeline benchmark', () => {
       [100, hundred],
     ] as const) {
       const page = await openProject(project, tracks)
-      const ours = await measureCase(page)
-      const reference = await measureCase(empty)
+      const [ours, reference] = await measureCase(page, empty)
       results.push({
         name: `${tracks} tracks`,
         tracks,

@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import { startCore } from './core'
+import { makeAudio } from './e2e'
 
 const RATE = 48000
 
@@ -21,13 +20,9 @@ export interface BigProjectOptions {
   spare?: number
 }
 
-/** A sine with a tremolo (so the waveform has a shape), stereo WAV at 48 kHz, made by ffmpeg. */
+/** A sine with a tremolo (so the waveform has a shape), stereo WAV at 48 kHz. */
 function makeTone(dir: string, name: string, seconds: number, frequency: number): string {
-  const path = join(dir, name)
-  const made = spawnSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
+  return makeAudio(dir, name, [
     '-f',
     'lavfi',
     '-i',
@@ -36,10 +31,7 @@ function makeTone(dir: string, name: string, seconds: number, frequency: number)
     `tremolo=f=${1 + (frequency % 7)}:d=0.8`,
     '-ac',
     '2',
-    path,
   ])
-  if (made.status !== 0) throw new Error(`ffmpeg failed: ${made.stderr.toString()}`)
-  return path
 }
 
 /**
