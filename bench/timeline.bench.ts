@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, CDPSession, Page } from 'playwright-core'
 import { launchChromium } from '../tests/helpers/browser'
 import { buildBigProject, type BigProject } from '../tests/helpers/big-project'
 import { serveApp, type ServedApp } from '../tests/helpers/serve'
@@ -178,12 +178,18 @@ interface CaseResult {
   tracks: Run
 }
 
+/** One DevTools session per page, kept: its metrics count from when it was enabled. */
+const sessions = new WeakMap<Page, CDPSession>()
+
 /** Main-thread busy seconds so far (Chromium's TaskDuration metric). */
 async function busySeconds(page: Page): Promise<number> {
-  const session = await page.context().newCDPSession(page)
-  await session.send('Performance.enable')
+  let session = sessions.get(page)
+  if (!session) {
+    session = await page.context().newCDPSession(page)
+    await session.send('Performance.enable')
+    sessions.set(page, session)
+  }
   const { metrics } = await session.send('Performance.getMetrics')
-  await session.detach()
   return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0
 }
 
