@@ -7,6 +7,7 @@ import type { SettingsService } from './settings-service'
 import type { AssetsTable } from './store/assets'
 import type { ClipsTable } from './store/clips'
 import type { Db } from './store/db'
+import type { GenerationsTable } from './store/generations'
 import type { ProjectsTable } from './store/projects'
 import type { SettingsTable } from './store/settings'
 import type { TracksTable } from './store/tracks'
@@ -19,6 +20,7 @@ export interface CoreContext {
   projects: ProjectsTable
   tracks: TracksTable
   clips: ClipsTable
+  generations: GenerationsTable
   assets: AssetsTable
   settingsTable: SettingsTable
   settings: SettingsService

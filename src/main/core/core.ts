@@ -38,6 +38,7 @@ import { SettingsService } from './settings-service'
 import { AssetsTable } from './store/assets'
 import { ClipsTable } from './store/clips'
 import { openDb } from './store/db'
+import { GenerationsTable } from './store/generations'
 import { SCHEMA_VERSION } from './store/migrations'
 import { ProjectStateTable } from './store/project-state'
 import { ProjectsTable } from './store/projects'
@@ -108,6 +109,7 @@ export function createCore(options: CoreOptions): Core {
     projects: new ProjectsTable(db),
     tracks: new TracksTable(db),
     clips: new ClipsTable(db),
+    generations: new GenerationsTable(db, clock),
     assets,
     settingsTable,
     settings: new SettingsService(settingsTable, options.env ?? process.env),
