@@ -45,6 +45,7 @@ import { ProjectsTable } from './store/projects'
 import { SettingsTable } from './store/settings'
 import { TakeStarsTable } from './store/take-stars'
 import { TracksTable } from './store/tracks'
+import { coreTaskHandlers, type CoreTasks } from './task-table'
 import { InlineRunner } from './workers/task-runner'
 import { WorkerPool } from './workers/worker-pool'
 
@@ -116,7 +117,9 @@ export function createCore(options: CoreOptions): Core {
     secrets: options.secrets,
     contentStore: new ContentStore(dataDir),
     events: new CoreEvents(),
-    tasks: options.workerScript ? new WorkerPool(options.workerScript) : new InlineRunner(),
+    tasks: options.workerScript
+      ? new WorkerPool<CoreTasks>(options.workerScript)
+      : new InlineRunner(coreTaskHandlers),
     clock,
     log,
     newId: randomUUID,
