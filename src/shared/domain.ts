@@ -220,3 +220,9 @@ export interface ProviderReachability {
 
 /** Takes (variations) one Generate may ask for. */
 export const MAX_TAKES = 8
+
+/** What the UI shows of a project's history. */
+export interface HistoryState {
+  undoLabel: string | null
+  redoLabel: string | null
+}
