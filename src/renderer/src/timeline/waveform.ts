@@ -1,16 +1,13 @@
 // Draws one lane's visible waveforms into a viewport-sized canvas: only the pixels on screen, from
 // the stored min/max peaks, written straight into an ImageData (no path rasterising), so a full
 // redraw per frame stays cheap even on a software canvas.
-import { fadeEnvelope } from '../../../shared/timeline'
+import { fadeEnvelope, type ClipTiming } from '../../../shared/timeline'
 import type { DecodedPeaks } from '../lib/peaks'
 
-export interface LaneClip {
-  start: number
-  offset: number
-  length: number
-  gainDb: number
-  fadeIn: number
-  fadeOut: number
+export interface LaneClip extends Pick<
+  ClipTiming,
+  'start' | 'offset' | 'length' | 'gainDb' | 'fadeIn' | 'fadeOut'
+> {
   assetRate: number
   peaks: DecodedPeaks | undefined
 }
