@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { InferenceSession, Tensor } from 'onnxruntime-node'
 import { CodeGrid, frameAt, stepCount } from './delay-pattern'
+import { KvCache } from './kv-cache'
 import { MODEL_FILES, ModelFileError, type ModelConfig, readModelConfig } from './model-files'
 import { SeededRandom, type SamplingParams, guide, sampleToken } from './sampler'
 import { UnigramTokenizer } from './tokenizer'
@@ -20,6 +21,8 @@ export interface GenerateResult {
   /** Mono float samples at `sampleRate`. */
   samples: Float32Array
   sampleRate: number
+  /** The codes EnCodec decoded, [codebooks][frames] in frame order. */
+  codes: BigInt64Array
 }
 
 export class CanceledError extends Error {
@@ -111,12 +114,23 @@ export class MusicgenEngine {
     const batch = guided ? 2 : 1
 
     const encoded = await this.#encodeText(req.prompt, batch)
-    const feeds: Feeds = {
-      ...encoded,
-      ...this.#emptyPast(batch),
-      use_cache_branch: new Tensor('bool', [false], [1]),
-    }
+    const cache = new KvCache({
+      layers: c.layers,
+      batch,
+      heads: c.heads,
+      headDim: c.headDim,
+      capacity: steps,
+    })
     const vocab = c.vocabSize
+    // Preallocated like the cache: ONNX Runtime writes the logits where we read them.
+    const logitsOut = new Tensor('float32', new Float32Array(batch * c.codebooks * vocab), [
+      batch * c.codebooks,
+      1,
+      vocab,
+    ])
+    // The text's keys and values for cross-attention: computed by the first step (the decoder's
+    // no-past branch), then given back as past on every later step, never recomputed.
+    let cross: Feeds | null = null
     const scratch = new Float32Array(vocab)
     let previous = new Array<number>(c.codebooks).fill(c.padTokenId)
     for (let step = 0; step < steps; step++) {
@@ -124,8 +138,24 @@ export class MusicgenEngine {
       const ids = new BigInt64Array(batch * c.codebooks)
       for (let b = 0; b < batch; b++)
         for (let k = 0; k < c.codebooks; k++) ids[b * c.codebooks + k] = BigInt(previous[k]!)
-      feeds.input_ids = new Tensor('int64', ids, [batch * c.codebooks, 1])
-      const out = await this.decoder.run(this.#only(feeds))
+      const feeds: Feeds = {
+        ...encoded,
+        ...cache.pastFeeds(),
+        ...(cross ?? this.#emptyCross(batch)),
+        input_ids: new Tensor('int64', ids, [batch * c.codebooks, 1]),
+        use_cache_branch: new Tensor('bool', [cross !== null], [1]),
+      }
+      const fetches: Record<string, Tensor | null> = {
+        logits: logitsOut,
+        ...cache.presentFetches(),
+      }
+      if (cross === null) for (const name of this.#crossNames()) fetches[name.present] = null
+      const out = await this.decoder.run(this.#only(feeds), fetches)
+      cache.advance()
+      if (cross === null) {
+        cross = {}
+        for (const name of this.#crossNames()) cross[name.past] = out[name.present]!
+      }
       const logits = out.logits!.data as Float32Array
       const next: number[] = []
       for (let k = 0; k < c.codebooks; k++) {
@@ -142,11 +172,6 @@ export class MusicgenEngine {
         next.push(token)
       }
       previous = next
-      for (const [name, value] of Object.entries(out)) {
-        if (name.startsWith('present.'))
-          feeds[`past_key_values.${name.slice('present.'.length)}`] = value
-      }
-      feeds.use_cache_branch = new Tensor('bool', [true], [1])
       onStep(step + 1, steps)
     }
     if (canceled()) throw new CanceledError()
@@ -154,7 +179,11 @@ export class MusicgenEngine {
     const audio = await this.encodec.run({ audio_codes: codes })
     const values = audio.audio_values!.data as Float32Array
     const wanted = Math.round(req.seconds * c.sampleRate)
-    return { samples: values.slice(0, Math.min(wanted, values.length)), sampleRate: c.sampleRate }
+    return {
+      samples: values.slice(0, Math.min(wanted, values.length)),
+      sampleRate: c.sampleRate,
+      codes: grid.codes,
+    }
   }
 
   /** Text states for [prompt, unconditional]: the unconditional half is zeros with a zero mask, as in transformers. */
@@ -195,15 +224,23 @@ export class MusicgenEngine {
     return picked
   }
 
-  #emptyPast(batch: number): Feeds {
+  /** Cross-attention cache names per layer, as past (input) and present (output). */
+  #crossNames(): { past: string; present: string }[] {
+    const out: { past: string; present: string }[] = []
+    for (let i = 0; i < this.config.layers; i++) {
+      for (const part of ['encoder.key', 'encoder.value']) {
+        out.push({ past: `past_key_values.${i}.${part}`, present: `present.${i}.${part}` })
+      }
+    }
+    return out
+  }
+
+  /** The first step's cross-attention past: empty, the decoder computes it from the text. */
+  #emptyCross(batch: number): Feeds {
     const c = this.config
     const feeds: Feeds = {}
-    const empty = (): Tensor =>
-      new Tensor('float32', new Float32Array(0), [batch, c.heads, 0, c.headDim])
-    for (let i = 0; i < c.layers; i++) {
-      for (const part of ['decoder.key', 'decoder.value', 'encoder.key', 'encoder.value']) {
-        feeds[`past_key_values.${i}.${part}`] = empty()
-      }
+    for (const name of this.#crossNames()) {
+      feeds[name.past] = new Tensor('float32', new Float32Array(0), [batch, c.heads, 0, c.headDim])
     }
     return feeds
   }

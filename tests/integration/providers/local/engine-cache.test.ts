@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { InferenceSession, Tensor } from 'onnxruntime-node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { frameAt, stepCount } from '../../../../src/main/core/providers/local/delay-pattern'
+import { MusicgenEngine } from '../../../../src/main/core/providers/local/engine'
+import { UnigramTokenizer } from '../../../../src/main/core/providers/local/tokenizer'
+import { TINY_MODEL } from '../../../helpers/local-engine-script'
+
+// The engine steps the decoder with its key/value cache in preallocated buffers and the text's
+// cross-attention keys computed once. The reference here has no cache at all: every step runs the
+// decoder's no-past branch over the whole sequence so far, the plainly correct (and slow) way.
+// Greedy decoding with guidance must then pick exactly the same codes.
+
+const config = JSON.parse(readFileSync(join(TINY_MODEL, 'config.json'), 'utf8'))
+const K: number = config.decoder.num_codebooks
+const V: number = config.decoder.vocab_size
+const PAD: number = config.decoder.pad_token_id
+const LAYERS: number = config.decoder.num_hidden_layers
+const HEADS: number = config.decoder.num_attention_heads
+const HEAD_DIM: number = config.decoder.hidden_size / HEADS
+const GUIDANCE = 3
+
+async function referenceCodes(prompt: string, frames: number): Promise<bigint[][]> {
+  const tokenizer = new UnigramTokenizer(
+    JSON.parse(readFileSync(join(TINY_MODEL, 'tokenizer.json'), 'utf8')),
+  )
+  const text = await InferenceSession.create(join(TINY_MODEL, 'onnx/text_encoder.onnx'))
+  const decoder = await InferenceSession.create(join(TINY_MODEL, 'onnx/decoder_model_merged.onnx'))
+  const ids = tokenizer.encode(prompt)
+  const n = ids.length
+  const states = (
+    await text.run({
+      input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+      attention_mask: new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
+    })
+  ).last_hidden_state!
+  const hidden = states.dims[2]!
+  const both = new Float32Array(2 * n * hidden)
+  both.set(states.data as Float32Array)
+  const mask = new BigInt64Array(2 * n)
+  mask.fill(1n, 0, n)
+  const empty = new Tensor('float32', new Float32Array(0), [2, HEADS, 0, HEAD_DIM])
+  const pattern = { codebooks: K, frames }
+  // rows[b*K + k] holds every token fed so far to codebook k of batch item b.
+  const rows: number[][] = Array.from({ length: 2 * K }, () => [PAD])
+  const codes: bigint[][] = Array.from({ length: K }, () => [])
+  for (let step = 0; step < stepCount(pattern); step++) {
+    const t = rows[0]!.length
+    const feeds: Record<string, Tensor> = {
+      input_ids: new Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [2 * K, t]),
+      encoder_hidden_states: new Tensor('float32', both, [2, n, hidden]),
+      encoder_attention_mask: new Tensor('int64', mask, [2, n]),
+      use_cache_branch: new Tensor('bool', [false], [1]),
+    }
+    for (let i = 0; i < LAYERS; i++)
+      for (const part of ['decoder.key', 'decoder.value', 'encoder.key', 'encoder.value'])
+        feeds[`past_key_values.${i}.${part}`] = empty
+    const logits = (await decoder.run(feeds)).logits!.data as Float32Array
+    for (let k = 0; k < K; k++) {
+      let token = PAD
+      if (frameAt(pattern, step, k) !== null) {
+        const at = (row: number, v: number): number => logits[(row * t + t - 1) * V + v]!
+        let best = -Infinity
+        for (let v = 0; v < V; v++) {
+          const u = at(K + k, v)
+          const g = u + (at(k, v) - u) * GUIDANCE
+          if (g > best) {
+            best = g
+            token = v
+          }
+        }
+        codes[k]!.push(BigInt(token))
+      }
+      rows[k]!.push(token)
+      rows[K + k]!.push(token)
+    }
+  }
+  await Promise.all([text.release(), decoder.release()])
+  return codes
+}
+
+describe('local engine decoder cache (tiny random-weight model)', () => {
+  let engine: MusicgenEngine
+  beforeAll(async () => {
+    engine = await MusicgenEngine.load(TINY_MODEL, { quantized: false })
+  })
+  afterAll(async () => {
+    await engine.release()
+  })
+
+  it('picks the same codes as a decoder run without any cache, step by step', async () => {
+    const prompt = 'ambient drone with slow evolving pads'
+    const frames = 12
+    const result = await engine.generate(
+      {
+        prompt,
+        seconds: frames / 50,
+        seed: 1,
+        topK: 0,
+        topP: 0,
+        temperature: 0,
+        guidance: GUIDANCE,
+      },
+      () => undefined,
+      () => false,
+    )
+    const got = Array.from({ length: K }, (_, k) =>
+      Array.from(result.codes.subarray(k * frames, (k + 1) * frames)),
+    )
+    expect(got).toEqual(await referenceCodes(prompt, frames))
+  })
+})
