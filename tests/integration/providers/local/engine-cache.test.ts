@@ -4,6 +4,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { frameAt, stepCount } from '../../../../src/main/core/providers/local/delay-pattern'
 import { MusicgenEngine } from '../../../../src/main/core/providers/local/engine'
+import { readModelConfig } from '../../../../src/main/core/providers/local/model-files'
 import { UnigramTokenizer } from '../../../../src/main/core/providers/local/tokenizer'
 import { TINY_MODEL } from '../../../helpers/local-engine-script'
 
@@ -12,13 +13,13 @@ import { TINY_MODEL } from '../../../helpers/local-engine-script'
 // decoder's no-past branch over the whole sequence so far, the plainly correct (and slow) way.
 // Greedy decoding with guidance must then pick exactly the same codes.
 
-const config = JSON.parse(readFileSync(join(TINY_MODEL, 'config.json'), 'utf8'))
-const K: number = config.decoder.num_codebooks
-const V: number = config.decoder.vocab_size
-const PAD: number = config.decoder.pad_token_id
-const LAYERS: number = config.decoder.num_hidden_layers
-const HEADS: number = config.decoder.num_attention_heads
-const HEAD_DIM: number = config.decoder.hidden_size / HEADS
+const config = await readModelConfig(TINY_MODEL)
+const K = config.codebooks
+const V = config.vocabSize
+const PAD = config.padTokenId
+const LAYERS = config.layers
+const HEADS = config.heads
+const HEAD_DIM = config.headDim
 const GUIDANCE = 3
 
 async function referenceCodes(prompt: string, frames: number): Promise<bigint[][]> {
