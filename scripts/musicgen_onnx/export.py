@@ -5,7 +5,8 @@
 
 Build time only (torch, transformers, onnx, onnxruntime, tokenizers from pip); never run by the app
 or the tests. Writes onnx/text_encoder.onnx, onnx/decoder_model_merged.onnx (+ _quantized, int8),
-onnx/encodec_decode.onnx, tokenizer.json, config.json and manifest.json (size and SHA-256 of every
+onnx/encodec_decode.onnx, onnx/encodec_encode.onnx (audio to codes, to continue a clip),
+tokenizer.json, config.json and manifest.json (size and SHA-256 of every
 file), and checks the ONNX decoder against transformers' own forward pass before it finishes.
 """
 
@@ -50,6 +51,18 @@ class EncodecDecode(nn.Module):
     def forward(self, audio_codes):
         # [1, B, 4, T] codes -> [B, 1, samples], one frame as in optimum's patched forward.
         return self.codec._decode_frame(audio_codes[0], None)
+
+
+class EncodecEncode(nn.Module):
+    """Audio to codes, for continuing a clip: [B, 1, samples] at 32 kHz -> [B, 4, frames]."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.codec = model.audio_encoder
+        self.bandwidth = model.audio_encoder.config.target_bandwidths[0]
+
+    def forward(self, input_values):
+        return self.codec._encode_frame(input_values, self.bandwidth)[0]
 
 
 def export(module, args, path, input_names, output_names, dynamic_axes):
@@ -143,6 +156,19 @@ def check_decoder(model, onnx_path, reference):
     print(f"decoder matches transformers over {steps} cached steps")
 
 
+def check_encoder(model, onnx_path):
+    """The ONNX EnCodec encoder gives transformers' codes for a few seconds of audio."""
+    audio = torch.randn(1, 1, 32000 * 2, generator=torch.Generator().manual_seed(2)) * 0.3
+    with torch.no_grad():
+        ref = model.audio_encoder.encode(audio, bandwidth=model.audio_encoder.config.target_bandwidths[0])
+    ref = ref.audio_codes[0].numpy()
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    got = sess.run(None, {"input_values": audio.numpy()})[0]
+    if got.shape != ref.shape or (got != ref).mean() > 0.01:
+        raise SystemExit(f"EnCodec encoder differs from transformers: {got.shape} vs {ref.shape}")
+    print(f"EnCodec encoder matches transformers: {got.shape[-1]} frames for 2 s")
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -187,6 +213,10 @@ def main():
         codes = torch.randint(0, 2048, (1, 1, cfg.decoder.num_codebooks, 7))
         export(EncodecDecode(model), (codes,), onnx_dir / "encodec_decode.onnx", ["audio_codes"], ["audio_values"],
                {"audio_codes": {1: "batch", 3: "chunk_length"}, "audio_values": {0: "batch", 2: "audio_length"}})
+        audio = torch.randn(1, 1, 640 * 7)
+        export(EncodecEncode(model), (audio,), onnx_dir / "encodec_encode.onnx", ["input_values"], ["audio_codes"],
+               {"input_values": {0: "batch", 2: "samples"}, "audio_codes": {0: "batch", 2: "frames"}})
+        check_encoder(model, onnx_dir / "encodec_encode.onnx")
         export_decoder(model, onnx_dir, tmp, quantize=not a.no_quantize)
     for f in ([] if os.environ.get("KEEP_TMP") else tmp.iterdir()):
         f.unlink()

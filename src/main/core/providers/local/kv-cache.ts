@@ -58,21 +58,21 @@ export class KvCache {
     return feeds
   }
 
-  /** Outputs for the next step, preallocated: the present, one position longer. */
-  presentFetches(): Record<string, Tensor> {
-    if (this.#length >= this.shape.capacity) {
+  /** Outputs for the next call, preallocated: the present, `added` positions longer. */
+  presentFetches(added: number): Record<string, Tensor> {
+    if (this.#length + added > this.shape.capacity) {
       throw new RangeError(`the key/value cache holds ${this.shape.capacity} positions`)
     }
     const fetches: Record<string, Tensor> = {}
     this.#names.forEach(
-      (n, i) => (fetches[n.present] = this.#view(this.#back[i]!, this.#length + 1)),
+      (n, i) => (fetches[n.present] = this.#view(this.#back[i]!, this.#length + added)),
     )
     return fetches
   }
 
-  /** After a step ran with `presentFetches()`: the present becomes the past. */
-  advance(): void {
+  /** After a call ran with `presentFetches(added)`: the present becomes the past. */
+  advance(added: number): void {
     ;[this.#front, this.#back] = [this.#back, this.#front]
-    this.#length++
+    this.#length += added
   }
 }
