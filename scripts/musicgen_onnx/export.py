@@ -1,7 +1,8 @@
-"""Make a MusicGen ONNX model in the layout of Xenova/musicgen-small, with random weights.
+"""Make a MusicGen ONNX model in the layout of Xenova/musicgen-small: random weights, or real ones (--weights).
 
   python3 scripts/musicgen_onnx/export.py --size tiny  --out tests/fixtures/musicgen-tiny
   python3 scripts/musicgen_onnx/export.py --size small --out ~/.cache/musicsketch/musicgen-small-random
+  python3 scripts/musicgen_onnx/export.py --size small --weights facebook/musicgen-small --out <hub folder>
 
 Build time only (torch, transformers, onnx, onnxruntime, tokenizers from pip); never run by the app
 or the tests. Writes onnx/text_encoder.onnx, onnx/decoder_model_merged.onnx (+ _quantized, int8),
@@ -23,7 +24,7 @@ import onnxruntime as ort
 import torch
 from onnxruntime.quantization import QuantType, quantize_dynamic
 from torch import nn
-from transformers import MusicgenForConditionalGeneration
+from transformers import AutoTokenizer, MusicgenForConditionalGeneration
 
 sys.path.insert(0, str(Path(__file__).parent))
 import configs  # noqa: E402
@@ -180,6 +181,8 @@ def sha256(path):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--size", choices=["tiny", "small"], required=True)
+    p.add_argument("--weights", help="real weights instead of random ones: a folder or hub id in transformers' "
+                   "layout, e.g. facebook/musicgen-small (CC-BY-NC 4.0); --size then only names the model")
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-quantize", action="store_true")
@@ -191,16 +194,22 @@ def main():
     tmp.mkdir(exist_ok=True)
     torch.manual_seed(a.seed)
 
-    tok = train()
-    # The real size keeps T5's 32128-token embedding whatever tokenizer we ship.
-    vocab = tok.get_vocab_size() if a.size == "tiny" else 32128
-    cfg = configs.tiny(vocab) if a.size == "tiny" else configs.small(vocab)
-    model = MusicgenForConditionalGeneration(cfg).eval()
-    with torch.no_grad():
-        # transformers leaves EnCodec's codebooks at zero until trained: every code would then
-        # decode to the same sound. Random vectors make each code (and so each seed) audible.
-        for layer in model.audio_encoder.quantizer.layers:
-            layer.codebook.embed.normal_()
+    if a.weights:
+        # Real weights (a folder or hub id in transformers' layout) with their own T5 tokenizer.
+        model = MusicgenForConditionalGeneration.from_pretrained(a.weights).eval()
+        cfg = model.config
+        tok = AutoTokenizer.from_pretrained(a.weights).backend_tokenizer
+    else:
+        tok = train()
+        # The real size keeps T5's 32128-token embedding whatever tokenizer we ship.
+        vocab = tok.get_vocab_size() if a.size == "tiny" else 32128
+        cfg = configs.tiny(vocab) if a.size == "tiny" else configs.small(vocab)
+        model = MusicgenForConditionalGeneration(cfg).eval()
+        with torch.no_grad():
+            # transformers leaves EnCodec's codebooks at zero until trained: every code would then
+            # decode to the same sound. Random vectors make each code (and so each seed) audible.
+            for layer in model.audio_encoder.quantizer.layers:
+                layer.codebook.embed.normal_()
     tok.save(str(out / "tokenizer.json"))
     reference = reference_logits(model, cfg.text_encoder.hidden_size)
 
@@ -226,7 +235,7 @@ def main():
     dec = cfg.decoder
     config = {
         "model_type": "musicgen",
-        "random_weights": True,
+        "random_weights": not a.weights,
         "size": a.size,
         "decoder": {"num_codebooks": dec.num_codebooks, "vocab_size": dec.vocab_size, "pad_token_id": dec.pad_token_id,
                     "decoder_start_token_id": dec.decoder_start_token_id, "num_hidden_layers": dec.num_hidden_layers,
