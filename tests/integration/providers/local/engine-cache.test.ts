@@ -124,26 +124,20 @@ describe('local engine decoder cache (tiny random-weight model)', () => {
     await engine.release()
   })
 
+  /** Greedy with guidance: the choice depends on the logits alone, as in the reference. */
+  const GREEDY = { seed: 1, topK: 0, topP: 0, temperature: 0, guidance: GUIDANCE }
+  const rows = (codes: BigInt64Array, frames: number): bigint[][] =>
+    Array.from({ length: K }, (_, k) => Array.from(codes.subarray(k * frames, (k + 1) * frames)))
+
   it('picks the same codes as a decoder run without any cache, step by step', async () => {
     const prompt = 'ambient drone with slow evolving pads'
     const frames = 12
     const result = await engine.generate(
-      {
-        prompt,
-        seconds: frames / 50,
-        seed: 1,
-        topK: 0,
-        topP: 0,
-        temperature: 0,
-        guidance: GUIDANCE,
-      },
+      { ...GREEDY, prompt, seconds: frames / 50 },
       () => undefined,
       () => false,
     )
-    const got = Array.from({ length: K }, (_, k) =>
-      Array.from(result.codes.subarray(k * frames, (k + 1) * frames)),
-    )
-    expect(got).toEqual(await referenceCodes(prompt, frames))
+    expect(rows(result.codes, frames)).toEqual(await referenceCodes(prompt, frames))
   })
 
   it('continues audio: its codes first, then what the decoder chooses after them', async () => {
@@ -159,22 +153,11 @@ describe('local engine decoder cache (tiny random-weight model)', () => {
     const frames = 32
     const progress: [number, number][] = []
     const result = await engine.generate(
-      {
-        prompt,
-        seconds: frames / 50,
-        seed: 1,
-        topK: 0,
-        topP: 0,
-        temperature: 0,
-        guidance: GUIDANCE,
-        continueFrom: clip,
-      },
+      { ...GREEDY, prompt, seconds: frames / 50, continueFrom: clip },
       (done, total) => progress.push([done, total]),
       () => false,
     )
-    const got = Array.from({ length: K }, (_, k) =>
-      Array.from(result.codes.subarray(k * frames, (k + 1) * frames)),
-    )
+    const got = rows(result.codes, frames)
     expect(got.map((row) => row.slice(0, 20))).toEqual(known)
     expect(got).toEqual(await referenceCodes(prompt, frames, known))
     expect(result.samples).toHaveLength((frames / 50) * 32_000)
@@ -187,16 +170,7 @@ describe('local engine decoder cache (tiny random-weight model)', () => {
     const clip = new Float32Array(32_000).fill(0.1)
     await expect(
       engine.generate(
-        {
-          prompt: 'x',
-          seconds: 1,
-          seed: 1,
-          topK: 0,
-          topP: 0,
-          temperature: 0,
-          guidance: 3,
-          continueFrom: clip,
-        },
+        { ...GREEDY, prompt: 'x', seconds: 1, continueFrom: clip },
         () => undefined,
         () => false,
       ),
