@@ -50,7 +50,13 @@ async function session(dir: string, file: string, threads?: number): Promise<Inf
     return await InferenceSession.create(join(dir, file), {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      enableCpuMemArena: true,
       ...(threads ? { intraOpNumThreads: threads } : {}),
+      // Waiting threads sleep instead of spinning: a decoder step is tens of milliseconds of work,
+      // so waking costs nothing that shows, while spinning threads would take the cores from the
+      // app's own windows (and from everything else on a busy machine).
+      extra: { 'session.intra_op.allow_spinning': '0' },
     })
   } catch (error) {
     throw new ModelFileError(file, error instanceof Error ? error.message : String(error))
