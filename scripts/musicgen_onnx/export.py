@@ -246,7 +246,8 @@ def main():
         "text_encoder": {"hidden_size": cfg.text_encoder.hidden_size},
     }
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
+    # Only what the app installs: not manifest.json itself, nor the intermediate files KEEP_TMP keeps.
+    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != "manifest.json" and tmp not in p.parents)
     manifest = {"files": [{"path": str(p.relative_to(out)), "size": p.stat().st_size, "sha256": sha256(p)}
                           for p in files]}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
