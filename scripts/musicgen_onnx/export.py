@@ -1,11 +1,13 @@
-"""Make a MusicGen ONNX model in the layout of Xenova/musicgen-small, with random weights.
+"""Make a MusicGen ONNX model in the layout of Xenova/musicgen-small: random weights, or real ones (--weights).
 
   python3 scripts/musicgen_onnx/export.py --size tiny  --out tests/fixtures/musicgen-tiny
   python3 scripts/musicgen_onnx/export.py --size small --out ~/.cache/musicsketch/musicgen-small-random
+  python3 scripts/musicgen_onnx/export.py --size small --weights facebook/musicgen-small --out <hub folder>
 
 Build time only (torch, transformers, onnx, onnxruntime, tokenizers from pip); never run by the app
 or the tests. Writes onnx/text_encoder.onnx, onnx/decoder_model_merged.onnx (+ _quantized, int8),
-onnx/encodec_decode.onnx, tokenizer.json, config.json and manifest.json (size and SHA-256 of every
+onnx/encodec_decode.onnx, onnx/encodec_encode.onnx (audio to codes, to continue a clip),
+tokenizer.json, config.json and manifest.json (size and SHA-256 of every
 file), and checks the ONNX decoder against transformers' own forward pass before it finishes.
 """
 
@@ -22,7 +24,7 @@ import onnxruntime as ort
 import torch
 from onnxruntime.quantization import QuantType, quantize_dynamic
 from torch import nn
-from transformers import MusicgenForConditionalGeneration
+from transformers import AutoTokenizer, MusicgenForConditionalGeneration
 
 sys.path.insert(0, str(Path(__file__).parent))
 import configs  # noqa: E402
@@ -50,6 +52,18 @@ class EncodecDecode(nn.Module):
     def forward(self, audio_codes):
         # [1, B, 4, T] codes -> [B, 1, samples], one frame as in optimum's patched forward.
         return self.codec._decode_frame(audio_codes[0], None)
+
+
+class EncodecEncode(nn.Module):
+    """Audio to codes, for continuing a clip: [B, 1, samples] at 32 kHz -> [B, 4, frames]."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.codec = model.audio_encoder
+        self.bandwidth = model.audio_encoder.config.target_bandwidths[0]
+
+    def forward(self, input_values):
+        return self.codec._encode_frame(input_values, self.bandwidth)[0]
 
 
 def export(module, args, path, input_names, output_names, dynamic_axes):
@@ -143,6 +157,19 @@ def check_decoder(model, onnx_path, reference):
     print(f"decoder matches transformers over {steps} cached steps")
 
 
+def check_encoder(model, onnx_path):
+    """The ONNX EnCodec encoder gives transformers' codes for a few seconds of audio."""
+    audio = torch.randn(1, 1, 32000 * 2, generator=torch.Generator().manual_seed(2)) * 0.3
+    with torch.no_grad():
+        ref = model.audio_encoder.encode(audio, bandwidth=model.audio_encoder.config.target_bandwidths[0])
+    ref = ref.audio_codes[0].numpy()
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    got = sess.run(None, {"input_values": audio.numpy()})[0]
+    if got.shape != ref.shape or (got != ref).mean() > 0.01:
+        raise SystemExit(f"EnCodec encoder differs from transformers: {got.shape} vs {ref.shape}")
+    print(f"EnCodec encoder matches transformers: {got.shape[-1]} frames for 2 s")
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -154,6 +181,8 @@ def sha256(path):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--size", choices=["tiny", "small"], required=True)
+    p.add_argument("--weights", help="real weights instead of random ones: a folder or hub id in transformers' "
+                   "layout, e.g. facebook/musicgen-small (CC-BY-NC 4.0); --size then only names the model")
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-quantize", action="store_true")
@@ -165,16 +194,22 @@ def main():
     tmp.mkdir(exist_ok=True)
     torch.manual_seed(a.seed)
 
-    tok = train()
-    # The real size keeps T5's 32128-token embedding whatever tokenizer we ship.
-    vocab = tok.get_vocab_size() if a.size == "tiny" else 32128
-    cfg = configs.tiny(vocab) if a.size == "tiny" else configs.small(vocab)
-    model = MusicgenForConditionalGeneration(cfg).eval()
-    with torch.no_grad():
-        # transformers leaves EnCodec's codebooks at zero until trained: every code would then
-        # decode to the same sound. Random vectors make each code (and so each seed) audible.
-        for layer in model.audio_encoder.quantizer.layers:
-            layer.codebook.embed.normal_()
+    if a.weights:
+        # Real weights (a folder or hub id in transformers' layout) with their own T5 tokenizer.
+        model = MusicgenForConditionalGeneration.from_pretrained(a.weights).eval()
+        cfg = model.config
+        tok = AutoTokenizer.from_pretrained(a.weights).backend_tokenizer
+    else:
+        tok = train()
+        # The real size keeps T5's 32128-token embedding whatever tokenizer we ship.
+        vocab = tok.get_vocab_size() if a.size == "tiny" else 32128
+        cfg = configs.tiny(vocab) if a.size == "tiny" else configs.small(vocab)
+        model = MusicgenForConditionalGeneration(cfg).eval()
+        with torch.no_grad():
+            # transformers leaves EnCodec's codebooks at zero until trained: every code would then
+            # decode to the same sound. Random vectors make each code (and so each seed) audible.
+            for layer in model.audio_encoder.quantizer.layers:
+                layer.codebook.embed.normal_()
     tok.save(str(out / "tokenizer.json"))
     reference = reference_logits(model, cfg.text_encoder.hidden_size)
 
@@ -187,6 +222,10 @@ def main():
         codes = torch.randint(0, 2048, (1, 1, cfg.decoder.num_codebooks, 7))
         export(EncodecDecode(model), (codes,), onnx_dir / "encodec_decode.onnx", ["audio_codes"], ["audio_values"],
                {"audio_codes": {1: "batch", 3: "chunk_length"}, "audio_values": {0: "batch", 2: "audio_length"}})
+        audio = torch.randn(1, 1, 640 * 7)
+        export(EncodecEncode(model), (audio,), onnx_dir / "encodec_encode.onnx", ["input_values"], ["audio_codes"],
+               {"input_values": {0: "batch", 2: "samples"}, "audio_codes": {0: "batch", 2: "frames"}})
+        check_encoder(model, onnx_dir / "encodec_encode.onnx")
         export_decoder(model, onnx_dir, tmp, quantize=not a.no_quantize)
     for f in ([] if os.environ.get("KEEP_TMP") else tmp.iterdir()):
         f.unlink()
@@ -196,7 +235,7 @@ def main():
     dec = cfg.decoder
     config = {
         "model_type": "musicgen",
-        "random_weights": True,
+        "random_weights": not a.weights,
         "size": a.size,
         "decoder": {"num_codebooks": dec.num_codebooks, "vocab_size": dec.vocab_size, "pad_token_id": dec.pad_token_id,
                     "decoder_start_token_id": dec.decoder_start_token_id, "num_hidden_layers": dec.num_hidden_layers,
@@ -207,7 +246,8 @@ def main():
         "text_encoder": {"hidden_size": cfg.text_encoder.hidden_size},
     }
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
+    # Only what the app installs: not manifest.json itself, nor the intermediate files KEEP_TMP keeps.
+    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != "manifest.json" and tmp not in p.parents)
     manifest = {"files": [{"path": str(p.relative_to(out)), "size": p.stat().st_size, "sha256": sha256(p)}
                           for p in files]}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")

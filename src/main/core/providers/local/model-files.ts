@@ -8,6 +8,8 @@ export const MODEL_FILES = {
   decoder: 'onnx/decoder_model_merged.onnx',
   decoderInt8: 'onnx/decoder_model_merged_quantized.onnx',
   encodec: 'onnx/encodec_decode.onnx',
+  /** Audio to codes, only to continue a clip: a model without it still makes new takes. */
+  encodecEncoder: 'onnx/encodec_encode.onnx',
   tokenizer: 'tokenizer.json',
   config: 'config.json',
 } as const

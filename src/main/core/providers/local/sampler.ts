@@ -65,40 +65,81 @@ export function guide(
 /**
  * Picks a token from logits (left unchanged). Top-p keeps the smallest set whose probability
  * reaches p; otherwise top-k keeps the k largest; one uniform draw picks from what remains.
+ * Candidates are ranked by logit, then by index, so the pick depends on the values alone.
  */
 export function sampleToken(logits: Float32Array, p: SamplingParams, random: SeededRandom): number {
   const n = logits.length
   if (p.temperature <= 0) return argmax(logits)
-  const order = Array.from({ length: n }, (_, i) => i)
-  order.sort((a, b) => logits[b]! - logits[a]! || a - b)
-  const keep = p.topP <= 0 && p.topK > 0 ? Math.min(p.topK, n) : n
-  const max = logits[order[0]!]!
-  const probs = new Float64Array(keep)
+  const max = logits[argmax(logits)]!
+  const weight = (i: number): number => Math.exp((logits[i]! - max) / p.temperature)
+  let order: Int32Array
+  let probs: Float64Array
   let sum = 0
-  for (let i = 0; i < keep; i++) {
-    const e = Math.exp((logits[order[i]!]! - max) / p.temperature)
-    probs[i] = e
-    sum += e
-  }
-  let count = keep
   if (p.topP > 0 && p.topP < 1) {
-    let cum = 0
-    for (let i = 0; i < keep; i++) {
-      cum += probs[i]! / sum
-      if (cum >= p.topP) {
-        count = i + 1
+    let total = 0
+    for (let i = 0; i < n; i++) total += weight(i)
+    // The nucleus is usually a small part of the vocabulary: rank a few, more if it is not reached.
+    for (let m = Math.min(64, n); ; m = Math.min(m * 4, n)) {
+      order = topOrder(logits, m)
+      probs = Float64Array.from(order, weight)
+      let cum = 0
+      let count = 0
+      while (count < m && cum / total < p.topP) cum += probs[count++]!
+      if (cum / total >= p.topP || m === n) {
+        order = order.subarray(0, count)
+        sum = cum
         break
       }
     }
-    sum = 0
-    for (let i = 0; i < count; i++) sum += probs[i]!
+  } else {
+    order = topOrder(logits, p.topP <= 0 && p.topK > 0 ? Math.min(p.topK, n) : n)
+    probs = Float64Array.from(order, weight)
+    for (const w of probs) sum += w
   }
   let u = random.next() * sum
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < order.length; i++) {
     u -= probs[i]!
     if (u < 0) return order[i]!
   }
-  return order[count - 1]!
+  return order[order.length - 1]!
+}
+
+/** The indices of the m largest values, largest first, equal values by index. */
+export function topOrder(values: Float32Array, m: number): Int32Array {
+  const n = values.length
+  const byRank = (a: number, b: number): number => values[b]! - values[a]! || a - b
+  if (m >= n) return Int32Array.from({ length: n }, (_, i) => i).sort(byRank)
+  // The m-th largest value (selection in linear time), then one pass to pick and a short sort.
+  const threshold = nthSmallest(Float32Array.from(values), n - m)
+  const picked = new Int32Array(m)
+  let count = 0
+  for (let i = 0; i < n; i++) if (values[i]! > threshold) picked[count++] = i
+  for (let i = 0; i < n && count < m; i++) if (values[i] === threshold) picked[count++] = i
+  return picked.sort(byRank)
+}
+
+/** The value that would sit at index k were `a` sorted ascending; reorders `a`. */
+function nthSmallest(a: Float32Array, k: number): number {
+  let lo = 0
+  let hi = a.length - 1
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while (a[i]! < pivot) i++
+      while (a[j]! > pivot) j--
+      if (i <= j) {
+        const t = a[i]!
+        a[i++] = a[j]!
+        a[j--] = t
+      }
+    }
+    if (k <= j) hi = j
+    else if (k >= i) lo = i
+    else return a[k]!
+  }
+  return a[k]!
 }
 
 function argmax(values: Float32Array): number {
