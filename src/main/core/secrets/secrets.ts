@@ -1,6 +1,9 @@
 import { SECRET_ACCOUNTS, type SecretAccount, type SecretsStatus } from '../../../shared/domain'
 import { AppError } from '../app-error'
 
+/** What the keychain and the environment hold (the key checks are the settings' part). */
+export type KeychainStatus = Omit<SecretsStatus, 'checks'>
+
 /** The OS keychain as the core sees it. Implementations reject when no keychain is reachable. */
 export interface KeychainBackend {
   get(account: SecretAccount): Promise<string | null>
@@ -26,7 +29,7 @@ export class Secrets {
     private readonly env: Readonly<Record<string, string | undefined>>,
   ) {}
 
-  async status(): Promise<SecretsStatus> {
+  async status(): Promise<KeychainStatus> {
     let keychainAvailable = this.keychain !== null
     const accounts = await Promise.all(
       SECRET_ACCOUNTS.map(async (account) => {

@@ -1,0 +1,77 @@
+// Checks a provider's keys with its cheapest authenticated call (ProviderClient.verifyCredentials)
+// and says what came of it in words a musician reads: valid, rejected by the provider, or could
+// not check. Only a refusal of the key (401/403) counts as rejected: a network failure, a timeout
+// or the provider's own failure leaves the key unchecked (it is kept, offline-friendly).
+import type { KeyCheck } from '../../../shared/domain'
+import type { Provider } from '../../../shared/musicgen'
+import type { ProviderClient } from './provider'
+import { ProviderError } from './provider-error'
+import { descriptorOf } from './registry'
+
+/** Longest wait for the provider's answer: the Settings page waits for it. */
+export const KEY_CHECK_TIMEOUT_MS = 10_000
+
+/** What an error of the check means for the key. */
+export function keyCheckFromError(
+  provider: Provider,
+  error: unknown,
+  timedOut: boolean,
+  checkedAt: number,
+): KeyCheck {
+  const name = descriptorOf(provider).inSentence
+  const cause = error instanceof Error ? error.message : String(error)
+  if (error instanceof ProviderError && (error.status === 401 || error.status === 403)) {
+    return {
+      provider,
+      result: 'rejected',
+      message: `Rejected by ${name}: the key is wrong or revoked. Copy it again from your ${name} account`,
+      cause: `${cause} (HTTP ${error.status})`,
+      checkedAt,
+    }
+  }
+  if (timedOut) {
+    return {
+      provider,
+      result: 'unchecked',
+      message: `Could not check (no answer from ${name}): the key is saved and is used for the next take`,
+      cause: `No answer within ${KEY_CHECK_TIMEOUT_MS / 1000} s: ${cause}`,
+      checkedAt,
+    }
+  }
+  const network = error instanceof ProviderError && error.code === 'network'
+  return {
+    provider,
+    result: 'unchecked',
+    message: network
+      ? `Could not check (offline): the key is saved and is used when ${name} can be reached`
+      : `Could not check (${name} had a problem): the key is saved and is used for the next take`,
+    cause:
+      error instanceof ProviderError && error.status !== undefined
+        ? `${cause} (HTTP ${error.status})`
+        : cause,
+    checkedAt,
+  }
+}
+
+/** Asks the provider whether it accepts the key now set for it. Never throws. */
+export async function checkKey(
+  provider: Provider,
+  client: ProviderClient,
+  clock: () => number,
+  signal: AbortSignal,
+): Promise<KeyCheck> {
+  const timeout = AbortSignal.timeout(KEY_CHECK_TIMEOUT_MS)
+  try {
+    await client.verifyCredentials(AbortSignal.any([signal, timeout]))
+    const name = descriptorOf(provider).inSentence
+    return {
+      provider,
+      result: 'valid',
+      message: `Valid: ${name} accepted it`,
+      cause: null,
+      checkedAt: clock(),
+    }
+  } catch (error) {
+    return keyCheckFromError(provider, error, timeout.aborted, clock())
+  }
+}
