@@ -110,6 +110,8 @@ export type SecretSource = 'keychain' | 'environment'
 
 export interface SecretStatus {
   account: SecretAccount
+  /** The provider the key is for. */
+  provider: ProviderId
   set: boolean
   source: SecretSource | null
   environmentVariable: string
@@ -126,7 +128,9 @@ export type KeyCheckResult = (typeof KEY_CHECK_RESULTS)[number]
 export interface KeyCheck {
   provider: ProviderId
   result: KeyCheckResult
-  /** In words a musician reads: "Valid", "Rejected by Replicate", "Could not check (offline)". */
+  /** Shown as the key's state: "valid", "rejected by Replicate", "could not check (offline)". */
+  summary: string
+  /** What it means and what to do, in words a musician reads. */
   message: string
   /** The technical cause (the provider's own answer or the connection error), for the details. */
   cause: string | null

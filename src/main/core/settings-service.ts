@@ -33,6 +33,7 @@ function isKeyCheck(value: unknown): value is KeyCheck {
   return (
     typeof v.provider === 'string' &&
     (KEY_CHECK_RESULTS as readonly unknown[]).includes(v.result) &&
+    typeof v.summary === 'string' &&
     typeof v.message === 'string' &&
     typeof v.checkedAt === 'number'
   )

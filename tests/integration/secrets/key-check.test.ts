@@ -35,13 +35,16 @@ describe('a key is checked when it is saved', () => {
     const fake = await replicate.fake({})
     const core = await replicate.core(tempDir(), fake)
     const good = await core.call('secrets.set', { account: 'replicate', value: REPLICATE_TOKEN })
-    expect(checkOf(good, 'replicate')).toMatchObject({ result: 'valid', message: /^Valid/ })
+    expect(checkOf(good, 'replicate')).toMatchObject({ result: 'valid', summary: 'valid' })
     expect(fake.state.requests).toEqual(['GET /v1/account'])
 
     const wrong = await core.call('secrets.set', { account: 'replicate', value: 'r8_wrongToken1' })
     expect(wrong.accounts.find((a) => a.account === 'replicate')?.set).toBe(true)
     const rejected = checkOf(wrong, 'replicate')
-    expect(rejected).toMatchObject({ result: 'rejected', message: /^Rejected by Replicate/ })
+    expect(rejected).toMatchObject({
+      result: 'rejected',
+      summary: 'rejected by Replicate',
+    })
     // The provider's own words, one click away; never the key.
     expect(rejected?.cause).toMatch(/valid authentication token.*HTTP 401/)
     expect(JSON.stringify(wrong)).not.toContain('r8_wrongToken1')
@@ -64,7 +67,7 @@ describe('a key is checked when it is saved', () => {
     const unchecked = checkOf(status, 'replicate')
     expect(unchecked).toMatchObject({
       result: 'unchecked',
-      message: /^Could not check \(offline\)/,
+      summary: 'could not check (offline)',
     })
     expect(unchecked?.cause).toMatch(/ECONNREFUSED/)
 
@@ -80,7 +83,7 @@ describe('a key is checked when it is saved', () => {
     const status = await core.call('secrets.set', { account: 'replicate', value: REPLICATE_TOKEN })
     expect(checkOf(status, 'replicate')).toMatchObject({
       result: 'unchecked',
-      message: /^Could not check \(Replicate had a problem\)/,
+      summary: 'could not check (Replicate had a problem)',
       cause: expect.stringMatching(/HTTP 503/),
     })
   })
@@ -94,7 +97,7 @@ describe('a key is checked when it is saved', () => {
     const wrong = await core.call('secrets.set', { account: 'scenario-secret', value: 'nope' })
     expect(checkOf(wrong, 'scenario')).toMatchObject({
       result: 'rejected',
-      message: /^Rejected by Scenario/,
+      summary: 'rejected by Scenario',
       cause: expect.stringMatching(/Invalid API key or secret.*HTTP 401/),
     })
     const good = await core.call('secrets.set', {

@@ -21,7 +21,7 @@ describe('network monitor', () => {
     const online: Provider[] = []
     const stop = new AbortController()
     const monitor = new NetworkMonitor({
-      probe: () => Promise.resolve(++answers >= 4),
+      probe: () => Promise.resolve(++answers >= 4 ? null : 'connect ECONNREFUSED'),
       sleep: (ms) => {
         slept.push(ms)
         return Promise.resolve()
@@ -49,7 +49,7 @@ describe('network monitor', () => {
     const monitor = new NetworkMonitor({
       probe: () => {
         probes++
-        return Promise.resolve(false)
+        return Promise.resolve('connect ECONNREFUSED')
       },
       // Yields to the event loop, as a real sleep does.
       sleep: (_ms, signal) =>

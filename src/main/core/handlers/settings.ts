@@ -17,8 +17,10 @@ type SettingsHandlers = Pick<
   | 'secrets.check'
 >
 
-function providerOfAccount(account: SecretAccount): Provider | undefined {
-  return allDescriptors().find((d) => d.credentials?.accounts.includes(account))?.id
+function providerOfAccount(account: SecretAccount): Provider {
+  const provider = allDescriptors().find((d) => d.credentials?.accounts.includes(account))?.id
+  if (provider === undefined) throw new Error(`no provider uses the key ${account}`)
+  return provider
 }
 
 /** The same clients the takes use (address, key binding, rate limit). */
@@ -32,7 +34,11 @@ export function settingsHandlers(ctx: CoreContext, clientFor: ClientFactory): Se
     const checks = settings
       .keyChecks()
       .filter((c) => descriptorOf(c.provider).credentials?.accounts.every((a) => set.has(a)))
-    return { ...keychain, checks }
+    const accounts = keychain.accounts.map((a) => ({
+      ...a,
+      provider: providerOfAccount(a.account),
+    }))
+    return { ...keychain, accounts, checks }
   }
 
   const changed = async (): Promise<SecretsStatus> => {
@@ -75,7 +81,6 @@ export function settingsHandlers(ctx: CoreContext, clientFor: ClientFactory): Se
       await secrets.set(account, value)
       ctx.log.info('key stored in the keychain', { account })
       const provider = providerOfAccount(account)
-      if (provider === undefined) return changed()
       // The key was entered for the address set now: it may go there (and only there).
       settings.bindKey(provider, account)
       settings.forgetKeyCheck(provider)
@@ -86,8 +91,7 @@ export function settingsHandlers(ctx: CoreContext, clientFor: ClientFactory): Se
     'secrets.clear': async ({ account }) => {
       await secrets.clear(account)
       settings.unbindKey(account)
-      const provider = providerOfAccount(account)
-      if (provider !== undefined) settings.forgetKeyCheck(provider)
+      settings.forgetKeyCheck(providerOfAccount(account))
       ctx.log.info('key removed from the keychain', { account })
       return changed()
     },

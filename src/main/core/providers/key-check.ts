@@ -11,6 +11,13 @@ import { descriptorOf } from './registry'
 /** Longest wait for the provider's answer: the Settings page waits for it. */
 export const KEY_CHECK_TIMEOUT_MS = 10_000
 
+function withStatus(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return error instanceof ProviderError && error.status !== undefined
+    ? `${message} (HTTP ${error.status})`
+    : message
+}
+
 /** What an error of the check means for the key. */
 export function keyCheckFromError(
   provider: Provider,
@@ -19,36 +26,44 @@ export function keyCheckFromError(
   checkedAt: number,
 ): KeyCheck {
   const name = descriptorOf(provider).inSentence
-  const cause = error instanceof Error ? error.message : String(error)
+  const cause = withStatus(error)
   if (error instanceof ProviderError && (error.status === 401 || error.status === 403)) {
     return {
       provider,
       result: 'rejected',
-      message: `Rejected by ${name}: the key is wrong or revoked. Copy it again from your ${name} account`,
-      cause: `${cause} (HTTP ${error.status})`,
+      summary: `rejected by ${name}`,
+      message: `${name} refused this key: it is wrong, incomplete or revoked. Copy it again from your ${name} account and save it.`,
+      cause,
       checkedAt,
     }
   }
+  const kept = `The key is saved and is used for the next take.`
   if (timedOut) {
     return {
       provider,
       result: 'unchecked',
-      message: `Could not check (no answer from ${name}): the key is saved and is used for the next take`,
+      summary: 'could not check (no answer)',
+      message: `${name} did not answer in time. ${kept}`,
       cause: `No answer within ${KEY_CHECK_TIMEOUT_MS / 1000} s: ${cause}`,
       checkedAt,
     }
   }
-  const network = error instanceof ProviderError && error.code === 'network'
+  if (error instanceof ProviderError && error.code === 'network') {
+    return {
+      provider,
+      result: 'unchecked',
+      summary: 'could not check (offline)',
+      message: `${name} can't be reached from here. ${kept}`,
+      cause,
+      checkedAt,
+    }
+  }
   return {
     provider,
     result: 'unchecked',
-    message: network
-      ? `Could not check (offline): the key is saved and is used when ${name} can be reached`
-      : `Could not check (${name} had a problem): the key is saved and is used for the next take`,
-    cause:
-      error instanceof ProviderError && error.status !== undefined
-        ? `${cause} (HTTP ${error.status})`
-        : cause,
+    summary: `could not check (${name} had a problem)`,
+    message: `${name} answered with a problem of its own, not about the key. ${kept}`,
+    cause,
     checkedAt,
   }
 }
@@ -67,7 +82,8 @@ export async function checkKey(
     return {
       provider,
       result: 'valid',
-      message: `Valid: ${name} accepted it`,
+      summary: 'valid',
+      message: `${name} accepted this key.`,
       cause: null,
       checkedAt: clock(),
     }

@@ -1,8 +1,11 @@
-import { SECRET_ACCOUNTS, type SecretAccount, type SecretsStatus } from '../../../shared/domain'
+import { SECRET_ACCOUNTS, type SecretAccount, type SecretStatus } from '../../../shared/domain'
 import { AppError } from '../app-error'
 
-/** What the keychain and the environment hold (the key checks are the settings' part). */
-export type KeychainStatus = Omit<SecretsStatus, 'checks'>
+/** What the keychain and the environment hold (which provider, and its checks, are known above). */
+export interface KeychainStatus {
+  keychainAvailable: boolean
+  accounts: Omit<SecretStatus, 'provider'>[]
+}
 
 /** The OS keychain as the core sees it. Implementations reject when no keychain is reachable. */
 export interface KeychainBackend {
