@@ -1,7 +1,7 @@
 // Issue 12 item 6: a key is checked with the provider's cheapest authenticated call when it is
 // saved: valid, rejected by the provider (401/403), or could not check (the key is kept).
 import { describe, expect, it } from 'vitest'
-import type { KeyCheck, SecretsStatus } from '../../../src/shared/domain'
+import type { KeyCheck, ProviderReachability, SecretsStatus } from '../../../src/shared/domain'
 import type { Provider } from '../../../src/shared/musicgen'
 import { startReplicateFake } from '../../fakes/replicate'
 import { startScenarioFake } from '../../fakes/scenario'
@@ -58,8 +58,14 @@ describe('a key is checked when it is saved', () => {
   it('Replicate down: could not check (offline), the key is kept; checking again once it is back', async () => {
     const fake = await replicate.fake({})
     const core = await replicate.core(tempDir(), fake)
+    const reachability: ProviderReachability[] = []
+    core.events.onAny((event, payload) => {
+      if (event === 'providers.changed') reachability.push(payload as ProviderReachability)
+    })
     await fake.down()
     const status = await core.call('secrets.set', { account: 'replicate', value: REPLICATE_TOKEN })
+    // The header hears it too: Settings and the chips agree.
+    expect(reachability[0]).toMatchObject({ provider: 'replicate', reachable: false })
     expect(status.accounts.find((a) => a.account === 'replicate')).toMatchObject({
       set: true,
       source: 'keychain',

@@ -3,7 +3,7 @@ import type { SecretAccount, SecretsStatus } from '../../../shared/domain'
 import type { Provider } from '../../../shared/musicgen'
 import { AppError } from '../app-error'
 import type { CoreContext } from '../context'
-import type { ClientFactory } from '../jobs/clients'
+import type { JobQueue } from '../jobs/queue'
 import { checkKey } from '../providers/key-check'
 import { allDescriptors, descriptorOf } from '../providers/registry'
 
@@ -23,8 +23,11 @@ function providerOfAccount(account: SecretAccount): Provider {
   return provider
 }
 
-/** The same clients the takes use (address, key binding, rate limit). */
-export function settingsHandlers(ctx: CoreContext, clientFor: ClientFactory): SettingsHandlers {
+/** Keys are checked with the clients the takes use (address, key binding, rate limit). */
+export function settingsHandlers(
+  ctx: CoreContext,
+  queue: Pick<JobQueue, 'clientFor' | 'providerUnreachable'>,
+): SettingsHandlers {
   const { db, settings, secrets, events } = ctx
 
   /** The keys, and the last check of each provider whose keys are all there. */
@@ -58,9 +61,10 @@ export function settingsHandlers(ctx: CoreContext, clientFor: ClientFactory): Se
   const check = async (provider: Provider): Promise<void> => {
     const result = await checkKey(
       provider,
-      clientFor(provider),
+      queue.clientFor(provider),
       ctx.clock,
       new AbortController().signal,
+      (cause) => queue.providerUnreachable(provider, cause),
     )
     settings.recordKeyCheck(result)
     const fields = { provider, result: result.result, cause: result.cause }

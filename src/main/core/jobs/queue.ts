@@ -160,6 +160,11 @@ export class JobQueue {
     )
   }
 
+  /** Another part of the app (a key check) found the provider unreachable: the queue knows. */
+  providerUnreachable(provider: Provider, reason: string): void {
+    if (!this.network.isOffline(provider)) this.offline(provider, reason)
+  }
+
   /** The provider cannot be reached: its takes wait, and the header and chips hear it now. */
   private offline(provider: Provider, reason: string): void {
     this.network.markOffline(provider, reason)

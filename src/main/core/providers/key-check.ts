@@ -24,6 +24,7 @@ export function keyCheckFromError(
   error: unknown,
   timedOut: boolean,
   checkedAt: number,
+  onUnreachable: (cause: string) => void = () => undefined,
 ): KeyCheck {
   const name = descriptorOf(provider).inSentence
   const cause = withStatus(error)
@@ -49,6 +50,7 @@ export function keyCheckFromError(
     }
   }
   if (error instanceof ProviderError && error.code === 'network') {
+    onUnreachable(cause)
     return {
       provider,
       result: 'unchecked',
@@ -68,12 +70,16 @@ export function keyCheckFromError(
   }
 }
 
-/** Asks the provider whether it accepts the key now set for it. Never throws. */
+/**
+ * Asks the provider whether it accepts the key now set for it. Never throws. A refused connection
+ * is told to `onUnreachable` (the queue's reachability), so the header agrees with Settings.
+ */
 export async function checkKey(
   provider: Provider,
   client: ProviderClient,
   clock: () => number,
   signal: AbortSignal,
+  onUnreachable?: (cause: string) => void,
 ): Promise<KeyCheck> {
   const timeout = AbortSignal.timeout(KEY_CHECK_TIMEOUT_MS)
   try {
@@ -88,6 +94,6 @@ export async function checkKey(
       checkedAt: clock(),
     }
   } catch (error) {
-    return keyCheckFromError(provider, error, timeout.aborted, clock())
+    return keyCheckFromError(provider, error, timeout.aborted, clock(), onUnreachable)
   }
 }
