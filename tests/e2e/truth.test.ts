@@ -53,6 +53,8 @@ describe('the truth about keys and reachability', () => {
     await page.getByRole('link', { name: 'Projects' }).click()
     await page.getByLabel('New project').fill('Keys')
     await page.getByRole('button', { name: 'Create' }).click()
+    // The Generate panel knows before anything is sent.
+    await page.getByText('Replicate refused the saved key.').waitFor()
     await page.getByLabel('Prompt').fill('bossa nova guitar')
     await page.getByRole('button', { name: 'Generate', exact: true }).click()
     const take = page.locator('[data-take-id]').first()
