@@ -41,6 +41,8 @@ describe('one truth about reachability', () => {
       'queued',
       'waiting_network',
     ])
+    // The header hears of the waiting take at once (it counts them).
+    expect(changes.at(-1)).toMatchObject({ reachable: false, waitingTakes: 1 })
     const [again] = (await core.call('providers.status', {})).filter(
       (s) => s.provider === 'replicate',
     )

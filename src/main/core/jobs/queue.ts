@@ -224,6 +224,7 @@ export class JobQueue {
     this.pending.delete(id)
     this.active.get(id)?.abort(new Error('canceled'))
     this.emit(canceled)
+    if (g.status === 'waiting_network') this.announce(g.provider)
     this.cancelAtProvider(canceled)
     return publicGeneration(canceled)
   }
@@ -277,10 +278,11 @@ export class JobQueue {
     if (!this.started || this.stopper.signal.aborted) return
     const now = this.ctx.clock()
     let wake = Infinity
+    const parked = new Set<Provider>()
     for (const [id, p] of this.pending) {
       if (this.active.has(id)) continue
       if (this.network.isOffline(p.provider)) {
-        this.park(id, p.provider)
+        if (this.park(id, p.provider)) parked.add(p.provider)
         continue
       }
       if (p.notBefore > now) {
@@ -291,6 +293,8 @@ export class JobQueue {
       this.launch(id, p.provider)
     }
     if (wake !== Infinity) this.wakeUpAt(wake)
+    // The header counts the takes waiting: it hears of each one that parks.
+    for (const provider of parked) this.announce(provider)
   }
 
   private launch(id: string, provider: Provider): void {
@@ -331,8 +335,8 @@ export class JobQueue {
     this.pump()
   }
 
-  /** The take waits for its provider to be reachable again. */
-  private park(id: string, provider: Provider): void {
+  /** The take waits for its provider to be reachable again; false when it had moved on. */
+  private park(id: string, provider: Provider): boolean {
     this.pending.delete(id)
     const reason = this.network.reason(provider) ?? 'The provider could not be reached'
     const moved = this.store.transition(
@@ -342,6 +346,7 @@ export class JobQueue {
       { waitingReason: reason },
     )
     if (moved) this.emit(moved)
+    return moved !== null
   }
 
   private online(provider: Provider): void {
