@@ -395,5 +395,11 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
     }
     sendJson(res, 404, { detail: 'Not Found' })
   })
-  return { url: server.url, state, close: () => server.close(), down: server.down, up: server.up }
+  return {
+    url: server.url,
+    state,
+    close: () => server.close(),
+    down: () => server.down(),
+    up: () => server.up(),
+  }
 }

@@ -458,5 +458,11 @@ export async function startReplicateFake(
     sendJson(res, 404, problem(404, 'Not found', 'The requested resource could not be found.'))
   })
   baseUrl = server.url
-  return { url: server.url, state, close: () => server.close(), down: server.down, up: server.up }
+  return {
+    url: server.url,
+    state,
+    close: () => server.close(),
+    down: () => server.down(),
+    up: () => server.up(),
+  }
 }

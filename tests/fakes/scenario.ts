@@ -529,5 +529,11 @@ export async function startScenarioFake(options: ScenarioFakeOptions = {}): Prom
     sendJson(res, 404, { name: 'NotFoundError', message: `No route ${method} ${path}` })
   })
   baseUrl = server.url
-  return { url: server.url, state, close: () => server.close(), down: server.down, up: server.up }
+  return {
+    url: server.url,
+    state,
+    close: () => server.close(),
+    down: () => server.down(),
+    up: () => server.up(),
+  }
 }
