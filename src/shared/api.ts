@@ -345,6 +345,8 @@ export const methods = {
     z.strictObject({ account: z.enum(SECRET_ACCOUNTS), value: secretValue }),
   ),
   'secrets.clear': returns<SecretsStatus>()(z.strictObject({ account: z.enum(SECRET_ACCOUNTS) })),
+  /** Asks the provider again whether it accepts its keys (after being offline, or env keys). */
+  'secrets.check': returns<SecretsStatus>()(z.strictObject({ provider: z.enum(PROVIDERS) })),
 } as const
 
 export type Methods = typeof methods

@@ -105,14 +105,38 @@ export type SecretSource = 'keychain' | 'environment'
 
 export interface SecretStatus {
   account: SecretAccount
+  /** The provider the key is for. */
+  provider: ProviderId
   set: boolean
   source: SecretSource | null
   environmentVariable: string
 }
 
+/**
+ * What a provider said of its key when it was saved or checked again: `valid` (it accepted it),
+ * `rejected` (it refused it: 401/403), `unchecked` (it could not be asked: offline, no answer in
+ * time, or a failure on its side; the key is kept).
+ */
+export const KEY_CHECK_RESULTS = ['valid', 'rejected', 'unchecked'] as const
+export type KeyCheckResult = (typeof KEY_CHECK_RESULTS)[number]
+
+export interface KeyCheck {
+  provider: ProviderId
+  result: KeyCheckResult
+  /** Shown as the key's state: "valid", "rejected by Replicate", "could not check (offline)". */
+  summary: string
+  /** What it means and what to do, in words a musician reads. */
+  message: string
+  /** The technical cause (the provider's own answer or the connection error), for the details. */
+  cause: string | null
+  checkedAt: number
+}
+
 export interface SecretsStatus {
   keychainAvailable: boolean
   accounts: SecretStatus[]
+  /** The last check of each provider's keys (absent: never checked, or cleared since). */
+  checks: KeyCheck[]
 }
 
 export const THEMES = ['system', 'light', 'dark'] as const

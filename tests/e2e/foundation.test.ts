@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { shot, useE2e } from '../helpers/e2e'
+import { closedPort } from '../helpers/ports'
 import { tempDir } from '../helpers/temp'
 
 const e2e = useE2e()
 
-async function openApp(dataDir: string): Promise<Page> {
-  const app = await e2e.serve(dataDir)
+async function openApp(dataDir: string, env?: NodeJS.ProcessEnv): Promise<Page> {
+  const app = await e2e.serve(dataDir, env)
   const page = await e2e.browser().newPage({ viewport: { width: 1280, height: 800 } })
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
@@ -55,8 +56,11 @@ describe('foundation, as a musician uses it', () => {
     await page.close()
   })
 
-  it('stores a key as "set" and never shows it in the page', async () => {
-    const page = await openApp(tempDir())
+  it('stores a key it could not check and never shows it in the page', async () => {
+    // Replicate refuses the connection: the key is kept, and the page says it was not checked.
+    const page = await openApp(tempDir(), {
+      MUSICSKETCH_REPLICATE_URL: `http://127.0.0.1:${await closedPort()}`,
+    })
     await page.getByRole('link', { name: /Settings/ }).click()
     const key = `r8_e2eSecret${Date.now()}`
     const field = page.getByLabel('Replicate API token')
@@ -64,14 +68,16 @@ describe('foundation, as a musician uses it', () => {
     await page.locator('form.secret', { has: field }).getByRole('button', { name: 'Save' }).click()
     await expect
       .poll(async () => (await page.getByTestId('secret-state-replicate').textContent())?.trim())
-      .toBe('set')
+      .toBe('could not check (offline)')
     await expect.poll(() => field.inputValue()).toBe('')
     await page.screenshot({ path: shot('foundation-03-settings.png') })
     expect(await page.content()).not.toContain(key)
 
     await page.reload()
     await page.getByTestId('secret-state-replicate').waitFor()
-    expect((await page.getByTestId('secret-state-replicate').textContent())?.trim()).toBe('set')
+    expect((await page.getByTestId('secret-state-replicate').textContent())?.trim()).toBe(
+      'could not check (offline)',
+    )
     expect(await page.content()).not.toContain(key)
     await page.getByRole('button', { name: 'Clear' }).click()
     await expect

@@ -55,7 +55,7 @@ describe('sketching with MusicGen, end to end', () => {
       .click()
     await expect
       .poll(async () => (await page.getByTestId('secret-state-replicate').textContent())?.trim())
-      .toBe('set')
+      .toBe('valid')
     await page.goBack()
     await page.getByRole('heading', { name: 'Generate' }).waitFor()
 

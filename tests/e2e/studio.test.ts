@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
@@ -6,18 +5,10 @@ import type { Track } from '../../src/shared/domain'
 import { dropFiles } from '../helpers/drop'
 import { clipsOf, projectIdOf, rpc } from '../helpers/page'
 import { makeAudio, shot, useE2e } from '../helpers/e2e'
+import { closedPort } from '../helpers/ports'
 import { tempDir } from '../helpers/temp'
 
 const e2e = useE2e()
-
-/** A local port that refuses connections: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 async function trackNames(page: Page): Promise<string[]> {
   const detail = await rpc<{ tracks: Track[] }>(page, 'projects.get', {
@@ -114,8 +105,10 @@ describe('the studio as a musician uses it', () => {
     await expect
       .poll(() => status.textContent())
       .toMatch(/Replicate can't be reached — 1 take will start when it's back/)
-    expect(await status.textContent()).toContain('Replicate: unreachable')
-    await expect.poll(() => page.locator('[data-take-id]').first().textContent()).toMatch(/Waiting/)
+    expect(await status.textContent()).toContain("Replicate: can't be reached")
+    await expect
+      .poll(() => page.locator('[data-take-id]').first().textContent())
+      .toMatch(/Waiting for Replicate/)
     // The technical cause is one click away.
     await status.getByRole('button').click()
     await expect

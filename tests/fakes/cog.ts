@@ -88,6 +88,9 @@ export interface CogFake {
   url: string
   state: CogFakeState
   close(): Promise<void>
+  /** Refuses connections (the service is down) until up(), keeping its state. */
+  down(): Promise<void>
+  up(): Promise<void>
 }
 
 interface FieldProblem {
@@ -392,5 +395,11 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
     }
     sendJson(res, 404, { detail: 'Not Found' })
   })
-  return { url: server.url, state, close: () => server.close() }
+  return {
+    url: server.url,
+    state,
+    close: () => server.close(),
+    down: () => server.down(),
+    up: () => server.up(),
+  }
 }

@@ -7,6 +7,10 @@ export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => v
 export interface Listening {
   url: string
   close(): Promise<void>
+  /** Stops listening: connections to its address are refused, as when a service is down. */
+  down(): Promise<void>
+  /** Listens again on the same address, with the same state. */
+  up(): Promise<void>
 }
 
 /** Serves a handler on 127.0.0.1 on a free port. */
@@ -20,13 +24,17 @@ export async function listen(handler: Handler): Promise<Listening> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const close = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve()
+      server.closeAllConnections()
+      server.close(() => resolve())
+    })
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    close,
+    down: close,
+    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
   }
 }
 

@@ -103,6 +103,9 @@ export interface ReplicateFake {
   url: string
   state: ReplicateFakeState
   close(): Promise<void>
+  /** Refuses connections (the service is down) until up(), keeping its state. */
+  down(): Promise<void>
+  up(): Promise<void>
 }
 
 function problem(status: number, title: string, detail: string): Record<string, unknown> {
@@ -455,5 +458,11 @@ export async function startReplicateFake(
     sendJson(res, 404, problem(404, 'Not found', 'The requested resource could not be found.'))
   })
   baseUrl = server.url
-  return { url: server.url, state, close: () => server.close() }
+  return {
+    url: server.url,
+    state,
+    close: () => server.close(),
+    down: () => server.down(),
+    up: () => server.up(),
+  }
 }

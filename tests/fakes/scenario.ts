@@ -93,6 +93,9 @@ export interface ScenarioFake {
   url: string
   state: ScenarioFakeState
   close(): Promise<void>
+  /** Refuses connections (the service is down) until up(), keeping its state. */
+  down(): Promise<void>
+  up(): Promise<void>
 }
 
 const ALLOWED = new Set([
@@ -526,5 +529,11 @@ export async function startScenarioFake(options: ScenarioFakeOptions = {}): Prom
     sendJson(res, 404, { name: 'NotFoundError', message: `No route ${method} ${path}` })
   })
   baseUrl = server.url
-  return { url: server.url, state, close: () => server.close() }
+  return {
+    url: server.url,
+    state,
+    close: () => server.close(),
+    down: () => server.down(),
+    up: () => server.up(),
+  }
 }

@@ -168,7 +168,7 @@ export function createCore(options: CoreOptions): Core {
       options.chooseDirectory ? options.chooseDirectory(title ?? 'Choose a folder') : null,
     ...projectHandlers(ctx),
     ...trackHandlers(ctx),
-    ...settingsHandlers(ctx),
+    ...settingsHandlers(ctx, queue),
     ...localModelHandlers(localModel),
     ...assetHandlers(ctx),
     ...mediaHandlers(ctx, options.mediaUrl ?? mediaProtocolUrl),

@@ -1,4 +1,10 @@
-import type { EditableSettings, SecretAccount, Settings } from '../../shared/domain'
+import {
+  KEY_CHECK_RESULTS,
+  type EditableSettings,
+  type KeyCheck,
+  type SecretAccount,
+  type Settings,
+} from '../../shared/domain'
 import type { Provider } from '../../shared/musicgen'
 import { AppError } from './app-error'
 import { addressProblem, originOf } from './providers/addresses'
@@ -18,6 +24,20 @@ export const DEFAULT_SETTINGS: EditableSettings = {
 
 /** Settings key of the origin an account's key was saved for (absent: the official one). */
 const keyOriginKey = (account: SecretAccount): string => `keyOrigin.${account}`
+/** Settings key of the last check of a provider's keys. */
+const keyCheckKey = (provider: Provider): string => `keyCheck.${provider}`
+
+function isKeyCheck(value: unknown): value is KeyCheck {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  return (
+    typeof v.provider === 'string' &&
+    (KEY_CHECK_RESULTS as readonly unknown[]).includes(v.result) &&
+    typeof v.summary === 'string' &&
+    typeof v.message === 'string' &&
+    typeof v.checkedAt === 'number'
+  )
+}
 
 function isKey(key: string): key is keyof EditableSettings {
   return Object.hasOwn(DEFAULT_SETTINGS, key)
@@ -79,6 +99,24 @@ export class SettingsService {
   /** Forgets where a cleared key was bound: a new one starts at the official address. */
   unbindKey(account: SecretAccount): void {
     this.table.set(keyOriginKey(account), null)
+  }
+
+  /** Keeps what the provider said of its keys, shown next to them in Settings. */
+  recordKeyCheck(check: KeyCheck): void {
+    this.table.set(keyCheckKey(check.provider), check)
+  }
+
+  /** A key changed or was cleared: the last check no longer speaks of it. */
+  forgetKeyCheck(provider: Provider): void {
+    this.table.set(keyCheckKey(provider), null)
+  }
+
+  keyChecks(): KeyCheck[] {
+    const stored = this.table.all()
+    return ADDRESSES.flatMap((d) => {
+      const check = stored.get(keyCheckKey(d.id))
+      return isKeyCheck(check) && check.provider === d.id ? [check] : []
+    })
   }
 
   /**

@@ -66,6 +66,7 @@ export function templates(seeds: Seeds): Record<string, Record<string, unknown>>
     'secrets.status': {},
     'secrets.set': { account: 'replicate', value: 'r8_fuzz' },
     'secrets.clear': { account: 'scenario-key' },
+    'secrets.check': { provider: 'cog' },
   }
 }
 

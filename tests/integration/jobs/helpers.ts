@@ -3,6 +3,7 @@
 import type { Generation, GenerationStatus } from '../../../src/shared/domain'
 import type { Provider } from '../../../src/shared/musicgen'
 import type { Sleep } from '../../../src/main/core/providers/http'
+import type { KeychainBackend } from '../../../src/main/core/secrets/secrets'
 import { makeWav } from '../../fakes/common'
 import { memoryKeychain, startCore, type TestCore } from '../../helpers/core'
 
@@ -57,6 +58,8 @@ export interface JobsCoreOptions {
   scenario?: string
   cog?: string
   keys?: boolean
+  /** The keychain (default: a new one in memory); pass the same one to a restarted core. */
+  keychain?: KeychainBackend
   fetch?: typeof globalThis.fetch
   sleep?: Sleep
   random?: () => number
@@ -72,7 +75,7 @@ export interface JobsCore extends TestCore {
 }
 
 export async function startJobsCore(dir: string, o: JobsCoreOptions = {}): Promise<JobsCore> {
-  const keychain = memoryKeychain()
+  const keychain = o.keychain ?? memoryKeychain()
   if (o.keys !== false) {
     await keychain.set('replicate', REPLICATE_TOKEN)
     await keychain.set('scenario-key', SCENARIO_KEY)

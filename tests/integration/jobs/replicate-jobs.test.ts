@@ -261,10 +261,15 @@ describe('Replicate takes through the contract', () => {
     const waiting = await waitFor(core, g.id, ['waiting_network'])
     // The UI hears of it when the take parks, not at its next poll, in agreement with the take.
     expect(changes[0]).toMatchObject({ reachable: false, waitingTakes: 1 })
-    expect(waiting.waitingReason).toMatch(/Waiting for the network.*ECONNREFUSED/)
+    // The technical cause, for the details: the words ("Replicate can't be reached") are the UI's.
+    expect(waiting.waitingReason).toBe(
+      'Replicate create prediction failed before an answer: ECONNREFUSED',
+    )
     // Another take of the same provider waits too, without trying to send.
     const h = await createTake(core, projectId, 'replicate', { prompt: 'offline second' })
-    expect((await waitFor(core, h.id, ['waiting_network'])).waitingReason).toMatch(/network/)
+    expect((await waitFor(core, h.id, ['waiting_network'])).waitingReason).toBe(
+      waiting.waitingReason,
+    )
     // Asked directly, main says the same as the takes (no fresh probe contradicting them).
     const statuses = await core.call('providers.status', {})
     expect(statuses.find((s) => s.provider === 'replicate')).toMatchObject({

@@ -23,7 +23,7 @@ describe('network monitor', () => {
     const reported = new Promise<void>((resolve) => (cameOnline = resolve))
     const stop = new AbortController()
     const monitor = new NetworkMonitor({
-      probe: () => Promise.resolve(++answers >= 4),
+      probe: () => Promise.resolve(++answers >= 4 ? null : 'connect ECONNREFUSED'),
       sleep: (ms) => {
         slept.push(ms)
         return Promise.resolve()
@@ -56,7 +56,7 @@ describe('network monitor', () => {
     const monitor = new NetworkMonitor({
       probe: () => {
         probes++
-        return Promise.resolve(false)
+        return Promise.resolve('connect ECONNREFUSED')
       },
       sleep: (_ms, signal) => {
         let wake = (): void => undefined

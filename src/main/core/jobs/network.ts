@@ -4,7 +4,8 @@ import type { Provider } from '../../../shared/musicgen'
 import type { Log } from '../log'
 import type { FetchLike, Sleep } from '../providers/http'
 
-export type Probe = (provider: Provider, signal: AbortSignal) => Promise<boolean>
+/** null when something answers at the provider's address, else why not (the technical cause). */
+export type Probe = (provider: Provider, signal: AbortSignal) => Promise<string | null>
 
 export interface NetworkMonitorOptions {
   probe: Probe
@@ -39,12 +40,12 @@ export class NetworkMonitor {
     return this.offline.has(provider)
   }
 
-  /** Probes a provider now (for the reachability indicator); does not change the queue's state. */
-  check(provider: Provider, signal: AbortSignal): Promise<boolean> {
+  /** Probes a provider now (for the reachability indicator): null when it answers, else why not. */
+  check(provider: Provider, signal: AbortSignal): Promise<string | null> {
     return this.opts.probe(provider, signal)
   }
 
-  /** Why the provider is considered offline, for the takes' waitingReason. */
+  /** Why the provider is considered offline (the technical cause), for the takes' details. */
   reason(provider: Provider): string | null {
     return this.offline.get(provider) ?? null
   }
@@ -67,7 +68,7 @@ export class NetworkMonitor {
     const max = this.opts.maxDelayMs ?? 60_000
     for (let attempt = 0; !signal.aborted; attempt++) {
       await sleep(probeDelay(attempt, base, max, random), signal)
-      if (await probe(provider, signal)) {
+      if ((await probe(provider, signal)) === null) {
         this.offline.delete(provider)
         this.opts.log.info('provider reachable again', { provider })
         this.opts.onOnline(provider)
@@ -87,15 +88,25 @@ export function httpProbe(
   timeoutMs = 10_000,
 ): Probe {
   return async (provider, signal) => {
+    const timeout = AbortSignal.timeout(timeoutMs)
     try {
       const res = await fetchFn(urlFor(provider), {
         method: 'GET',
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+        signal: AbortSignal.any([signal, timeout]),
       })
       await res.body?.cancel().catch(() => undefined)
-      return true
-    } catch {
-      return false
+      return null
+    } catch (e) {
+      if (timeout.aborted) return `No answer from its address within ${timeoutMs / 1000} s`
+      return `No answer from its address: ${connectionCause(e)}`
     }
   }
+}
+
+/** "connect ECONNREFUSED 127.0.0.1:5000" rather than fetch's bare "fetch failed". */
+function connectionCause(e: unknown): string {
+  const cause = e instanceof Error ? e.cause : undefined
+  if (cause instanceof Error && cause.message !== '') return cause.message
+  if (typeof cause === 'object' && cause !== null && 'code' in cause) return String(cause.code)
+  return e instanceof Error ? e.message : String(e)
 }

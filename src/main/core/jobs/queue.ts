@@ -23,6 +23,9 @@ import { ConcurrencySlots, DEFAULT_LIMITS } from './rate-limit'
 import { type RunEnv, type RunOutcome, runJob } from './run-job'
 import { isInFlight, isRetryable, isTerminal } from './state-machine'
 
+/** The providers reached over the network (the local engine has no address to reach). */
+const NETWORK_PROVIDERS = PROVIDERS.filter((p) => descriptorOf(p).probePath !== null)
+
 export const DEFAULT_POLL_INTERVAL_MS: Readonly<Record<Provider, number>> = Object.fromEntries(
   PROVIDERS.map((p) => [p, descriptorOf(p).pollIntervalMs]),
 ) as Record<Provider, number>
@@ -137,24 +140,36 @@ export class JobQueue {
     this.afterEnd(id)
   }
 
-  /** Whether each provider answers now; a provider the queue waits for counts as unreachable. */
+  /**
+   * Whether each provider reached over the network answers now. One source of truth: a probe
+   * that finds it down tells the queue (its takes wait instead of trying, and everyone hears it
+   * at once); while the queue knows it is down, its own probe says when it is back.
+   */
   async reachability(): Promise<ProviderReachability[]> {
     return Promise.all(
-      PROVIDERS.map(async (provider): Promise<ProviderReachability> => {
-        // While the queue knows it is down, the answer is the queue's: the chips and the takes
-        // agree (the queue's own probe says when it is back).
+      NETWORK_PROVIDERS.map(async (provider): Promise<ProviderReachability> => {
         if (this.network.isOffline(provider)) return this.knownReachability(provider)
         const signal = AbortSignal.any([this.stopper.signal, AbortSignal.timeout(5000)])
-        const reachable = await this.network.check(provider, signal).catch(() => false)
-        return {
-          provider,
-          reachable,
-          reason: reachable ? null : 'No answer from its address',
-          waitingTakes: this.waitingTakes(provider),
-          checkedAt: this.ctx.clock(),
-        }
+        const cause = await this.network
+          .check(provider, signal)
+          .catch((e: unknown) => (e instanceof Error ? e.message : String(e)))
+        // Told meanwhile (a take was refused, or an earlier probe): the newer word wins.
+        if (cause !== null && !this.network.isOffline(provider)) this.offline(provider, cause)
+        return this.knownReachability(provider)
       }),
     )
+  }
+
+  /** Another part of the app (a key check) found the provider unreachable: the queue knows. */
+  providerUnreachable(provider: Provider, reason: string): void {
+    if (!this.network.isOffline(provider)) this.offline(provider, reason)
+  }
+
+  /** The provider cannot be reached: its takes wait, and the header and chips hear it now. */
+  private offline(provider: Provider, reason: string): void {
+    this.network.markOffline(provider, reason)
+    this.pump()
+    this.announce(provider)
   }
 
   /** What the queue knows of a provider without asking it. */
@@ -209,6 +224,7 @@ export class JobQueue {
     this.pending.delete(id)
     this.active.get(id)?.abort(new Error('canceled'))
     this.emit(canceled)
+    if (g.status === 'waiting_network') this.announce(g.provider)
     this.cancelAtProvider(canceled)
     return publicGeneration(canceled)
   }
@@ -262,10 +278,11 @@ export class JobQueue {
     if (!this.started || this.stopper.signal.aborted) return
     const now = this.ctx.clock()
     let wake = Infinity
+    const parked = new Set<Provider>()
     for (const [id, p] of this.pending) {
       if (this.active.has(id)) continue
       if (this.network.isOffline(p.provider)) {
-        this.park(id, p.provider)
+        if (this.park(id, p.provider)) parked.add(p.provider)
         continue
       }
       if (p.notBefore > now) {
@@ -276,6 +293,8 @@ export class JobQueue {
       this.launch(id, p.provider)
     }
     if (wake !== Infinity) this.wakeUpAt(wake)
+    // The header counts the takes waiting: it hears of each one that parks.
+    for (const provider of parked) this.announce(provider)
   }
 
   private launch(id: string, provider: Provider): void {
@@ -310,17 +329,16 @@ export class JobQueue {
         break
       case 'offline':
         this.pending.delete(id)
-        this.network.markOffline(provider, outcome.reason)
-        break
+        this.offline(provider, outcome.reason)
+        return
     }
     this.pump()
-    if (outcome.kind === 'offline') this.announce(provider)
   }
 
-  /** The take waits for its provider to be reachable again. */
-  private park(id: string, provider: Provider): void {
+  /** The take waits for its provider to be reachable again; false when it had moved on. */
+  private park(id: string, provider: Provider): boolean {
     this.pending.delete(id)
-    const reason = `Waiting for the network: ${this.network.reason(provider) ?? 'offline'}`
+    const reason = this.network.reason(provider) ?? 'The provider could not be reached'
     const moved = this.store.transition(
       id,
       ['queued', 'submitting', 'running', 'downloading'],
@@ -328,6 +346,7 @@ export class JobQueue {
       { waitingReason: reason },
     )
     if (moved) this.emit(moved)
+    return moved !== null
   }
 
   private online(provider: Provider): void {

@@ -420,7 +420,8 @@ function settleFailure(env: RunEnv, id: string, error: unknown, signal: AbortSig
     switch (error.code) {
       case 'network':
       case 'outcome_unknown': {
-        const reason = `Waiting for the network: ${error.message}`
+        // The technical cause: the take's words ("Replicate can't be reached") are the UI's.
+        const reason = error.message
         move(env, id, ACTIVE, 'waiting_network', { waitingReason: reason })
         return { kind: 'offline', reason }
       }

@@ -44,6 +44,6 @@ export function createJobQueue(ctx: CoreContext, setup: JobQueueSetup): JobQueue
     limits,
     // No key is sent; any answer counts as reachable (a hosted API's 401 included).
     probeUrl: (provider) =>
-      `${ctx.settings.addressOf(provider).replace(/\/+$/, '')}${descriptorOf(provider).probePath}`,
+      `${ctx.settings.addressOf(provider).replace(/\/+$/, '')}${descriptorOf(provider).probePath ?? ''}`,
   })
 }

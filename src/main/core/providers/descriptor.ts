@@ -64,8 +64,11 @@ export interface ProviderDescriptor {
   readonly limits: ProviderLimits
   /** Pause between polls of a running take. */
   readonly pollIntervalMs: number
-  /** Path (under the address) the reachability probe asks, without a key. */
-  readonly probePath: string
+  /**
+   * Path (under the address) the reachability probe asks, without a key; null: it runs on this
+   * computer, there is nothing to reach (no chip, never waits for the network).
+   */
+  readonly probePath: string | null
   readonly lostSubmission: LostSubmissionLookup
   /** null: takes no key. */
   readonly credentials: ProviderCredentials | null

@@ -1,5 +1,11 @@
-import { SECRET_ACCOUNTS, type SecretAccount, type SecretsStatus } from '../../../shared/domain'
+import { SECRET_ACCOUNTS, type SecretAccount, type SecretStatus } from '../../../shared/domain'
 import { AppError } from '../app-error'
+
+/** What the keychain and the environment hold (which provider, and its checks, are known above). */
+export interface KeychainStatus {
+  keychainAvailable: boolean
+  accounts: Omit<SecretStatus, 'provider'>[]
+}
 
 /** The OS keychain as the core sees it. Implementations reject when no keychain is reachable. */
 export interface KeychainBackend {
@@ -26,7 +32,7 @@ export class Secrets {
     private readonly env: Readonly<Record<string, string | undefined>>,
   ) {}
 
-  async status(): Promise<SecretsStatus> {
+  async status(): Promise<KeychainStatus> {
     let keychainAvailable = this.keychain !== null
     const accounts = await Promise.all(
       SECRET_ACCOUNTS.map(async (account) => {

@@ -17,7 +17,7 @@ export const local: ProviderDescriptor = {
   limits: { concurrency: 1, requestsPerMinute: null },
   // Polling reads memory in this process: progress shows per token.
   pollIntervalMs: 200,
-  probePath: '/manifest.json',
+  probePath: null,
   // A local run costs nothing: one the app lost simply runs again.
   lostSubmission: 'client-id',
   credentials: null,

@@ -1,5 +1,5 @@
 import type { SketchApi } from '../../../../shared/api'
-import type { ProviderReachability } from '../../../../shared/domain'
+import { PROVIDERS, type ProviderReachability } from '../../../../shared/domain'
 
 const REFRESH_MS = 30_000
 
@@ -7,8 +7,6 @@ const REFRESH_MS = 30_000
 export class ConnectivityState {
   online = $state(navigator.onLine)
   providers = $state<ProviderReachability[]>([])
-  /** Providers the queue cannot reach while takes wait for them: what the header says. */
-  readonly down = $derived(this.providers.filter((p) => !p.reachable && p.waitingTakes > 0))
   #timer: ReturnType<typeof setInterval> | undefined
   #unsubscribe: (() => void) | undefined
   readonly #onOnline = () => {
@@ -25,9 +23,8 @@ export class ConnectivityState {
     // Main says at once when a connection is refused or answers again.
     this.#unsubscribe = this.api.on('providers.changed', (status) => {
       const others = this.providers.filter((p) => p.provider !== status.provider)
-      const order = ['replicate', 'scenario', 'cog']
       this.providers = [...others, status].sort(
-        (a, b) => order.indexOf(a.provider) - order.indexOf(b.provider),
+        (a, b) => PROVIDERS.indexOf(a.provider) - PROVIDERS.indexOf(b.provider),
       )
     })
     window.addEventListener('online', this.#onOnline)
@@ -38,7 +35,12 @@ export class ConnectivityState {
 
   async refresh(): Promise<void> {
     const result = await this.api.call('providers.status', {})
-    if (result.ok) this.providers = result.value
+    if (!result.ok) return
+    // An event may have come in while main was probing: the newer word wins.
+    this.providers = result.value.map((fresh) => {
+      const known = this.providers.find((p) => p.provider === fresh.provider)
+      return known && known.checkedAt > fresh.checkedAt ? known : fresh
+    })
   }
 
   stop(): void {

@@ -76,13 +76,6 @@ function readDraft(raw: unknown): Partial<Draft> {
   return draft
 }
 
-const KEY_ACCOUNTS: Record<Provider, string[]> = {
-  replicate: ['replicate'],
-  scenario: ['scenario-key', 'scenario-secret'],
-  cog: [],
-  local: [],
-}
-
 /** The generation panel's form: parameters, inline validation and the provider's cost preview. */
 export class GenerateForm {
   provider = $state<Provider>('replicate')
@@ -175,10 +168,16 @@ export class GenerateForm {
     return this.problems.find((problem) => problem.field === key)?.message
   }
 
+  /** The provider needs a key that is not set (main says which provider each key is for). */
   missingKey(secrets: SecretsStatus | null): boolean {
     if (!secrets) return false
-    return KEY_ACCOUNTS[this.provider].some(
-      (account) => !secrets.accounts.find((status) => status.account === account)?.set,
+    return secrets.accounts.some((status) => status.provider === this.provider && !status.set)
+  }
+
+  /** The provider refused the key when it was saved or last checked. */
+  rejectedKey(secrets: SecretsStatus | null): boolean {
+    return (
+      secrets?.checks.some((c) => c.provider === this.provider && c.result === 'rejected') ?? false
     )
   }
 

@@ -1,6 +1,8 @@
 import type { SketchApi } from '../../../../shared/api'
 import type {
   EditableSettings,
+  KeyCheck,
+  ProviderId,
   SecretAccount,
   SecretsStatus,
   Settings,
@@ -12,6 +14,8 @@ export class SettingsState {
   settings = $state<Settings | null>(null)
   secrets = $state<SecretsStatus | null>(null)
   localModel = $state<LocalModelStatus | null>(null)
+  /** Providers whose keys are being checked with them now (a save waits for the answer). */
+  checking = $state<ProviderId[]>([])
 
   constructor(
     private readonly api: SketchApi,
@@ -45,10 +49,35 @@ export class SettingsState {
     return settings !== undefined
   }
 
+  /** What the provider last said of its keys. */
+  checkOf(provider: ProviderId): KeyCheck | undefined {
+    return this.secrets?.checks.find((check) => check.provider === provider)
+  }
+
   async setSecret(account: SecretAccount, value: string): Promise<boolean> {
-    const status = this.notices.take(await this.api.call('secrets.set', { account, value }))
+    const provider = this.secrets?.accounts.find((a) => a.account === account)?.provider
+    const status = await this.#whileChecking(provider, async () =>
+      this.notices.take(await this.api.call('secrets.set', { account, value })),
+    )
     if (status) this.secrets = status
     return status !== undefined
+  }
+
+  /** Asks the provider again (it was offline, or the key comes from the environment). */
+  async checkKey(provider: ProviderId): Promise<void> {
+    const status = await this.#whileChecking(provider, async () =>
+      this.notices.take(await this.api.call('secrets.check', { provider })),
+    )
+    if (status) this.secrets = status
+  }
+
+  async #whileChecking<T>(provider: ProviderId | undefined, work: () => Promise<T>): Promise<T> {
+    if (provider !== undefined) this.checking = [...this.checking, provider]
+    try {
+      return await work()
+    } finally {
+      if (provider !== undefined) this.checking = this.checking.filter((p) => p !== provider)
+    }
   }
 
   async clearSecret(account: SecretAccount): Promise<void> {
