@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto'
 import { BitWriter, crc16, crc8 } from './flac-bits'
+import { flacSimdKernel, type FlacSimdKernel } from './flac-simd'
 import { SubframeEncoder } from './flac-subframe'
 
 /**
@@ -22,6 +23,9 @@ export interface FlacEncodeOptions {
   sampleRate: number
   channels: number
   bitsPerSample: 16 | 24
+  /** Whether to use the WebAssembly SIMD kernels where the runtime has them (default true); the
+   * JS loops give the same bytes. */
+  simd?: boolean
 }
 
 /** Byte offset in the file at which `finish().streamInfo` is written. */
@@ -55,7 +59,9 @@ export class FlacEncoder {
   private readonly writer = new BitWriter()
   // Scratch buffers, reused for every block.
   private readonly work: Int32Array[]
-  private readonly subframes = new SubframeEncoder(BLOCK_SIZE)
+  private readonly subframes: SubframeEncoder
+  private readonly kernel: FlacSimdKernel | null
+  private readonly sums = new Float64Array(4)
   private finished = false
   private md5Buffer = new Uint8Array(0)
 
@@ -73,6 +79,8 @@ export class FlacEncoder {
     this.bits = bitsPerSample
     this.pending = Array.from({ length: channels }, () => new Int32Array(BLOCK_SIZE))
     this.work = Array.from({ length: 2 }, () => new Int32Array(BLOCK_SIZE))
+    this.kernel = options.simd === false ? null : flacSimdKernel()
+    this.subframes = new SubframeEncoder(BLOCK_SIZE, this.kernel)
   }
 
   /** 'fLaC' and a provisional STREAMINFO (42 bytes): to be completed by finish().streamInfo. */
@@ -224,23 +232,12 @@ export class FlacEncoder {
     }
     const left = chans[0]!
     const right = chans[1]!
-    let sl = 0
-    let sr = 0
-    let sm = 0
-    let ss = 0
-    for (let i = 2; i < n; i++) {
-      const l = left[i]! - 2 * left[i - 1]! + left[i - 2]!
-      const r = right[i]! - 2 * right[i - 1]! + right[i - 2]!
-      const m = (l + r) >> 1
-      const d = l - r
-      sl += l < 0 ? -l : l
-      sr += r < 0 ? -r : r
-      sm += m < 0 ? -m : m
-      ss += d < 0 ? -d : d
-    }
+    const sums = this.sums
+    if (this.kernel) this.kernel.stereoSums(left, right, n, sums)
+    else stereoSums(left, right, n, sums)
     const count = n - 2
     const bits = (sum: number) => Math.log2(1 + (2 * sum) / count)
-    const [lb, rb, mb, sb] = [bits(sl), bits(sr), bits(sm), bits(ss)]
+    const [lb, rb, mb, sb] = [bits(sums[0]!), bits(sums[1]!), bits(sums[2]!), bits(sums[3]!)]
     let code = 1
     let best = lb + rb
     if (lb + sb < best) [code, best] = [8, lb + sb]
@@ -258,6 +255,28 @@ export class FlacEncoder {
     if (code === 9) return { code, channels: [side, right], sideIndex: 0 }
     return { code, channels: [mid, side], sideIndex: 1 }
   }
+}
+
+/** Σ|second-order residual| over [2, n) of left, right, mid and side, into out[0..4). */
+function stereoSums(left: Int32Array, right: Int32Array, n: number, out: Float64Array): void {
+  let sl = 0
+  let sr = 0
+  let sm = 0
+  let ss = 0
+  for (let i = 2; i < n; i++) {
+    const l = left[i]! - 2 * left[i - 1]! + left[i - 2]!
+    const r = right[i]! - 2 * right[i - 1]! + right[i - 2]!
+    const m = (l + r) >> 1
+    const d = l - r
+    sl += l < 0 ? -l : l
+    sr += r < 0 ? -r : r
+    sm += m < 0 ? -m : m
+    ss += d < 0 ? -d : d
+  }
+  out[0] = sl
+  out[1] = sr
+  out[2] = sm
+  out[3] = ss
 }
 
 /** The frame number in FLAC's UTF-8-like coding. */

@@ -1,3 +1,5 @@
+import type { FlacSimdKernel } from './flac-simd'
+
 /**
  * Linear prediction for the FLAC encoder, as libFLAC does it at its default level: the block
  * through a tukey(0.5) window, its autocorrelation, Levinson-Durbin for every order up to the
@@ -49,16 +51,21 @@ export function autocorrelation(
 ): void {
   for (let i = 0; i < n; i++) scratch[i] = x[i]! * window[i]!
   for (let lag = 0; lag <= maxLag; lag++) {
+    // Four sums, added in the order of the SIMD kernel (flac-simd.wat): the same result.
     let s0 = 0
     let s1 = 0
+    let s2 = 0
+    let s3 = 0
     let i = lag
-    // Two sums: shorter dependency chains, and the same result within rounding.
-    for (; i + 1 < n; i += 2) {
+    for (; i + 4 <= n; i += 4) {
       s0 += scratch[i]! * scratch[i - lag]!
       s1 += scratch[i + 1]! * scratch[i + 1 - lag]!
+      s2 += scratch[i + 2]! * scratch[i + 2 - lag]!
+      s3 += scratch[i + 3]! * scratch[i + 3 - lag]!
     }
-    if (i < n) s0 += scratch[i]! * scratch[i - lag]!
-    out[lag] = s0 + s1
+    let sum = s0 + s2 + (s1 + s3)
+    for (; i < n; i++) sum += scratch[i]! * scratch[i - lag]!
+    out[lag] = sum
   }
 }
 
@@ -152,7 +159,8 @@ export function quantize(
 /**
  * The residual x[i] - (Σ qlp[j] × x[i - 1 - j] >> shift) for i in [order, n), zigzagged into `u`
  * (2r for r ≥ 0, -2r - 1 below). Sums are kept in doubles: with 25-bit samples and 15-bit
- * coefficients they stay below 2^44, exact. Returns false when a residual is too large for FLAC.
+ * coefficients they stay below 2^44, exact. With a kernel (which holds x, loaded), `u` must be
+ * the kernel's. Returns false when a residual is too large for FLAC.
  */
 export function lpcResidual(
   x: Int32Array,
@@ -161,8 +169,47 @@ export function lpcResidual(
   order: number,
   shift: number,
   u: Uint32Array,
+  kernel: FlacSimdKernel | null,
 ): boolean {
   const inv = 2 ** -shift
+  let peak = 0
+  // The first samples (where taps beyond `order` would reach before the block) one at a time.
+  const head = Math.min(n, MAX_LPC_ORDER)
+  for (let i = order; i < head; i++) peak = Math.max(peak, residualAt(x, i, qlp, order, inv, u))
+  if (n <= head) return peak < MAX_RESIDUAL
+  const pairs = (n - head) >> 1
+  if (kernel) peak = Math.max(peak, kernel.residual(qlp, order, shift, pairs))
+  else peak = Math.max(peak, residual8(x, head, head + 2 * pairs, qlp, order, inv, u))
+  if ((n - head) & 1) peak = Math.max(peak, residualAt(x, n - 1, qlp, order, inv, u))
+  return peak < MAX_RESIDUAL
+}
+
+/** One residual sample; returns its magnitude. */
+function residualAt(
+  x: Int32Array,
+  i: number,
+  qlp: Int32Array,
+  order: number,
+  inv: number,
+  u: Uint32Array,
+): number {
+  let sum = 0
+  for (let j = 0; j < order; j++) sum += qlp[j]! * x[i - 1 - j]!
+  const r = x[i]! - Math.floor(sum * inv)
+  u[i] = r >= 0 ? 2 * r : -2 * r - 1
+  return r < 0 ? -r : r
+}
+
+/** Residuals for i in [from, to), from ≥ 8, with all 8 taps (unused ones zero). */
+function residual8(
+  x: Int32Array,
+  from: number,
+  to: number,
+  qlp: Int32Array,
+  order: number,
+  inv: number,
+  u: Uint32Array,
+): number {
   const c0 = qlp[0]!
   const c1 = order > 1 ? qlp[1]! : 0
   const c2 = order > 2 ? qlp[2]! : 0
@@ -172,40 +219,20 @@ export function lpcResidual(
   const c6 = order > 6 ? qlp[6]! : 0
   const c7 = order > 7 ? qlp[7]! : 0
   let peak = 0
-  // The first samples, where the taps beyond `order` would reach before the block.
-  const unrolledFrom = order > 4 ? MAX_LPC_ORDER : 4
-  let i = order
-  for (; i < unrolledFrom && i < n; i++) {
-    let sum = 0
-    for (let j = 0; j < order; j++) sum += qlp[j]! * x[i - 1 - j]!
+  for (let i = from; i < to; i++) {
+    const sum =
+      c0 * x[i - 1]! +
+      c1 * x[i - 2]! +
+      c2 * x[i - 3]! +
+      c3 * x[i - 4]! +
+      c4 * x[i - 5]! +
+      c5 * x[i - 6]! +
+      c6 * x[i - 7]! +
+      c7 * x[i - 8]!
     const r = x[i]! - Math.floor(sum * inv)
-    peak = Math.max(peak, Math.abs(r))
+    const a = r < 0 ? -r : r
+    if (a > peak) peak = a
     u[i] = r >= 0 ? 2 * r : -2 * r - 1
   }
-  if (order > 4) {
-    for (; i < n; i++) {
-      const sum =
-        c0 * x[i - 1]! +
-        c1 * x[i - 2]! +
-        c2 * x[i - 3]! +
-        c3 * x[i - 4]! +
-        c4 * x[i - 5]! +
-        c5 * x[i - 6]! +
-        c6 * x[i - 7]! +
-        c7 * x[i - 8]!
-      const r = x[i]! - Math.floor(sum * inv)
-      const a = r < 0 ? -r : r
-      if (a > peak) peak = a
-      u[i] = r >= 0 ? 2 * r : -2 * r - 1
-    }
-  } else {
-    for (; i < n; i++) {
-      const sum = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]! + c3 * x[i - 4]!
-      const r = x[i]! - Math.floor(sum * inv)
-      const a = r < 0 ? -r : r
-      if (a > peak) peak = a
-      u[i] = r >= 0 ? 2 * r : -2 * r - 1
-    }
-  }
-  return peak < MAX_RESIDUAL
+  return peak
 }

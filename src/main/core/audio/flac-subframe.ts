@@ -10,6 +10,7 @@ import {
   tukeyWindow,
 } from './flac-lpc'
 import { RicePlanner } from './flac-rice'
+import { FLAC_SIMD_MAX_BLOCK, type FlacSimdKernel } from './flac-simd'
 
 /** The estimated cost of a channel under its best fixed predictor (see fixedEstimate). */
 export interface FixedEstimate {
@@ -97,15 +98,20 @@ export class SubframeEncoder {
   private readonly coefs = new Float64Array(MAX_LPC_ORDER * MAX_LPC_ORDER)
   private readonly errors = new Float64Array(MAX_LPC_ORDER)
   private readonly qlp = new Int32Array(MAX_LPC_ORDER)
-  private lpcU: Uint32Array
-  private fixedU: Uint32Array
+  private readonly lpcU: Uint32Array
+  private readonly fixedU: Uint32Array
   private readonly lpcRice = new RicePlanner()
   private readonly fixedRice = new RicePlanner()
 
-  constructor(blockSize: number) {
+  /** `kernel`: the WebAssembly kernels, or null for the JS loops (the same results). */
+  constructor(
+    blockSize: number,
+    private readonly kernel: FlacSimdKernel | null,
+  ) {
+    if (kernel && blockSize > FLAC_SIMD_MAX_BLOCK) throw new RangeError('block too large')
     this.shifted = new Int32Array(blockSize)
     this.windowed = new Float64Array(blockSize)
-    this.lpcU = new Uint32Array(blockSize)
+    this.lpcU = kernel ? kernel.u : new Uint32Array(blockSize)
     this.fixedU = new Uint32Array(blockSize)
   }
 
@@ -140,12 +146,18 @@ export class SubframeEncoder {
     let lpcShift = 0
     let lpcBits = Infinity
     if (n > 2 * MAX_LPC_ORDER) {
-      autocorrelation(x, n, tukeyWindow(n), MAX_LPC_ORDER, this.windowed, this.autoc)
+      const kernel = this.kernel
+      if (kernel) {
+        kernel.load(x, n)
+        kernel.autocorrelation(n, tukeyWindow(n), MAX_LPC_ORDER, this.autoc)
+      } else {
+        autocorrelation(x, n, tukeyWindow(n), MAX_LPC_ORDER, this.windowed, this.autoc)
+      }
       if (this.autoc[0]! > 0) {
         const orders = levinson(this.autoc, MAX_LPC_ORDER, this.coefs, this.errors)
         const order = bestOrder(this.errors, orders, n, bits)
         const shift = quantize(this.coefs, order, this.qlp)
-        if (shift >= 0 && lpcResidual(x, n, this.qlp, order, shift, this.lpcU)) {
+        if (shift >= 0 && lpcResidual(x, n, this.qlp, order, shift, this.lpcU, kernel)) {
           lpcOrder = order
           lpcShift = shift
           lpcBits = 8 + order * bits + 4 + 5 + order * QLP_PRECISION
