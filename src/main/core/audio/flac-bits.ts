@@ -1,7 +1,36 @@
 /** The bit writer and checksums of the FLAC encoder (flac-encode.ts). */
 
+/** What the writer uses of the SIMD kernel (flac-simd.ts). */
+export interface BitKernel {
+  readonly frame: Uint8Array
+  readonly u: Uint32Array
+  readonly u2: Uint32Array
+  rice(
+    u: Uint32Array,
+    from: number,
+    to: number,
+    k: number,
+    pos: number,
+    acc: number,
+    bits: number,
+  ): number
+  readonly pendingAcc: number
+  readonly pendingBits: number
+  crc16(length: number): number
+  partitionSums(
+    u: Uint32Array,
+    order: number,
+    size: number,
+    parts: number,
+    out: Float64Array,
+    at: number,
+  ): void
+}
+
 const CRC8 = new Uint8Array(256)
-const CRC16 = new Uint16Array(256)
+/** CRC-16 (polynomial 0x8005) by byte. */
+export const CRC16_TABLE = new Uint16Array(256)
+const CRC16 = CRC16_TABLE
 for (let i = 0; i < 256; i++) {
   let c8 = i
   let c16 = i << 8
@@ -25,17 +54,32 @@ export function crc16(bytes: Uint8Array, from: number, to: number): number {
   return c
 }
 
-/** Big-endian bit writer into a growing buffer. Writes of at most 24 bits at a time. */
+/**
+ * Big-endian bit writer into a growing buffer. Writes of at most 24 bits at a time. With a
+ * kernel, the buffer is the kernel's frame memory (Rice codes and the CRC-16 are done there)
+ * until a frame outgrows it.
+ */
 export class BitWriter {
-  buf = new Uint8Array(1 << 16)
+  buf: Uint8Array
   pos = 0
   private acc = 0
   private bits = 0
 
+  constructor(private readonly kernel: BitKernel | null = null) {
+    this.buf = kernel ? kernel.frame : new Uint8Array(1 << 16)
+  }
+
   reset(): void {
+    if (this.kernel) this.buf = this.kernel.frame
     this.pos = 0
     this.acc = 0
     this.bits = 0
+  }
+
+  /** CRC-16 of everything written (whole bytes). */
+  crc16(): number {
+    if (this.kernel && this.buf === this.kernel.frame) return this.kernel.crc16(this.pos)
+    return crc16(this.buf, 0, this.pos)
   }
 
   /** Makes room for `bytes` more bytes, so that the writes that follow need no check. */
@@ -72,6 +116,13 @@ export class BitWriter {
    * part in unary (zeros, then a one) and its low k bits. The caller reserved the room.
    */
   writeRice(u: Uint32Array, from: number, to: number, k: number): void {
+    const kernel = this.kernel
+    if (kernel && this.buf === kernel.frame && (u === kernel.u || u === kernel.u2)) {
+      this.pos = kernel.rice(u, from, to, k, this.pos, this.acc, this.bits)
+      this.acc = kernel.pendingAcc
+      this.bits = kernel.pendingBits
+      return
+    }
     const buf = this.buf
     let pos = this.pos
     let acc = this.acc

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto'
-import { BitWriter, crc16, crc8 } from './flac-bits'
+import { BitWriter, crc8 } from './flac-bits'
 import { flacSimdKernel, type FlacSimdKernel } from './flac-simd'
 import { SubframeEncoder } from './flac-subframe'
 
@@ -56,7 +56,7 @@ export class FlacEncoder {
   private minFrameSize = Infinity
   private maxFrameSize = 0
   private readonly md5: Hash = createHash('md5')
-  private readonly writer = new BitWriter()
+  private readonly writer: BitWriter
   // Scratch buffers, reused for every block.
   private readonly work: Int32Array[]
   private readonly subframes: SubframeEncoder
@@ -81,6 +81,7 @@ export class FlacEncoder {
     this.work = Array.from({ length: 2 }, () => new Int32Array(BLOCK_SIZE))
     this.kernel = options.simd === false ? null : flacSimdKernel()
     this.subframes = new SubframeEncoder(BLOCK_SIZE, this.kernel)
+    this.writer = new BitWriter(this.kernel)
   }
 
   /** 'fLaC' and a provisional STREAMINFO (42 bytes): to be completed by finish().streamInfo. */
@@ -209,7 +210,7 @@ export class FlacEncoder {
       )
     }
     w.align()
-    const crc = crc16(w.buf, 0, w.pos)
+    const crc = w.crc16()
     w.write(crc, 16)
     const frame = w.buf.slice(0, w.pos)
     this.frameNumber++

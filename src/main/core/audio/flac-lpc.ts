@@ -69,6 +69,8 @@ export function autocorrelation(
   }
 }
 
+const levinsonScratch = new Float64Array(MAX_LPC_ORDER)
+
 /**
  * Levinson-Durbin recursion: the predictor coefficients of every order 1..maxOrder (order m's in
  * coefs[(m - 1) × MAX_LPC_ORDER ..], x̂[i] = Σ c[j] × x[i - 1 - j]) and each order's prediction
@@ -80,7 +82,7 @@ export function levinson(
   coefs: Float64Array,
   errors: Float64Array,
 ): number {
-  const lpc = new Float64Array(MAX_LPC_ORDER)
+  const lpc = levinsonScratch.fill(0)
   let err = autoc[0]!
   for (let i = 0; i < maxOrder; i++) {
     let r = -autoc[i + 1]!

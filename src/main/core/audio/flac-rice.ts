@@ -1,4 +1,4 @@
-import type { BitWriter } from './flac-bits'
+import type { BitKernel, BitWriter } from './flac-bits'
 
 /**
  * Partitioned Rice coding of a subframe's residual: the partition order (up to 8, as ffmpeg's
@@ -25,6 +25,9 @@ export class RicePlanner {
   /** Whether a parameter needs RICE2 (5-bit parameters). */
   wide = false
 
+  /** `kernel`: sums residuals that are in its memory. */
+  constructor(private readonly kernel: BitKernel | null = null) {}
+
   /** Plans residual u[order..n); returns the estimated bits of the residual section. */
   plan(u: Uint32Array, n: number, order: number): number {
     let maxOrder = 0
@@ -38,18 +41,10 @@ export class RicePlanner {
     const sums = this.sums
     const top = 1 << maxOrder
     const size = n >> maxOrder
-    for (let p = 0; p < top; p++) {
-      let s0 = 0
-      let s1 = 0
-      let i = p === 0 ? order : p * size
-      const end = (p + 1) * size
-      for (; i + 1 < end; i += 2) {
-        s0 += u[i]!
-        s1 += u[i + 1]!
-      }
-      if (i < end) s0 += u[i]!
-      sums[top + p] = s0 + s1
-    }
+    const kernel = this.kernel
+    if (kernel && (u === kernel.u || u === kernel.u2)) {
+      kernel.partitionSums(u, order, size, top, sums, top)
+    } else this.sumPartitions(u, order, size, top)
     for (let po = maxOrder - 1; po >= 0; po--) {
       const at = 1 << po
       for (let p = 0; p < at; p++) sums[at + p] = sums[2 * (at + p)]! + sums[2 * (at + p) + 1]!
@@ -77,6 +72,16 @@ export class RicePlanner {
     }
     this.bits = 6 + bestBits
     return this.bits
+  }
+
+  /** Sums of u over `top` partitions of `size` values (the first from `order`) at sums[top..]. */
+  private sumPartitions(u: Uint32Array, order: number, size: number, top: number): void {
+    for (let p = 0; p < top; p++) {
+      let s = 0
+      const end = (p + 1) * size
+      for (let i = p === 0 ? order : p * size; i < end; i++) s += u[i]!
+      this.sums[top + p] = s
+    }
   }
 
   /** Writes the residual section (coding method, partition order, partitions) as planned. */

@@ -186,4 +186,146 @@
         (local.set $pairs (i32.sub (local.get $pairs) (i32.const 1)))
         (br $pairsLoop)))
     (f64.max (f64x2.extract_lane 0 (local.get $peak)) (f64x2.extract_lane 1 (local.get $peak))))
+
+  ;; Rice codes of u[from..to) with parameter k, appended to the bit stream at byte `pos` whose
+  ;; pending bits are the low `bits` (0–7) bits of `acc`: for each value its high part in unary
+  ;; (zeros, then a one), then its low k bits. Returns the new byte position; the pending bits
+  ;; are left at `state` (acc as i32, then bits as i32).
+  (func (export "rice")
+    (param $u i32) (param $from i32) (param $to i32) (param $k i32) (param $pos i32)
+    (param $acc i32) (param $bits i32) (param $state i32) (result i32)
+    (local $a i64) (local $n i64) (local $v i32) (local $q i32) (local $p i32) (local $end i32)
+    (local $mask i64) (local $kk i64)
+    (local.set $a (i64.extend_i32_u (local.get $acc)))
+    (local.set $n (i64.extend_i32_u (local.get $bits)))
+    (local.set $kk (i64.extend_i32_u (local.get $k)))
+    (local.set $mask (i64.sub (i64.shl (i64.const 1) (local.get $kk)) (i64.const 1)))
+    (local.set $p (i32.add (local.get $u) (i32.shl (local.get $from) (i32.const 2))))
+    (local.set $end (i32.add (local.get $u) (i32.shl (local.get $to) (i32.const 2))))
+    (block $done
+      (loop $values
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $v (i32.load (local.get $p)))
+        (local.set $q (i32.shr_u (local.get $v) (local.get $k)))
+        ;; Long runs of zeros, 32 at a time (rare: only where k is far too small).
+        (block $zerosDone
+          (loop $zeros
+            (br_if $zerosDone (i32.lt_u (local.get $q) (i32.const 32)))
+            (local.set $a (i64.shl (local.get $a) (i64.const 32)))
+            (local.set $n (i64.add (local.get $n) (i64.const 32)))
+            (local.set $q (i32.sub (local.get $q) (i32.const 32)))
+            (call $drain (local.get $pos) (local.get $a) (local.get $n))
+            (local.set $pos (i32.add (local.get $pos) (i32.wrap_i64 (i64.shr_u (local.get $n) (i64.const 3)))))
+            (local.set $n (i64.and (local.get $n) (i64.const 7)))
+            (br $zeros)))
+        ;; q (< 32) zeros and the one; whole bytes out first when the low k (≤ 30) bits would
+        ;; not fit in the 64-bit accumulator behind them.
+        (local.set $a
+          (i64.or (i64.shl (local.get $a) (i64.extend_i32_u (i32.add (local.get $q) (i32.const 1))))
+            (i64.const 1)))
+        (local.set $n (i64.add (local.get $n) (i64.extend_i32_u (i32.add (local.get $q) (i32.const 1)))))
+        (if (i64.gt_u (local.get $n) (i64.const 32))
+          (then
+            (call $drain (local.get $pos) (local.get $a) (local.get $n))
+            (local.set $pos (i32.add (local.get $pos) (i32.wrap_i64 (i64.shr_u (local.get $n) (i64.const 3)))))
+            (local.set $n (i64.and (local.get $n) (i64.const 7)))))
+        (local.set $a
+          (i64.or (i64.shl (local.get $a) (local.get $kk))
+            (i64.and (i64.extend_i32_u (local.get $v)) (local.get $mask))))
+        (local.set $n (i64.add (local.get $n) (local.get $kk)))
+        ;; Whole bytes out (n ≤ 32 + 30 < 64 here).
+        (call $drain (local.get $pos) (local.get $a) (local.get $n))
+        (local.set $pos (i32.add (local.get $pos) (i32.wrap_i64 (i64.shr_u (local.get $n) (i64.const 3)))))
+        (local.set $n (i64.and (local.get $n) (i64.const 7)))
+        (local.set $a (i64.and (local.get $a) (i64.sub (i64.shl (i64.const 1) (local.get $n)) (i64.const 1))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $values)))
+    (i32.store (local.get $state) (i32.wrap_i64 (local.get $a)))
+    (i32.store offset=4 (local.get $state) (i32.wrap_i64 (local.get $n)))
+    (local.get $pos))
+
+  ;; Stores the whole bytes of the top of the n low bits of a at out, big-endian (n < 64).
+  (func $drain (param $out i32) (param $a i64) (param $n i64)
+    (local $bytes i64)
+    (local.set $bytes (i64.shr_u (local.get $n) (i64.const 3)))
+    (block $done
+      (loop $each
+        (br_if $done (i64.eqz (local.get $bytes)))
+        (local.set $n (i64.sub (local.get $n) (i64.const 8)))
+        (i64.store8 (local.get $out) (i64.shr_u (local.get $a) (local.get $n)))
+        (local.set $out (i32.add (local.get $out) (i32.const 1)))
+        (local.set $bytes (i64.sub (local.get $bytes) (i64.const 1)))
+        (br $each))))
+
+;; CRC-16 (polynomial 0x8005) of bytes [from, to). `table` holds four 256-entry u16 tables:
+  ;; T0 the usual one and Tk[x] the register after byte x then k zero bytes, so that four bytes
+  ;; take one step (slicing by 4; the CRC is linear in its input).
+  (func (export "crc16") (param $table i32) (param $from i32) (param $to i32) (result i32)
+    (local $c i32)
+    (block $done
+      (loop $quads
+        (br_if $done (i32.gt_u (i32.add (local.get $from) (i32.const 4)) (local.get $to)))
+        (local.set $c
+          (i32.xor
+            (i32.xor
+              (i32.load16_u offset=1536 (i32.add (local.get $table) (i32.shl
+                (i32.xor (i32.shr_u (local.get $c) (i32.const 8)) (i32.load8_u (local.get $from)))
+                (i32.const 1))))
+              (i32.load16_u offset=1024 (i32.add (local.get $table) (i32.shl
+                (i32.xor (i32.and (local.get $c) (i32.const 0xff)) (i32.load8_u offset=1 (local.get $from)))
+                (i32.const 1)))))
+            (i32.xor
+              (i32.load16_u offset=512 (i32.add (local.get $table) (i32.shl
+                (i32.load8_u offset=2 (local.get $from)) (i32.const 1))))
+              (i32.load16_u (i32.add (local.get $table) (i32.shl
+                (i32.load8_u offset=3 (local.get $from)) (i32.const 1)))))))
+        (local.set $from (i32.add (local.get $from) (i32.const 4)))
+        (br $quads)))
+    (block $done
+      (loop $bytes
+        (br_if $done (i32.ge_u (local.get $from) (local.get $to)))
+        (local.set $c
+          (i32.xor
+            (i32.and (i32.shl (local.get $c) (i32.const 8)) (i32.const 0xffff))
+            (i32.load16_u
+              (i32.add (local.get $table)
+                (i32.shl
+                  (i32.xor (i32.shr_u (local.get $c) (i32.const 8)) (i32.load8_u (local.get $from)))
+                  (i32.const 1))))))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br $bytes)))
+    (local.get $c))
+
+  ;; out[p] (f64) = Σ u[i] over partition p of `parts` partitions of `size` values, the first
+  ;; starting at `order` instead of 0.
+  (func (export "psums") (param $u i32) (param $order i32) (param $size i32) (param $parts i32)
+    (param $out i32)
+    (local $p i32) (local $i i32) (local $end i32) (local $acc v128) (local $v v128) (local $s i64)
+    (block $done
+      (loop $partitions
+        (br_if $done (i32.ge_u (local.get $p) (local.get $parts)))
+        (local.set $i (select (local.get $order) (i32.mul (local.get $p) (local.get $size))
+          (i32.eqz (local.get $p))))
+        (local.set $end (i32.mul (i32.add (local.get $p) (i32.const 1)) (local.get $size)))
+        (local.set $acc (v128.const i64x2 0 0))
+        (block $quadsDone
+          (loop $quads
+            (br_if $quadsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $end)))
+            (local.set $v (v128.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $acc (i64x2.add (local.get $acc)
+              (i64x2.add (i64x2.extend_low_i32x4_u (local.get $v)) (i64x2.extend_high_i32x4_u (local.get $v)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $quads)))
+        (local.set $s (i64.add (i64x2.extract_lane 0 (local.get $acc)) (i64x2.extract_lane 1 (local.get $acc))))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $i) (local.get $end)))
+            (local.set $s (i64.add (local.get $s)
+              (i64.extend_i32_u (i32.load (i32.add (local.get $u) (i32.shl (local.get $i) (i32.const 2)))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tail)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 3)))
+          (f64.convert_i64_u (local.get $s)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $partitions))))
 )

@@ -100,8 +100,8 @@ export class SubframeEncoder {
   private readonly qlp = new Int32Array(MAX_LPC_ORDER)
   private readonly lpcU: Uint32Array
   private readonly fixedU: Uint32Array
-  private readonly lpcRice = new RicePlanner()
-  private readonly fixedRice = new RicePlanner()
+  private readonly lpcRice: RicePlanner
+  private readonly fixedRice: RicePlanner
 
   /** `kernel`: the WebAssembly kernels, or null for the JS loops (the same results). */
   constructor(
@@ -112,7 +112,9 @@ export class SubframeEncoder {
     this.shifted = new Int32Array(blockSize)
     this.windowed = new Float64Array(blockSize)
     this.lpcU = kernel ? kernel.u : new Uint32Array(blockSize)
-    this.fixedU = new Uint32Array(blockSize)
+    this.fixedU = kernel ? kernel.u2 : new Uint32Array(blockSize)
+    this.lpcRice = new RicePlanner(kernel)
+    this.fixedRice = new RicePlanner(kernel)
   }
 
   /** Writes x[0..n) as a subframe of `bits` bits per sample. */
