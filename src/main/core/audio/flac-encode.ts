@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto'
 import { BitWriter, crc8 } from './flac-bits'
 import { flacSimdKernel, type FlacSimdKernel } from './flac-simd'
+import { pcmSimdKernel, type PcmSimdKernel } from './pcm-simd'
 import { SubframeEncoder } from './flac-subframe'
 
 /**
@@ -64,6 +65,9 @@ export class FlacEncoder {
   private readonly sums = new Float64Array(4)
   private finished = false
   private md5Buffer = new Uint8Array(0)
+  /** Stereo MD5 input made from the float chunks by the PCM kernel (pcm-simd.ts), which
+   * converts exactly as encode() does; otherwise from the integers of each block. */
+  private readonly md5Kernel: PcmSimdKernel | null
 
   constructor(private readonly options: FlacEncodeOptions) {
     const { channels, bitsPerSample, sampleRate } = options
@@ -80,6 +84,7 @@ export class FlacEncoder {
     this.pending = Array.from({ length: channels }, () => new Int32Array(BLOCK_SIZE))
     this.work = Array.from({ length: 2 }, () => new Int32Array(BLOCK_SIZE))
     this.kernel = options.simd === false ? null : flacSimdKernel()
+    this.md5Kernel = options.simd === false || channels !== 2 ? null : pcmSimdKernel()
     this.subframes = new SubframeEncoder(BLOCK_SIZE, this.kernel)
     this.writer = new BitWriter(this.kernel)
   }
@@ -99,6 +104,20 @@ export class FlacEncoder {
       throw new RangeError(`expected ${this.options.channels} channels, got ${chunk.length}`)
     }
     const frames = chunk[0]?.length ?? 0
+    if (this.md5Kernel && frames > 0) {
+      const size = frames * 2 * (this.bits / 8)
+      if (this.md5Buffer.length < size) this.md5Buffer = new Uint8Array(size)
+      this.md5Kernel.encodeStereo(
+        this.options.bitsPerSample,
+        chunk[0]!,
+        chunk[1]!,
+        0,
+        frames,
+        this.md5Buffer,
+        0,
+      )
+      this.md5.update(this.md5Buffer.subarray(0, size))
+    }
     const out: Uint8Array[] = []
     const scale = 2 ** (this.bits - 1)
     const max = scale - 1
@@ -160,7 +179,7 @@ export class FlacEncoder {
     const channels = this.options.channels
     const bytes = this.bits / 8
     const size = n * channels * bytes
-    if (this.md5Buffer.length < size) this.md5Buffer = new Uint8Array(BLOCK_SIZE * channels * bytes)
+    if (this.md5Buffer.length < size) this.md5Buffer = new Uint8Array(size)
     const buf = this.md5Buffer
     for (let c = 0; c < channels; c++) {
       const src = this.pending[c]!
@@ -186,7 +205,7 @@ export class FlacEncoder {
 
   private flushBlock(): Uint8Array {
     const n = this.pendingFrames
-    this.updateMd5(n)
+    if (!this.md5Kernel) this.updateMd5(n)
     const w = this.writer
     w.reset()
     // Frame header.

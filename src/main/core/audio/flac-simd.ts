@@ -1,5 +1,5 @@
 import { FLAC_SIMD_WASM_BASE64 } from './flac-simd-wasm'
-import { CRC16_TABLE } from './flac-bits'
+import { CRC16_TABLE, type BitKernel } from './flac-bits'
 import { instantiateSimd, WASM_PAGE, type WasmMemory } from './simd-module'
 
 /**
@@ -47,7 +47,7 @@ const FRAME = SUMS + 8 * 512
 export const FLAC_SIMD_FRAME_BYTES = 1 << 18
 const MEMORY_BYTES = FRAME + FLAC_SIMD_FRAME_BYTES
 
-export class FlacSimdKernel {
+export class FlacSimdKernel implements BitKernel {
   private readonly x: Int32Array
   private readonly left: Int32Array
   private readonly right: Int32Array
