@@ -13,12 +13,25 @@ export function framesAtRate(frames: number, fromRate: number, toRate: number): 
   return Math.floor((2 * frames * up + down) / (2 * down))
 }
 
-export interface ClipBounds {
+/**
+ * A clip's timing and level: where it sits on the timeline, which window of its asset it plays
+ * (project samples) and its gain and fades. Declared once: the contract's Clip, playback, export
+ * rendering and continuation placement all use it.
+ */
+export interface ClipTiming {
+  /** Timeline position of the clip's first sample. */
+  start: number
+  /** Where the clip starts in its asset. */
   offset: number
   length: number
+  gainDb: number
+  /** Samples of equal-power fade at each end. */
   fadeIn: number
   fadeOut: number
 }
+
+/** A clip's window into its asset, as checked against the asset's length. */
+export type ClipBounds = Pick<ClipTiming, 'offset' | 'length' | 'fadeIn' | 'fadeOut'>
 
 /** What is wrong with a clip's window into its asset, naming the field; null when it fits. */
 export function clipBoundsProblem(
@@ -69,9 +82,7 @@ export function equalPowerGains(
 // Continuation placement
 
 /** The clip fields that describe a window into an asset on the timeline. */
-export interface ClipWindow extends ClipBounds {
-  start: number
-}
+export type ClipWindow = Pick<ClipTiming, 'start' | 'offset' | 'length' | 'fadeIn' | 'fadeOut'>
 
 /** Default crossfade at a continuation seam: 50 ms, short enough to keep the seam tight. */
 export const CONTINUATION_CROSSFADE_SECONDS = 0.05
@@ -82,7 +93,7 @@ export const MAX_CLIP_GAIN_DB = 12
 
 export interface ContinuationInput {
   /** The clip that was continued, as it is now. */
-  parent: ClipWindow & { gainDb: number }
+  parent: ClipTiming
   projectRate: number
   /** W: the context sent to the model (its last W seconds). */
   contextSeconds: number
@@ -112,14 +123,7 @@ export interface ContinuationInput {
 
 export interface ContinuationPlacement {
   /** The new clip (on the parent's track): plays R from just before the seam to R's end. */
-  clip: {
-    start: number
-    offset: number
-    length: number
-    gainDb: number
-    fadeIn: number
-    fadeOut: number
-  }
+  clip: ClipTiming
   /** The parent's new length and fade-out (ends exactly at the seam, fading out over the crossfade). */
   parent: { length: number; fadeOut: number }
   /** Timeline position of the seam: where the parent's context ended. */
@@ -364,4 +368,33 @@ export function splitClip<T extends ClipWindow>(clip: T, at: number): [T, T] | n
 /** A copy of a clip at `start` (default: right after it), for clips.create. */
 export function duplicateClip<T extends ClipWindow>(clip: T, start = clip.start + clip.length): T {
   return { ...clip, start: Math.max(0, Math.round(start)) }
+}
+
+/**
+ * Sets one fade's length (samples, whole, ≥ 0): limited to what the other fade leaves of the
+ * clip, so that the two never overlap.
+ */
+export function setFade<T extends ClipWindow>(clip: T, kind: 'in' | 'out', samples: number): T {
+  const other = kind === 'in' ? clip.fadeOut : clip.fadeIn
+  const fade = Math.max(0, Math.min(clip.length - other, Math.round(samples)))
+  return kind === 'in' ? { ...clip, fadeIn: fade } : { ...clip, fadeOut: fade }
+}
+
+/**
+ * The fades' gain at `position` samples into a clip `length` long: the equal-power curves that
+ * playback and the mixdown apply (sin up over the fade-in, cos down over the fade-out).
+ */
+export function fadeEnvelope(
+  position: number,
+  length: number,
+  fadeIn: number,
+  fadeOut: number,
+): number {
+  let gain = 1
+  if (fadeIn > 0 && position < fadeIn) gain *= equalPowerGains(position, fadeIn).fadeIn
+  const outStart = length - fadeOut
+  if (fadeOut > 0 && position > outStart) {
+    gain *= equalPowerGains(position - outStart, fadeOut).fadeOut
+  }
+  return gain
 }
