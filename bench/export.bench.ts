@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import {
   closeSync,
   fsyncSync,
@@ -9,8 +9,8 @@ import {
   statSync,
   writeSync,
 } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { loadavg, tmpdir } from 'node:os'
 import { afterAll, describe, it } from 'vitest'
 import { startCore } from '../tests/helpers/core'
 
@@ -42,41 +42,104 @@ function writeFloor(dir: string, sizes: number[]): number {
   )
 }
 
+/** ffmpeg's defaults for FLAC (compression level 5), resampled by soxr as ours is. */
+function ffmpegFlacArgs(source: string, out: string): string[] {
+  return [
+    ['-v', 'error', '-y', '-i', source, '-af', 'aresample=resampler=soxr'],
+    ['-ar', '44100', '-sample_fmt', 's32', '-c:a', 'flac', out],
+  ].flat()
+}
+
+function runAsync(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'ignore' })
+    child.on('error', reject)
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`)),
+    )
+  })
+}
+
+async function timedAsync(run: () => Promise<unknown>): Promise<number> {
+  const start = performance.now()
+  await run()
+  return performance.now() - start
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]!
 }
 
+/** 8 stereo sources of 3 minutes, 48 kHz 24-bit: one sine each (110 Hz × n, 0.1). */
+function makeSources(): string[] {
+  return Array.from({ length: 8 }, (_, i) => {
+    const path = join(dir, `source-${i}.wav`)
+    const made = spawnSync('sox', [
+      '-n',
+      '-r',
+      '48000',
+      '-c',
+      '2',
+      '-b',
+      '24',
+      path,
+      'synth',
+      '180',
+      'sine',
+      String(110 * (i + 1)),
+      'vol',
+      '0.1',
+    ])
+    if (made.status !== 0) throw new Error(`sox failed: ${made.stderr.toString()}`)
+    return path
+  })
+}
+
+/**
+ * 8 stereo sources of 3 minutes, 48 kHz 24-bit, closer to music than a sine: a plucked note per
+ * channel over a low sine and pink noise, with tremolo (different notes per source).
+ */
+function makeRichSources(): string[] {
+  return Array.from({ length: 8 }, (_, i) => {
+    const path = join(dir, `rich-${i}.wav`)
+    const note = 110 * 2 ** (i / 12)
+    const made = spawnSync(
+      'sox',
+      [
+        ['-n', '-r', '48000', '-c', '2', '-b', '24', path],
+        ['synth', '180', 'pluck', String(note * 2), 'pluck', String(note * 3)],
+        ['synth', '180', 'sine', 'mix', String(note / 2)],
+        ['synth', '180', 'pinknoise', 'mix', 'vol', '0.3', 'tremolo', String(2 + i), '60'],
+      ].flat(),
+    )
+    if (made.status !== 0) throw new Error(`sox failed: ${made.stderr.toString()}`)
+    return path
+  })
+}
+
+/** A core with a project of one track per source, each a clip of it at 0. */
+async function projectOf(sources: string[], data: string) {
+  const core = startCore(join(dir, data))
+  const project = await core.call('projects.create', { name: 'Bench' })
+  for (const [i, source] of sources.entries()) {
+    const track = await core.call('tracks.create', { projectId: project.id, name: `T${i}` })
+    const asset = await core.call('assets.import', { projectId: project.id, path: source })
+    await core.call('clips.create', { trackId: track.id, assetId: asset.id, start: 0 })
+  }
+  return { core, project }
+}
+
+function load(): string {
+  return loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')
+}
+
 describe('export benchmark', () => {
   it('8 tracks × 3 minutes, 48 kHz 24-bit: our stems + mix vs sox -m', async () => {
-    const sources = Array.from({ length: 8 }, (_, i) => {
-      const path = join(dir, `source-${i}.wav`)
-      const made = spawnSync('sox', [
-        '-n',
-        '-r',
-        '48000',
-        '-c',
-        '2',
-        '-b',
-        '24',
-        path,
-        'synth',
-        '180',
-        'sine',
-        String(110 * (i + 1)),
-        'vol',
-        '0.1',
-      ])
-      if (made.status !== 0) throw new Error(`sox failed: ${made.stderr.toString()}`)
-      return path
-    })
-    const core = startCore(join(dir, 'data'))
-    const project = await core.call('projects.create', { name: 'Bench' })
-    for (const [i, source] of sources.entries()) {
-      const track = await core.call('tracks.create', { projectId: project.id, name: `T${i}` })
-      const asset = await core.call('assets.import', { projectId: project.id, path: source })
-      await core.call('clips.create', { trackId: track.id, assetId: asset.id, start: 0 })
-    }
+    const sources = makeSources()
+    const { core, project } = await projectOf(sources, 'data')
 
     const ours: number[] = []
     const oursCpu: number[] = []
@@ -134,4 +197,77 @@ describe('export benchmark', () => {
       ].join('\n'),
     )
   }, 600_000)
+
+  it.each([
+    ['sine', makeSources],
+    ['music-like', makeRichSources],
+  ] as const)(
+    '8 %s stems × 3 minutes, 48 kHz → 44.1 kHz 24-bit FLAC: ours vs ffmpeg (soxr + flac)',
+    async (name, make) => {
+      const sources = make()
+      const { core, project } = await projectOf(sources, `data-flac-${name}`)
+      const ffmpegFlac = (source: string, out: string) =>
+        spawnSync('ffmpeg', ffmpegFlacArgs(source, out))
+      const ours: number[] = []
+      const oursCpu: number[] = []
+      const ffmpegTimes: number[] = []
+      const ffmpegPairTimes: number[] = []
+      const loads: string[] = []
+      let oursBytes = 0
+      let ffmpegBytes = 0
+      for (let round = 0; round < 3; round++) {
+        const out = join(dir, `flac-${name}-${round}`)
+        mkdirSync(out)
+        loads.push(load())
+        const start = performance.now()
+        const cpu = process.cpuUsage()
+        const result = await core.call('export.stems', {
+          projectId: project.id,
+          directory: out,
+          format: 'flac',
+          bitDepth: 24,
+          sampleRate: 44100,
+          includeMix: false,
+        })
+        ours.push(performance.now() - start)
+        const used = process.cpuUsage(cpu)
+        oursCpu.push((used.user + used.system) / 1000)
+        oursBytes = result.files
+          .filter((file) => file.endsWith('.flac'))
+          .reduce((sum, file) => sum + statSync(join(out, file)).size, 0)
+        const refs = sources.map((_, i) => join(out, `ffmpeg-${i}.flac`))
+        ffmpegTimes.push(timed(() => sources.forEach((source, i) => ffmpegFlac(source, refs[i]!))))
+        ffmpegBytes = refs.reduce((sum, file) => sum + statSync(file).size, 0)
+        // Two at a time, as our export uses both cores.
+        ffmpegPairTimes.push(
+          await timedAsync(() =>
+            Promise.all(
+              [0, 1].map(async (lane) => {
+                for (let i = lane; i < sources.length; i += 2) {
+                  await runAsync('ffmpeg', ffmpegFlacArgs(sources[i]!, join(out, `pair-${i}.flac`)))
+                }
+              }),
+            ),
+          ),
+        )
+      }
+      core.close()
+      const oursMs = median(ours)
+      const ffmpegMs = median(ffmpegTimes)
+      const pairMs = median(ffmpegPairTimes)
+      console.log(
+        [
+          '',
+          `FLAC export: 8 ${name} stems x 180 s, 48 kHz -> 44.1 kHz 24-bit (median of 3)`,
+          `  MusicSketch:            ${oursMs.toFixed(0)} ms (CPU ${median(oursCpu).toFixed(0)} ms, all threads), ${oursBytes} bytes`,
+          `  ffmpeg, one at a time:  ${ffmpegMs.toFixed(0)} ms, ${ffmpegBytes} bytes`,
+          `  ffmpeg, two at a time:  ${pairMs.toFixed(0)} ms`,
+          `  ratio ours/ffmpeg:      ${(oursMs / ffmpegMs).toFixed(2)}x (target <= 1.00); two at a time ${(oursMs / pairMs).toFixed(2)}x`,
+          `  size ours/ffmpeg:       ${((100 * oursBytes) / ffmpegBytes - 100).toFixed(2)} % (target <= +1 %)`,
+          `  load (1/5/15 min) before each round: ${loads.join(' | ')}`,
+        ].join('\n'),
+      )
+    },
+    900_000,
+  )
 })

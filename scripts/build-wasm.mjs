@@ -1,6 +1,6 @@
-// Compiles the WebAssembly text modules of src/main/core/audio (resample-simd.wat, pcm-simd.wat)
-// with wabt and writes each one's bytes, base64, into its committed *-wasm.ts (so the app needs
-// no build step). `--check` writes nothing and exits 1 when a committed file is out of date.
+// Compiles the WebAssembly text modules of src/main/core/audio (resample-simd.wat, pcm-simd.wat,
+// flac-simd.wat) with wabt and writes each one's bytes, base64, into its committed *-wasm.ts (so
+// the app needs no build step). `--check` writes nothing and exits 1 when a committed file is out of date.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,6 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const modules = [
   { name: 'resample-simd', constant: 'RESAMPLE_SIMD_WASM_BASE64' },
   { name: 'pcm-simd', constant: 'PCM_SIMD_WASM_BASE64' },
+  { name: 'flac-simd', constant: 'FLAC_SIMD_WASM_BASE64' },
 ]
 
 const wabt = await initWabt()

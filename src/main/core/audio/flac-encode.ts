@@ -1,10 +1,16 @@
 import { createHash, type Hash } from 'node:crypto'
+import { BitWriter, crc8 } from './flac-bits'
+import { flacSimdKernel, type FlacSimdKernel } from './flac-simd'
+import { pcmSimdKernel, type PcmSimdKernel } from './pcm-simd'
+import { SubframeEncoder } from './flac-subframe'
 
 /**
- * A small lossless FLAC encoder (no dependency): fixed predictors of order 0–4 with partitioned
- * Rice coding, constant and verbatim subframes, stereo decorrelation (left/side, right/side,
- * mid/side), 4096-frame blocks, frame header CRC-8 and frame CRC-16, and a STREAMINFO with the
- * total sample count, frame sizes and the MD5 of the audio.
+ * A lossless FLAC encoder (no dependency), close to libFLAC's and ffmpeg's default level: per
+ * channel the smallest of LPC (orders 1–8, flac-lpc.ts), fixed predictors (orders 0–4),
+ * constant and verbatim subframes (flac-subframe.ts), with wasted-bits removal and partitioned
+ * Rice coding (flac-rice.ts); per frame the cheapest stereo decorrelation (independent,
+ * left/side, right/side, mid/side) by estimated bits; 4096-frame blocks, frame header CRC-8 and
+ * frame CRC-16, and a STREAMINFO with the total sample count, frame sizes and the MD5 of the audio.
  *
  * Streaming use: write `encoder.header()` (42 bytes: 'fLaC' + a provisional STREAMINFO), then the
  * bytes returned by `encoder.encode(chunk)` for each planar chunk, then `encoder.finish().frames`.
@@ -18,13 +24,15 @@ export interface FlacEncodeOptions {
   sampleRate: number
   channels: number
   bitsPerSample: 16 | 24
+  /** Whether to use the WebAssembly SIMD kernels where the runtime has them (default true); the
+   * JS loops give the same bytes. */
+  simd?: boolean
 }
 
 /** Byte offset in the file at which `finish().streamInfo` is written. */
 export const FLAC_STREAMINFO_OFFSET = 8
 
 const BLOCK_SIZE = 4096
-const MAX_PARTITION_ORDER = 6
 
 const RATE_CODES: Record<number, number> = {
   88200: 1,
@@ -40,215 +48,6 @@ const RATE_CODES: Record<number, number> = {
   96000: 11,
 }
 
-const CRC8 = new Uint8Array(256)
-const CRC16 = new Uint16Array(256)
-for (let i = 0; i < 256; i++) {
-  let c8 = i
-  let c16 = i << 8
-  for (let b = 0; b < 8; b++) {
-    c8 = c8 & 0x80 ? ((c8 << 1) ^ 0x07) & 0xff : (c8 << 1) & 0xff
-    c16 = c16 & 0x8000 ? ((c16 << 1) ^ 0x8005) & 0xffff : (c16 << 1) & 0xffff
-  }
-  CRC8[i] = c8
-  CRC16[i] = c16
-}
-
-/** Big-endian bit writer into a growing buffer. Writes of at most 24 bits at a time. */
-class BitWriter {
-  buf = new Uint8Array(1 << 16)
-  pos = 0
-  private acc = 0
-  private bits = 0
-
-  reset(): void {
-    this.pos = 0
-    this.acc = 0
-    this.bits = 0
-  }
-
-  private grow(): void {
-    const next = new Uint8Array(this.buf.length * 2)
-    next.set(this.buf)
-    this.buf = next
-  }
-
-  write(value: number, bits: number): void {
-    this.acc = (this.acc << bits) | (value & ((1 << bits) - 1))
-    this.bits += bits
-    while (this.bits >= 8) {
-      this.bits -= 8
-      if (this.pos >= this.buf.length) this.grow()
-      this.buf[this.pos++] = (this.acc >>> this.bits) & 0xff
-    }
-    this.acc &= (1 << this.bits) - 1
-  }
-
-  /** Writes a value of up to 32 bits (signed values as two's complement). */
-  writeLong(value: number, bits: number): void {
-    if (bits > 24) {
-      this.write(Math.floor(value / 2 ** 24) & ((1 << (bits - 24)) - 1), bits - 24)
-      this.write(value & 0xffffff, 24)
-    } else this.write(value, bits)
-  }
-
-  zeros(count: number): void {
-    while (count > 24) {
-      this.write(0, 24)
-      count -= 24
-    }
-    this.write(0, count)
-  }
-
-  /** Pads with zero bits to a byte boundary. */
-  align(): void {
-    if (this.bits > 0) this.write(0, 8 - this.bits)
-  }
-}
-
-function crc8(bytes: Uint8Array, from: number, to: number): number {
-  let c = 0
-  for (let i = from; i < to; i++) c = CRC8[c ^ bytes[i]!]!
-  return c
-}
-
-function crc16(bytes: Uint8Array, from: number, to: number): number {
-  let c = 0
-  for (let i = from; i < to; i++) c = ((c << 8) & 0xffff) ^ CRC16[(c >> 8) ^ bytes[i]!]!
-  return c
-}
-
-/** Residuals of the fixed predictor of `order` for samples [order, n). */
-function fixedResidual(x: Int32Array, n: number, order: number, out: Int32Array): void {
-  switch (order) {
-    case 0:
-      for (let i = 0; i < n; i++) out[i] = x[i]!
-      break
-    case 1:
-      for (let i = 1; i < n; i++) out[i] = x[i]! - x[i - 1]!
-      break
-    case 2:
-      for (let i = 2; i < n; i++) out[i] = x[i]! - 2 * x[i - 1]! + x[i - 2]!
-      break
-    case 3:
-      for (let i = 3; i < n; i++) out[i] = x[i]! - 3 * x[i - 1]! + 3 * x[i - 2]! - x[i - 3]!
-      break
-    default:
-      for (let i = 4; i < n; i++) {
-        out[i] = x[i]! - 4 * x[i - 1]! + 6 * x[i - 2]! - 4 * x[i - 3]! + x[i - 4]!
-      }
-  }
-}
-
-/**
- * Best fixed order by the sum of absolute residuals (as libFLAC estimates it). The residual of
- * order k is the difference of two consecutive residuals of order k - 1, so each sample costs
- * four subtractions. Residuals fit in 32 bits (at most 2^4 × a 25-bit side sample); the sums
- * are kept in doubles.
- */
-function bestFixedOrder(x: Int32Array, n: number): { order: number; cost: number } {
-  let e0 = 0
-  let e1 = 0
-  let e2 = 0
-  let e3 = 0
-  let e4 = 0
-  if (n > 4) {
-    // The residuals of orders 0–3 at sample 3, from samples 0–3.
-    let last0 = x[3]!
-    let last1 = (x[3]! - x[2]!) | 0
-    let last2 = (last1 - (x[2]! - x[1]!)) | 0
-    let last3 = (last2 - (x[2]! - 2 * x[1]! + x[0]!)) | 0
-    for (let i = 4; i < n; i++) {
-      const r0 = x[i]!
-      const r1 = (r0 - last0) | 0
-      const r2 = (r1 - last1) | 0
-      const r3 = (r2 - last2) | 0
-      const r4 = (r3 - last3) | 0
-      e0 += r0 < 0 ? -r0 : r0
-      e1 += r1 < 0 ? -r1 : r1
-      e2 += r2 < 0 ? -r2 : r2
-      e3 += r3 < 0 ? -r3 : r3
-      e4 += r4 < 0 ? -r4 : r4
-      last0 = r0
-      last1 = r1
-      last2 = r2
-      last3 = r3
-    }
-  }
-  let order = 0
-  let cost = e0
-  if (e1 < cost) [order, cost] = [1, e1]
-  if (e2 < cost) [order, cost] = [2, e2]
-  if (e3 < cost) [order, cost] = [3, e3]
-  if (e4 < cost) [order, cost] = [4, e4]
-  return { order, cost }
-}
-
-interface RicePlan {
-  partitionOrder: number
-  params: number[]
-  bits: number
-}
-
-/** Chooses the partition order and Rice parameters for residual[order..n) (zigzag in `u`). */
-function planRice(u: Uint32Array, n: number, order: number): RicePlan {
-  let maxOrder = 0
-  while (
-    maxOrder < MAX_PARTITION_ORDER &&
-    n % (2 << maxOrder) === 0 &&
-    n >> (maxOrder + 1) > order
-  ) {
-    maxOrder++
-  }
-  // Sums per partition at the finest order, merged pairwise for coarser ones.
-  let parts = 1 << maxOrder
-  let sums = new Float64Array(parts)
-  const size = n >> maxOrder
-  for (let p = 0; p < parts; p++) {
-    let s = 0
-    for (let i = p === 0 ? order : p * size; i < (p + 1) * size; i++) s += u[i]!
-    sums[p] = s
-  }
-  let best: RicePlan | undefined
-  for (let po = maxOrder; po >= 0; po--) {
-    const params: number[] = []
-    let bits = 0
-    for (let p = 0; p < parts; p++) {
-      const count = (n >> po) - (p === 0 ? order : 0)
-      const { k, cost } = bestParam(sums[p]!, count)
-      params.push(k)
-      bits += cost + 4
-    }
-    if (best === undefined || bits < best.bits) best = { partitionOrder: po, params, bits }
-    if (po > 0) {
-      parts >>= 1
-      const merged = new Float64Array(parts)
-      for (let p = 0; p < parts; p++) merged[p] = sums[2 * p]! + sums[2 * p + 1]!
-      sums = merged
-    }
-  }
-  return best!
-}
-
-/** Rice parameter minimising the estimated bits for `count` values summing to `sum`. */
-function bestParam(sum: number, count: number): { k: number; cost: number } {
-  if (count <= 0) return { k: 0, cost: 0 }
-  const mean = Math.floor(sum / count)
-  // floor(log2(mean)), then the neighbours: the estimate is not exact.
-  const guess = mean > 1 ? Math.min(30, 31 - Math.clz32(Math.min(mean, 0x7fffffff))) : 0
-  let bestK = guess
-  let bestCost = Infinity
-  for (let c = guess > 0 ? guess - 1 : 0; c <= guess + 1 && c <= 30; c++) {
-    const cost = count * (c + 1) + Math.floor(sum * INV_POW2[c]!)
-    if (cost < bestCost) {
-      bestCost = cost
-      bestK = c
-    }
-  }
-  return { k: bestK, cost: bestCost }
-}
-
-const INV_POW2 = Float64Array.from({ length: 31 }, (_, c) => 2 ** -c)
-
 export class FlacEncoder {
   private readonly bits: number
   private readonly pending: Int32Array[]
@@ -258,13 +57,17 @@ export class FlacEncoder {
   private minFrameSize = Infinity
   private maxFrameSize = 0
   private readonly md5: Hash = createHash('md5')
-  private readonly writer = new BitWriter()
+  private readonly writer: BitWriter
   // Scratch buffers, reused for every block.
   private readonly work: Int32Array[]
-  private readonly residual = new Int32Array(BLOCK_SIZE)
-  private readonly zigzag = new Uint32Array(BLOCK_SIZE)
+  private readonly subframes: SubframeEncoder
+  private readonly kernel: FlacSimdKernel | null
+  private readonly sums = new Float64Array(4)
   private finished = false
   private md5Buffer = new Uint8Array(0)
+  /** Stereo MD5 input made from the float chunks by the PCM kernel (pcm-simd.ts), which
+   * converts exactly as encode() does; otherwise from the integers of each block. */
+  private readonly md5Kernel: PcmSimdKernel | null
 
   constructor(private readonly options: FlacEncodeOptions) {
     const { channels, bitsPerSample, sampleRate } = options
@@ -279,7 +82,11 @@ export class FlacEncoder {
     }
     this.bits = bitsPerSample
     this.pending = Array.from({ length: channels }, () => new Int32Array(BLOCK_SIZE))
-    this.work = Array.from({ length: 4 }, () => new Int32Array(BLOCK_SIZE))
+    this.work = Array.from({ length: 2 }, () => new Int32Array(BLOCK_SIZE))
+    this.kernel = options.simd === false ? null : flacSimdKernel()
+    this.md5Kernel = options.simd === false || channels !== 2 ? null : pcmSimdKernel()
+    this.subframes = new SubframeEncoder(BLOCK_SIZE, this.kernel)
+    this.writer = new BitWriter(this.kernel)
   }
 
   /** 'fLaC' and a provisional STREAMINFO (42 bytes): to be completed by finish().streamInfo. */
@@ -297,6 +104,20 @@ export class FlacEncoder {
       throw new RangeError(`expected ${this.options.channels} channels, got ${chunk.length}`)
     }
     const frames = chunk[0]?.length ?? 0
+    if (this.md5Kernel && frames > 0) {
+      const size = frames * 2 * (this.bits / 8)
+      if (this.md5Buffer.length < size) this.md5Buffer = new Uint8Array(size)
+      this.md5Kernel.encodeStereo(
+        this.options.bitsPerSample,
+        chunk[0]!,
+        chunk[1]!,
+        0,
+        frames,
+        this.md5Buffer,
+        0,
+      )
+      this.md5.update(this.md5Buffer.subarray(0, size))
+    }
     const out: Uint8Array[] = []
     const scale = 2 ** (this.bits - 1)
     const max = scale - 1
@@ -358,7 +179,7 @@ export class FlacEncoder {
     const channels = this.options.channels
     const bytes = this.bits / 8
     const size = n * channels * bytes
-    if (this.md5Buffer.length < size) this.md5Buffer = new Uint8Array(BLOCK_SIZE * channels * bytes)
+    if (this.md5Buffer.length < size) this.md5Buffer = new Uint8Array(size)
     const buf = this.md5Buffer
     for (let c = 0; c < channels; c++) {
       const src = this.pending[c]!
@@ -384,7 +205,7 @@ export class FlacEncoder {
 
   private flushBlock(): Uint8Array {
     const n = this.pendingFrames
-    this.updateMd5(n)
+    if (!this.md5Kernel) this.updateMd5(n)
     const w = this.writer
     w.reset()
     // Frame header.
@@ -400,14 +221,15 @@ export class FlacEncoder {
     if (sizeCode === 7) w.write(n - 1, 16)
     w.write(crc8(w.buf, 0, w.pos), 8)
     for (let i = 0; i < assignment.channels.length; i++) {
-      this.writeSubframe(
+      this.subframes.write(
+        w,
         assignment.channels[i]!,
         n,
         this.bits + (assignment.sideIndex === i ? 1 : 0),
       )
     }
     w.align()
-    const crc = crc16(w.buf, 0, w.pos)
+    const crc = w.crc16()
     w.write(crc, 16)
     const frame = w.buf.slice(0, w.pos)
     this.frameNumber++
@@ -418,17 +240,30 @@ export class FlacEncoder {
     return frame
   }
 
-  /** Stereo decorrelation: the cheapest of independent, left/side, right/side and mid/side. */
-  private chooseChannels(n: number): {
-    code: number
-    channels: Int32Array[]
-    orders?: number[]
-    sideIndex: number
-  } {
+  /**
+   * Stereo decorrelation: the cheapest of independent, left/side, right/side and mid/side, by
+   * the bits each channel's second-order residual is estimated to take (ffmpeg's estimate, one
+   * pass over the block).
+   */
+  private chooseChannels(n: number): { code: number; channels: Int32Array[]; sideIndex: number } {
     const chans = this.pending
-    if (chans.length !== 2) return { code: chans.length - 1, channels: chans, sideIndex: -1 }
+    if (chans.length !== 2 || n <= 4) {
+      return { code: chans.length - 1, channels: chans, sideIndex: -1 }
+    }
     const left = chans[0]!
     const right = chans[1]!
+    const sums = this.sums
+    if (this.kernel) this.kernel.stereoSums(left, right, n, sums)
+    else stereoSums(left, right, n, sums)
+    const count = n - 2
+    const bits = (sum: number) => Math.log2(1 + (2 * sum) / count)
+    const [lb, rb, mb, sb] = [bits(sums[0]!), bits(sums[1]!), bits(sums[2]!), bits(sums[3]!)]
+    let code = 1
+    let best = lb + rb
+    if (lb + sb < best) [code, best] = [8, lb + sb]
+    if (sb + rb < best) [code, best] = [9, sb + rb]
+    if (mb + sb < best) code = 10
+    if (code === 1) return { code, channels: chans, sideIndex: -1 }
     const [mid, side] = this.work as [Int32Array, Int32Array]
     for (let i = 0; i < n; i++) {
       const l = left[i]!
@@ -436,97 +271,32 @@ export class FlacEncoder {
       mid[i] = (l + r) >> 1
       side[i] = l - r
     }
-    const l = bestFixedOrder(left, n)
-    const r = bestFixedOrder(right, n)
-    const m = bestFixedOrder(mid, n)
-    const s = bestFixedOrder(side, n)
-    const options = [
-      {
-        cost: l.cost + r.cost,
-        code: 1,
-        channels: [left, right],
-        orders: [l.order, r.order],
-        sideIndex: -1,
-      },
-      {
-        cost: l.cost + s.cost,
-        code: 8,
-        channels: [left, side],
-        orders: [l.order, s.order],
-        sideIndex: 1,
-      },
-      {
-        cost: s.cost + r.cost,
-        code: 9,
-        channels: [side, right],
-        orders: [s.order, r.order],
-        sideIndex: 0,
-      },
-      {
-        cost: m.cost + s.cost,
-        code: 10,
-        channels: [mid, side],
-        orders: [m.order, s.order],
-        sideIndex: 1,
-      },
-    ]
-    let best = options[0]!
-    for (const o of options) if (o.cost < best.cost) best = o
-    return best
+    if (code === 8) return { code, channels: [left, side], sideIndex: 1 }
+    if (code === 9) return { code, channels: [side, right], sideIndex: 0 }
+    return { code, channels: [mid, side], sideIndex: 1 }
   }
+}
 
-  /** `knownOrder`: the best fixed order when already computed (stereo decorrelation). */
-  private writeSubframe(x: Int32Array, n: number, bits: number, knownOrder?: number): void {
-    const w = this.writer
-    let constant = true
-    for (let i = 1; i < n && constant; i++) if (x[i] !== x[0]) constant = false
-    if (constant) {
-      w.write(0, 8) // pad bit, type CONSTANT (000000), no wasted bits
-      w.writeLong(x[0]!, bits)
-      return
-    }
-    const order = n <= 4 ? 0 : (knownOrder ?? bestFixedOrder(x, n).order)
-    const res = this.residual
-    fixedResidual(x, n, order, res)
-    const u = this.zigzag
-    for (let i = order; i < n; i++) {
-      const r = res[i]!
-      u[i] = r >= 0 ? 2 * r : -2 * r - 1
-    }
-    const plan = planRice(u, n, order)
-    const escape = plan.params.some((k) => k > 14)
-    const fixedBits = order * bits + 6 + plan.bits + (escape ? plan.params.length : 0)
-    if (fixedBits >= n * bits) {
-      w.write(0x02, 8) // VERBATIM
-      for (let i = 0; i < n; i++) w.writeLong(x[i]!, bits)
-      return
-    }
-    w.write(0x10 | (order << 1), 8) // FIXED, order
-    for (let i = 0; i < order; i++) w.writeLong(x[i]!, bits)
-    // Method 0 (4-bit parameters) unless a parameter needs 5 bits (method 1, RICE2).
-    w.write(escape ? 1 : 0, 2)
-    w.write(plan.partitionOrder, 4)
-    const paramBits = escape ? 5 : 4
-    const size = n >> plan.partitionOrder
-    let i = order
-    for (let p = 0; p < plan.params.length; p++) {
-      const k = plan.params[p]!
-      w.write(k, paramBits)
-      const end = (p + 1) * size
-      const low = (1 << k) - 1
-      for (; i < end; i++) {
-        const v = u[i]!
-        const q = v >>> k
-        if (q + 1 + k <= 24) {
-          w.write((1 << k) | (v & low), q + 1 + k)
-        } else {
-          w.zeros(q)
-          w.write(1, 1)
-          if (k > 0) w.writeLong(v & low, k)
-        }
-      }
-    }
+/** Σ|second-order residual| over [2, n) of left, right, mid and side, into out[0..4). */
+function stereoSums(left: Int32Array, right: Int32Array, n: number, out: Float64Array): void {
+  let sl = 0
+  let sr = 0
+  let sm = 0
+  let ss = 0
+  for (let i = 2; i < n; i++) {
+    const l = left[i]! - 2 * left[i - 1]! + left[i - 2]!
+    const r = right[i]! - 2 * right[i - 1]! + right[i - 2]!
+    const m = (l + r) >> 1
+    const d = l - r
+    sl += l < 0 ? -l : l
+    sr += r < 0 ? -r : r
+    sm += m < 0 ? -m : m
+    ss += d < 0 ? -d : d
   }
+  out[0] = sl
+  out[1] = sr
+  out[2] = sm
+  out[3] = ss
 }
 
 /** The frame number in FLAC's UTF-8-like coding. */
