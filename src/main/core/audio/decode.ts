@@ -10,7 +10,12 @@ import { createMp3Decoder } from './decode-mp3'
 import { createOpusDecoder } from './decode-opus'
 import { createVorbisDecoder } from './decode-vorbis'
 import type { PcmHeader, PcmStreamDecoder } from './pcm-stream'
-import { planSegments, type ParallelSource, type Segmented } from './segmented-decode'
+import {
+  isSegmentedFormat,
+  planSegments,
+  type ParallelSource,
+  type Segmented,
+} from './segmented-decode'
 import { SNIFF_BYTES, sniffFormat, type SniffedFormat } from './sniff'
 import { WavStreamDecoder } from './wav-decode'
 import type { TaskRunner } from '../workers/tasks'
@@ -47,7 +52,7 @@ export interface DecodeFileOptions {
   /** Read size (DECODE_CHUNK_BYTES by default). */
   chunkBytes?: number
   /**
-   * Worker threads: an MP3 or FLAC file is then decoded in segments, several at a time, with
+   * Worker threads: an MP3, FLAC or Ogg file is then decoded in segments, several at a time, with
    * the same result. Without them (or with one at a time), or for a file that does not lend
    * itself to it, decoding runs in this thread.
    */
@@ -182,7 +187,7 @@ async function* decodeSource(
       return
     }
 
-    if (parallel && (format === 'mp3' || format === 'flac')) {
+    if (parallel && isSegmentedFormat(format)) {
       const segmented = await planSegments(format, parallel)
       if (segmented) {
         await input.return(undefined)

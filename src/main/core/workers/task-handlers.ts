@@ -1,5 +1,6 @@
 import { decodeFlacSegment } from '../audio/flac-segment-task'
 import { decodeMp3Segment } from '../audio/mp3-segment-task'
+import { decodeOggSegment } from '../audio/ogg-segment-task'
 import { planSegmentsTask } from '../audio/segmented-decode'
 import { checkAudioFile } from '../assets/check-audio-task'
 import { scanPcmBytes, scanPcmFile } from '../assets/pcm-scan-task'
@@ -11,6 +12,7 @@ import type { TaskHandlers } from './tasks'
 export const taskHandlers: TaskHandlers = {
   'audio-decode-flac-segment': decodeFlacSegment,
   'audio-decode-mp3-segment': decodeMp3Segment,
+  'audio-decode-ogg-segment': decodeOggSegment,
   'audio-plan-segments': planSegmentsTask,
   'assets-check-audio-file': checkAudioFile,
   'assets-scan-pcm-file': scanPcmFile,

@@ -1,5 +1,6 @@
 import type { FlacSegmentInput, FlacSegmentOutput } from '../audio/flac-segment-task'
 import type { Mp3SegmentInput, Mp3SegmentOutput } from '../audio/mp3-segment-task'
+import type { OggSegmentInput, OggSegmentOutput } from '../audio/ogg-segment-task'
 import type {
   PcmScanBytesInput,
   PcmScanFileInput,
@@ -20,7 +21,9 @@ export interface WorkerTasks {
   'audio-decode-flac-segment': { input: FlacSegmentInput; output: FlacSegmentOutput }
   /** Decodes a run of frames of an MP3 file (audio/mp3-segment-task.ts, for mp3-parallel.ts). */
   'audio-decode-mp3-segment': { input: Mp3SegmentInput; output: Mp3SegmentOutput }
-  /** Plans the decode of an MP3/FLAC file in segments (audio/segmented-decode.ts). */
+  /** Decodes a run of pages of an Ogg Vorbis/Opus file (audio/ogg-segment-task.ts). */
+  'audio-decode-ogg-segment': { input: OggSegmentInput; output: OggSegmentOutput }
+  /** Plans the decode of an MP3/FLAC/Ogg file in segments (audio/segmented-decode.ts). */
   'audio-plan-segments': { input: SegmentPlanInput; output: SegmentPlan | null }
   /** Decodes a compressed file in one pass to check it and compute its peaks (an import). */
   'assets-check-audio-file': { input: { path: string }; output: AudioFileCheck }
