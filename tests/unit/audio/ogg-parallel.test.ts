@@ -78,7 +78,7 @@ describe('Ogg decoding in segments', () => {
     } finally {
       await pool.close()
     }
-  })
+  }, 120_000) // Bundling the worker and decoding twice: slow on a loaded machine.
 
   it('decodes in one pass, with the same error, a file cut short', async () => {
     const bytes = readBytes(encode('whole.ogg', '-c:a', 'libvorbis'))
