@@ -166,7 +166,7 @@ describe('decode benchmark', () => {
       `\nload ${loadBefore} → ${load()}\n` +
         rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n'),
     )
-  })
+  }, 1_200_000) // Four formats and an encode, 3 rounds each, against ffmpeg: long on a busy machine.
 })
 
 async function collect(path: string): Promise<Float32Array[]> {
