@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { afterAll, describe, it } from 'vitest'
@@ -26,6 +26,11 @@ function tool(cmd: string, args: string[]): void {
 function ffmpeg(...args: string[]): void {
   tool('ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...args])
 }
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -76,7 +81,7 @@ function ffmpegDecodeTime(path: string): number {
 }
 
 describe('decode benchmark', () => {
-  it('decodes 5-minute MP3 and FLAC against ffmpeg', async () => {
+  it('decodes 5-minute MP3, FLAC, Ogg Vorbis and Ogg Opus against ffmpeg', async () => {
     // Music-like: pink noise plus two tones, 5 minutes, 44.1 kHz stereo.
     const src = join(dir, 'src.wav')
     ffmpeg(
@@ -98,6 +103,11 @@ describe('decode benchmark', () => {
     ffmpeg('-i', src, '-c:a', 'libmp3lame', '-b:a', '192k', mp3)
     const flac = join(dir, 'five.flac')
     ffmpeg('-i', src, '-c:a', 'flac', flac)
+    const vorbis = join(dir, 'five.ogg')
+    ffmpeg('-i', src, '-c:a', 'libvorbis', '-q:a', '5', vorbis)
+    const opus = join(dir, 'five.opus')
+    ffmpeg('-i', src, '-c:a', 'libopus', '-b:a', '128k', opus)
+    const loadBefore = load()
 
     const rows: string[][] = [['file', 'ours (ms)', 'ffmpeg (ms)', 'ratio', 'M samples/s']]
     // As in the app: decoding may use worker threads (the pool starts its workers on first use).
@@ -106,6 +116,8 @@ describe('decode benchmark', () => {
       for (const [label, path] of [
         ['MP3 5 min 44.1k stereo', mp3],
         ['FLAC 5 min 44.1k stereo', flac],
+        ['Ogg Vorbis q5 5 min 44.1k stereo', vorbis],
+        ['Ogg Opus 128k 5 min stereo', opus],
       ] as const) {
         let samples = 0
         const ours = await timeAsync(async () => {
@@ -156,9 +168,10 @@ describe('decode benchmark', () => {
 
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
     console.log(
-      '\n' + rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n'),
+      `\nload ${loadBefore} → ${load()}\n` +
+        rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n'),
     )
-  })
+  }, 1_200_000) // Four formats and an encode, 3 rounds each, against ffmpeg: long on a busy machine.
 })
 
 async function collect(path: string): Promise<Float32Array[]> {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { MethodInput } from '../src/shared/api'
@@ -61,6 +61,7 @@ async function timeImport(
   round: number,
   input: (projectId: string) => MethodInput<'assets.import'>,
   small: string,
+  samples = SAMPLES,
 ): Promise<number> {
   const dataDir = join(dir, `data-${round}`)
   const core = startCore(dataDir)
@@ -72,7 +73,7 @@ async function timeImport(
     const t = performance.now()
     const asset = await core.call('assets.import', request)
     const elapsed = performance.now() - t
-    if (asset.frames * asset.channels !== SAMPLES) throw new Error('wrong frame count')
+    if (asset.frames * asset.channels !== samples) throw new Error('wrong frame count')
     return elapsed
   } finally {
     core.close()
@@ -151,4 +152,69 @@ describe('import benchmark', () => {
         `reference ${runs(refs.map((r) => r.decode + r.hash + r.copy))}`,
     )
   })
+
+  it('imports 5-minute MP3, FLAC, Ogg Vorbis and Ogg Opus files through the core, against ffmpeg -threads 1 to f32', async () => {
+    const seconds = 300
+    const src = join(dir, 'five.wav')
+    tool('ffmpeg', [
+      ...['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i'],
+      `anoisesrc=color=pink:amplitude=0.3:sample_rate=44100:duration=${seconds}:seed=1`,
+      ...['-f', 'lavfi', '-i', `sine=frequency=220:sample_rate=44100:duration=${seconds}`],
+      '-filter_complex',
+      '[0][1]amerge=inputs=2,pan=stereo|c0=c0+0.3*c1|c1=0.8*c0+0.3*c1',
+      ...['-c:a', 'pcm_s16le', src],
+    ])
+    const small = join(dir, 'small.wav')
+    tool('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=duration=1', small])
+    const formats: [string, string, string[]][] = [
+      ['MP3 192k', 'five.mp3', ['-c:a', 'libmp3lame', '-b:a', '192k']],
+      ['FLAC', 'five.flac', ['-c:a', 'flac']],
+      ['Ogg Vorbis q5', 'five.ogg', ['-c:a', 'libvorbis', '-q:a', '5']],
+      ['Ogg Opus 128k', 'five.opus', ['-c:a', 'libopus', '-b:a', '128k']],
+    ]
+    const loads = [loadavg()[0]!.toFixed(2)]
+    const rows = [
+      ['5 min stereo', 'import (ms)', 'ffmpeg (ms)', 'ratio', 'runs (ms): ours / ffmpeg'],
+    ]
+    for (const [label, name, args] of formats) {
+      const path = join(dir, name)
+      tool('ffmpeg', ['-v', 'error', '-y', '-i', src, ...args, path])
+      const samples = ffprobeSamples(path)
+      const ours: number[] = []
+      const refs: number[] = []
+      // Interleaved, so that a change of load touches both alike (each round: a fresh data folder).
+      for (let round = 0; round < ROUNDS; round++) {
+        ours.push(await timeImport(round, (projectId) => ({ projectId, path }), small, samples))
+        refs.push(
+          timeTool('ffmpeg', [
+            ...['-v', 'error', '-threads', '1', '-i', path, '-f', 'f32le', '-y', '/dev/null'],
+          ]),
+        )
+      }
+      const [a, b] = [median(ours), median(refs)]
+      const runs = (t: number[]) => t.map((x) => x.toFixed(0)).join(', ')
+      rows.push([
+        label,
+        a.toFixed(0),
+        b.toFixed(0),
+        `${(a / b).toFixed(2)}×`,
+        `${runs(ours)} / ${runs(refs)}`,
+      ])
+      loads.push(loadavg()[0]!.toFixed(2))
+    }
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
+    console.log(
+      `\nload (1 min) ${loads.join(' → ')} (target ≤ 1.5× for every format)\n` +
+        rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n'),
+    )
+  })
 })
+
+/** Samples (all channels) ffmpeg decodes from a file. */
+function ffprobeSamples(path: string): number {
+  const res = spawnSync('ffmpeg', ['-v', 'error', '-i', path, '-f', 'f32le', '-'], {
+    maxBuffer: 1 << 30,
+  })
+  if (res.status !== 0) throw new Error(`ffmpeg failed: ${res.stderr.toString()}`)
+  return res.stdout.length / 4
+}

@@ -65,8 +65,9 @@ describe('bad files', () => {
     await expectFailure(write('cover.flac', jpegFile), 'not_audio')
   })
 
+  // ffmpeg decodes these up to the cut (FLAC: its whole frames; Ogg: its whole pages); an MP3 cut
+  // short decodes as ffmpeg decodes it (decode-mp3.test.ts).
   it.each([
-    ['MP3', 'cut.mp3', ['-c:a', 'libmp3lame', '-b:a', '128k']],
     ['FLAC', 'cut.flac', ['-c:a', 'flac']],
     ['Ogg Vorbis', 'cut.ogg', ['-c:a', 'libvorbis']],
     ['Ogg Opus', 'cut.opus', ['-c:a', 'libopus']],

@@ -1,7 +1,8 @@
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeFileFully, makeSource, snrDb } from './decode-helpers'
-import { ffmpeg, ffmpegDecode, makeTempDir } from '../../helpers/audio'
+import { ffmpeg, ffmpegDecode, makeTempDir, readBytes } from '../../helpers/audio'
 
 // mpg123 and ffmpeg's mp3float decoder round differently: measured ~118 dB SNR apart; 90 dB holds.
 const MP3_MIN_SNR_DB = 90
@@ -71,5 +72,59 @@ describe('MP3 decoding', () => {
     const small = await decodeFileFully(path, 997)
     const large = await decodeFileFully(path)
     expect(small.channels).toEqual(large.channels)
+  })
+})
+
+describe('MP3 cut short', () => {
+  it('decodes a file cut with `ffmpeg -c copy` (its tag pads less than the decoder delay) as ffmpeg does', async () => {
+    const whole = encode('long.mp3', '-b:a', '128k')
+    const head = join(tmp.dir, 'copy-head.mp3')
+    ffmpeg('-i', whole, '-t', '1.3', '-c', 'copy', head)
+    await expectLikeFfmpeg(head, 2)
+
+    const middle = join(tmp.dir, 'copy-middle.mp3')
+    ffmpeg('-i', whole, '-ss', '0.7', '-t', '1.1', '-c', 'copy', middle)
+    const ours = await decodeFileFully(middle, 4096)
+    const ref = ffmpegDecode(middle, 2)
+    expect(ours.channels[0]!.length).toBe(ref[0]!.length)
+    expect(ours.info.expectedFrames).toBe(ref[0]!.length)
+    // Its first frame reaches back into a bit reservoir left behind: mpg123 silences it, ffmpeg
+    // decodes the part it has. From the third frame on the two agree.
+    const after = (channels: Float32Array[]) => channels.map((ch) => ch.subarray(3 * 1152))
+    expect(snrDb(after(ref), after(ours.channels))).toBeGreaterThan(MP3_MIN_SNR_DB)
+  })
+
+  it.each([
+    ['with a LAME tag', ['-b:a', '128k'], 2],
+    ['VBR mono', ['-q:a', '4', '-ac', '1'], 1],
+    ['without a tag', ['-b:a', '96k', '-write_xing', '0'], 2],
+  ] as const)(
+    'decodes a stream ending inside a frame (%s): every whole frame and what the cut one gives',
+    async (name, args, channels) => {
+      const bytes = readBytes(encode(`cut-source-${channels}-${name.length}.mp3`, ...args))
+      // Cuts a little and a lot into a frame (frames are 200 to 700 bytes here).
+      for (const at of [0.31, 0.5, 0.77].map((f) => Math.round(bytes.length * f))) {
+        const path = join(tmp.dir, `cut-${name.length}-${at}.mp3`)
+        writeFileSync(path, bytes.subarray(0, at))
+        const ours = await decodeFileFully(path, 4096)
+        const ref = ffmpegDecode(path, channels)
+        expect(ours.channels.length).toBe(channels)
+        expect(ours.channels[0]!.length).toBe(ref[0]!.length)
+        expect(snrDb(ref, ours.channels)).toBeGreaterThan(MP3_MIN_SNR_DB)
+      }
+    },
+  )
+
+  it('refuses, as ffmpeg does, a file whose only frame is cut short', async () => {
+    const whole = encode('tiny.mp3', '-b:a', '128k', '-write_xing', '0', '-id3v2_version', '3')
+    const bytes = readBytes(whole)
+    const tag = 10 + ((bytes[6]! << 21) | (bytes[7]! << 14) | (bytes[8]! << 7) | bytes[9]!)
+    const path = join(tmp.dir, 'one-cut-frame.mp3')
+    writeFileSync(path, bytes.subarray(0, tag + 100))
+    await expect(decodeFileFully(path)).rejects.toMatchObject({
+      code: 'corrupt',
+      message: 'no MPEG audio frame in the file could be decoded',
+    })
+    expect(() => ffmpegDecode(path, 2)).toThrow()
   })
 })

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../../src/main/core/app-error'
 import { AudioError } from '../../../src/main/core/audio/audio-error'
 import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
@@ -87,5 +87,45 @@ describe('WorkerPool', () => {
     const pool = new WorkerPool<TestTasks>(script, 1)
     await pool.close()
     await expect(pool.run('double', { data: new Float32Array(1) })).rejects.toThrow(/closed/)
+  })
+
+  describe('idle workers', () => {
+    afterEach(() => {
+      vi.useRealTimers()
+    })
+
+    const threadOf = async (pool: WorkerPool<TestTasks>) =>
+      (await pool.run('double', { data: new Float32Array(1) })).threadId
+
+    it('ends a worker idle for its idle time (its memory goes back) and starts a new one for the next task', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      const pool = new WorkerPool<TestTasks>(script, 1, 1000)
+      try {
+        const first = await threadOf(pool)
+        vi.advanceTimersByTime(999)
+        expect(await threadOf(pool)).toBe(first)
+        // The task above restarted the idle time.
+        vi.advanceTimersByTime(999)
+        expect(await threadOf(pool)).toBe(first)
+        vi.advanceTimersByTime(1000)
+        const next = await threadOf(pool)
+        expect(next).not.toBe(first)
+      } finally {
+        await pool.close()
+      }
+    })
+
+    it('keeps a worker with a task in flight, however long it runs', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      const pool = new WorkerPool<TestTasks>(script, 1, 1000)
+      try {
+        const first = await threadOf(pool)
+        const slow = pool.run('double', { data: new Float32Array(1), delay: 200 })
+        vi.advanceTimersByTime(5000)
+        expect((await slow).threadId).toBe(first)
+      } finally {
+        await pool.close()
+      }
+    })
   })
 })

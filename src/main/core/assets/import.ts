@@ -8,7 +8,7 @@ import {
   decodeSegmented,
   type AudioDecodeStream,
 } from '../audio/decode'
-import { planSegments } from '../audio/segmented-decode'
+import { isSegmentedFormat, planSegments } from '../audio/segmented-decode'
 import { PcmScanner, type PcmContainer } from '../audio/pcm-scan'
 import { serializePeaks } from '../audio/peaks'
 import { SNIFF_BYTES, sniffFormat } from '../audio/sniff'
@@ -222,7 +222,7 @@ function checkDecoded(name: string, stream: AudioDecodeStream): Promise<Checked>
 }
 
 /**
- * Checks a compressed file off the main thread when worker threads run: an MP3/FLAC file in
+ * Checks a compressed file off the main thread when worker threads run: an MP3/FLAC/Ogg file in
  * segments planned and decoded on workers, any other in one pass on a worker.
  */
 async function checkCompressedFile(
@@ -232,7 +232,7 @@ async function checkCompressedFile(
 ): Promise<Checked> {
   if (!tasks || tasks.parallelism < 2) return checkDecodedStream(decodeAudioFile(path))
   const format = sniffFormat(head.subarray(0, SNIFF_BYTES))
-  if (format === 'mp3' || format === 'flac') {
+  if (format && isSegmentedFormat(format)) {
     const segmented = await planSegments(format, { path, tasks, segmentSeconds: undefined })
     if (segmented) return checkDecodedStream(decodeSegmented(segmented))
   }

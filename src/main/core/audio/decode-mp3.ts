@@ -1,7 +1,15 @@
 import type { MPEGDecoder } from 'mpg123-decoder'
 import { AudioError } from './audio-error'
 import { fixedSlices, type ChunkDecoder } from './chunk-decoder'
-import { findFrameSync, id3v2Size, parseMp3Frame, type Mp3StreamInfo } from './mp3-header'
+import { MP3_TAIL_BYTES, missingBytes } from './mp3-cut-frame'
+import { DECODER_DELAY } from './mp3-frame-index'
+import {
+  findFrameSync,
+  id3v2Size,
+  parseMp3Frame,
+  streamKey,
+  type Mp3StreamInfo,
+} from './mp3-header'
 
 /** Bytes gathered before the first frame is parsed: enough for its header and Xing/LAME tag. */
 const PROBE_BYTES = 8192
@@ -12,7 +20,9 @@ const MP3_SLICE_BYTES = 16384
  * Streaming MP3 (MPEG-1/2/2.5 layer I–III) decoder over mpg123 (WASM). ID3v2 tags are skipped
  * here; mpg123 trims the encoder delay and padding of a LAME/Xing tag (gapless), so the frame
  * count equals ffmpeg's. mpg123 always outputs two channels: a mono stream is reduced to its first
- * channel, and a stereo stream stays stereo even when both channels are identical.
+ * channel, and a stereo stream stays stereo even when both channels are identical. A stream cut
+ * inside a frame decodes as ffmpeg decodes it: every whole frame, and the cut one completed with
+ * zeros (see mp3-cut-frame.ts).
  */
 export async function createMp3Decoder(): Promise<ChunkDecoder> {
   // Dynamic import: the package is ESM-only and the main process bundle is CommonJS.
@@ -28,6 +38,10 @@ class Mp3Decoder implements ChunkDecoder {
   private skip = 0
   private started = false
   private info: Mp3StreamInfo | undefined
+  /** The first frame's stream key (mp3-header.ts streamKey). */
+  private key = 0
+  /** The last bytes fed to mpg123 (at most MP3_TAIL_BYTES): where a cut frame would be. */
+  private tail: Uint8Array = new Uint8Array(0)
   private decoded = 0
   private errors = 0
   private freed = false
@@ -56,7 +70,9 @@ class Mp3Decoder implements ChunkDecoder {
   }
 
   end(): Promise<Float32Array[]> {
-    const last = this.feed(new Uint8Array(0), true)
+    let last = this.feed(new Uint8Array(0), true)
+    const missing = this.started ? missingBytes(this.tail, this.key) : 0
+    if (missing > 0) last = joinChannels(last, this.feed(new Uint8Array(missing), true))
     checkMp3Decoded(this.decoded, this.expectedFrames, this.errors)
     return Promise.resolve(last)
   }
@@ -92,11 +108,13 @@ class Mp3Decoder implements ChunkDecoder {
       const sync = findFrameSync(this.probe)
       if (sync < 0) throw new AudioError('corrupt', 'no MPEG audio frame header found')
       this.info = parseMp3Frame(this.probe, sync)
+      this.key = streamKey(this.probe, sync)
       this.started = true
       bytes = this.probe
       this.probe = new Uint8Array(0)
     }
     if (bytes.length === 0) return []
+    this.tail = keepTail(this.tail, bytes)
     const out = this.decoder.decode(bytes)
     this.errors += out.errors.length
     if (out.samplesDecoded === 0) return []
@@ -108,15 +126,22 @@ class Mp3Decoder implements ChunkDecoder {
   }
 }
 
-/** Samples per channel a LAME tag announces (after gapless trimming), when there is one. */
+/**
+ * Samples per channel a LAME tag announces (after gapless trimming), when there is one. The
+ * decoders (mpg123, ffmpeg) keep the output DECODER_DELAY samples late and cannot trim past the
+ * last decoded sample, so a padding shorter than that delay (`ffmpeg -c copy` writes 0) trims
+ * as much as the delay.
+ */
 export function mp3ExpectedFrames(info: Mp3StreamInfo): number | undefined {
   if (info.tagFrames === undefined || info.delay === undefined) return undefined
-  return info.tagFrames * info.samplesPerFrame - info.delay - (info.padding ?? 0)
+  const trimmedAtEnd = Math.max(info.padding ?? 0, DECODER_DELAY)
+  return info.tagFrames * info.samplesPerFrame - info.delay - trimmedAtEnd
 }
 
 /**
- * Throws the AudioError a whole decode ends with: nothing decoded, fewer samples than the tag
- * announces, or decoder errors in a stream with nothing to check its length against.
+ * Throws the AudioError a whole decode ends with: nothing decoded, or decoder errors in a stream
+ * with nothing to check its length against. A stream shorter than its tag announces (cut) keeps
+ * what it holds, as ffmpeg does.
  */
 export function checkMp3Decoded(
   decoded: number,
@@ -126,15 +151,25 @@ export function checkMp3Decoded(
   if (decoded === 0) {
     throw new AudioError('corrupt', 'no MPEG audio frame in the file could be decoded')
   }
-  if (expected !== undefined && decoded < expected) {
-    throw new AudioError(
-      'truncated',
-      `the MP3 stream is cut short (${decoded} of ${expected} samples per channel)`,
-    )
-  }
   if (errors > 0 && expected === undefined) {
     throw new AudioError('corrupt', 'the MP3 stream is damaged')
   }
+}
+
+function joinChannels(a: Float32Array[], b: Float32Array[]): Float32Array[] {
+  if (a.length === 0) return b
+  if (b.length === 0) return a
+  return a.map((channel, c) => {
+    const out = new Float32Array(channel.length + b[c]!.length)
+    out.set(channel)
+    out.set(b[c]!, channel.length)
+    return out
+  })
+}
+
+function keepTail(tail: Uint8Array, bytes: Uint8Array): Uint8Array {
+  if (bytes.length >= MP3_TAIL_BYTES) return bytes.slice(bytes.length - MP3_TAIL_BYTES)
+  return joinBytes(tail, bytes).slice(-MP3_TAIL_BYTES)
 }
 
 function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {

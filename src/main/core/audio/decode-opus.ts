@@ -20,7 +20,9 @@ export async function createOpusDecoder(): Promise<ChunkDecoder> {
 }
 
 /** 'OpusHead', version (u8), channels (u8), pre-skip (u16), input rate (u32). */
-function readOpusHeader(page: Uint8Array): { channels: number; sampleRate: number } | undefined {
+export function readOpusHeader(
+  page: Uint8Array,
+): { channels: number; sampleRate: number } | undefined {
   const p = firstPacketOffset(page)
   if (p < 0 || p + 10 > page.length) return undefined
   const channels = page[p + 9]!

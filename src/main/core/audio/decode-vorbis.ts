@@ -16,7 +16,9 @@ export async function createVorbisDecoder(): Promise<ChunkDecoder> {
 }
 
 /** '\x01vorbis', version (u32), channels (u8), rate (u32 LE). */
-function readVorbisHeader(page: Uint8Array): { channels: number; sampleRate: number } | undefined {
+export function readVorbisHeader(
+  page: Uint8Array,
+): { channels: number; sampleRate: number } | undefined {
   const p = firstPacketOffset(page)
   if (p < 0 || p + 16 > page.length) return undefined
   const channels = page[p + 11]!

@@ -12,6 +12,7 @@ import { createOpusDecoder } from './decode-opus'
 import { createVorbisDecoder } from './decode-vorbis'
 import type { PcmHeader, PcmStreamDecoder } from './pcm-stream'
 import {
+  isSegmentedFormat,
   planSegments,
   type DecodeTasks,
   type ParallelSource,
@@ -46,7 +47,7 @@ export interface DecodeFileOptions {
   /** Read size (DECODE_CHUNK_BYTES by default). */
   chunkBytes?: number
   /**
-   * Worker threads: an MP3 or FLAC file is then decoded in segments, several at a time, with
+   * Worker threads: an MP3, FLAC or Ogg file is then decoded in segments, several at a time, with
    * the same result. Without them (or with one at a time), or for a file that does not lend
    * itself to it, decoding runs in this thread.
    */
@@ -181,7 +182,7 @@ async function* decodeSource(
       return
     }
 
-    if (parallel && (format === 'mp3' || format === 'flac')) {
+    if (parallel && isSegmentedFormat(format)) {
       const segmented = await planSegments(format, parallel)
       if (segmented) {
         await input.return(undefined)

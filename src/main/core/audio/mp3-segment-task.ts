@@ -1,6 +1,6 @@
-import { open } from 'node:fs/promises'
 import type { TaskAnswer } from '../workers/types'
 import { silenceStarvedFrames } from './mp3-priming'
+import { readRange } from './read-range'
 
 export interface Mp3SegmentInput {
   path: string
@@ -32,7 +32,7 @@ export interface Mp3SegmentOutput {
 export async function decodeMp3Segment(
   input: Mp3SegmentInput,
 ): Promise<TaskAnswer<Mp3SegmentOutput>> {
-  const bytes = await readRange(input.path, input.start, input.end)
+  const bytes = await readRange(input.path, input.start, input.end, 'MP3')
   if (input.primed) silenceStarvedFrames(bytes)
   // Dynamic import: the package is ESM-only and the main process bundle is CommonJS.
   const { MPEGDecoder } = await import('mpg123-decoder')
@@ -57,22 +57,6 @@ export async function decodeMp3Segment(
   return {
     value: { channels, errors: out.errors.length },
     transfer: channels.map((ch) => ch.buffer as ArrayBuffer),
-  }
-}
-
-async function readRange(path: string, start: number, end: number): Promise<Uint8Array> {
-  const handle = await open(path, 'r')
-  try {
-    const bytes = new Uint8Array(end - start)
-    let filled = 0
-    while (filled < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, start + filled)
-      if (bytesRead === 0) throw new Error('the MP3 file became shorter while it was decoded')
-      filled += bytesRead
-    }
-    return bytes
-  } finally {
-    await handle.close()
   }
 }
 

@@ -4,6 +4,8 @@ import { decodeFlacSegments, planFlacSegments, type FlacSegmentPlan } from './fl
 import type { FlacSegmentTask } from './flac-segment-task'
 import { decodeMp3Segments, planMp3Segments, type Mp3SegmentPlan } from './mp3-parallel'
 import type { Mp3SegmentTask } from './mp3-segment-task'
+import { decodeOggSegments, planOggSegments, type OggSegmentPlan } from './ogg-parallel'
+import type { OggSegmentTask } from './ogg-segment-task'
 
 /** A file to decode on worker threads when its format allows. */
 export interface ParallelSource {
@@ -18,15 +20,24 @@ export interface Segmented {
   decode(): AsyncGenerator<Float32Array[]>
 }
 
+/** The formats decoded in segments when worker threads run. */
+export type SegmentedFormat = 'mp3' | 'flac' | 'ogg-vorbis' | 'ogg-opus'
+
+export function isSegmentedFormat(format: string): format is SegmentedFormat {
+  return format === 'mp3' || format === 'flac' || format === 'ogg-vorbis' || format === 'ogg-opus'
+}
+
 export interface SegmentPlanInput {
-  format: 'mp3' | 'flac'
+  format: SegmentedFormat
   path: string
   segmentSeconds: number | undefined
 }
 
 /** A plan as it crosses threads: plain data. */
 export type SegmentPlan =
-  { format: 'mp3'; mp3: Mp3SegmentPlan } | { format: 'flac'; flac: FlacSegmentPlan }
+  | { format: 'mp3'; mp3: Mp3SegmentPlan }
+  | { format: 'flac'; flac: FlacSegmentPlan }
+  | { format: 'ogg-vorbis' | 'ogg-opus'; ogg: OggSegmentPlan }
 
 /** Plans the decode of an MP3/FLAC file in segments (planSegmentsTask). */
 export interface PlanSegmentsTask {
@@ -34,15 +45,15 @@ export interface PlanSegmentsTask {
 }
 
 /** The tasks a decode on worker threads runs. */
-export type DecodeTasks = PlanSegmentsTask & FlacSegmentTask & Mp3SegmentTask
+export type DecodeTasks = PlanSegmentsTask & FlacSegmentTask & Mp3SegmentTask & OggSegmentTask
 
 /**
- * Plans the decode of an MP3 or FLAC file in segments; undefined when it takes one pass. The
- * planning reads the whole file (an MP3's frame index), so it runs as a task: on a worker thread,
- * never holding up the main one.
+ * Plans the decode of an MP3, FLAC or Ogg file in segments; undefined when it takes one pass. The
+ * planning reads the whole file (an MP3's frame index, Ogg pages), so it runs as a task: on a
+ * worker thread, never holding up the main one.
  */
 export async function planSegments(
-  format: 'mp3' | 'flac',
+  format: SegmentedFormat,
   { path, tasks, segmentSeconds }: ParallelSource,
 ): Promise<Segmented | undefined> {
   const plan = await tasks.run('audio-plan-segments', { format, path, segmentSeconds })
@@ -58,8 +69,16 @@ export async function planSegmentsTask(
     const mp3 = await planMp3Segments(path, segmentSeconds)
     return { value: mp3 ? { format, mp3 } : null }
   }
-  const flac = await planFlacSegments(path, segmentSeconds)
-  return { value: flac ? { format, flac } : null }
+  if (format === 'flac') {
+    const flac = await planFlacSegments(path, segmentSeconds)
+    return { value: flac ? { format, flac } : null }
+  }
+  const ogg = await planOggSegments(
+    path,
+    format === 'ogg-vorbis' ? 'vorbis' : 'opus',
+    segmentSeconds,
+  )
+  return { value: ogg ? { format, ogg } : null }
 }
 
 function segmentedDecode(plan: SegmentPlan, tasks: TaskRunner<DecodeTasks>): Segmented {
@@ -73,6 +92,13 @@ function segmentedDecode(plan: SegmentPlan, tasks: TaskRunner<DecodeTasks>): Seg
         ...(expectedFrames !== undefined && { expectedFrames }),
       },
       decode: () => decodeMp3Segments(plan.mp3, tasks),
+    }
+  }
+  if (plan.format !== 'flac') {
+    const { sampleRate, channels } = plan.ogg
+    return {
+      info: { format: plan.format, sampleRate, channels },
+      decode: () => decodeOggSegments(plan.ogg, tasks),
     }
   }
   const { sampleRate, channels, totalSamples } = plan.flac.info

@@ -13,13 +13,23 @@ interface Slot {
   worker: Worker
   /** Tasks sent to this worker and not answered yet. */
   pending: Map<number, Pending>
+  /** Ends the worker once it has been idle for the pool's idle time. */
+  idle?: NodeJS.Timeout
 }
+
+/**
+ * How long a worker waits for its next task before it ends. A worker's memory (its heap, the
+ * WebAssembly memories of the decoders it ran, which never shrink) goes back to the system only
+ * when it ends; starting one again costs tens of milliseconds.
+ */
+export const WORKER_IDLE_MS = 5000
 
 /**
  * A fixed pool of worker threads running `script` (the core's is worker-main.ts, which answers
  * with serveTasks). Workers start on
- * first use and are unref'd, so an idle pool never keeps the process alive. A task goes to the
- * worker with the fewest tasks in flight; a worker that dies fails its tasks and is replaced.
+ * first use, end after `idleMs` without a task (their memory goes back to the system) and are
+ * unref'd, so an idle pool never keeps the process alive. A task goes to the worker with the
+ * fewest tasks in flight; a worker that dies fails its tasks and is replaced.
  */
 export class WorkerPool<T extends TaskTable<T>> implements TaskRunner<T> {
   readonly parallelism: number
@@ -30,6 +40,7 @@ export class WorkerPool<T extends TaskTable<T>> implements TaskRunner<T> {
   constructor(
     readonly script: string,
     size = Math.max(1, Math.min(4, availableParallelism())),
+    private readonly idleMs = WORKER_IDLE_MS,
   ) {
     this.parallelism = size
     this.#slots = Array.from({ length: size }, () => undefined)
@@ -45,6 +56,7 @@ export class WorkerPool<T extends TaskTable<T>> implements TaskRunner<T> {
     const id = this.#nextId++
     return new Promise<TaskOutput<T, K>>((resolve, reject) => {
       slot.pending.set(id, { resolve: (value) => resolve(value), reject })
+      clearTimeout(slot.idle)
       if (slot.pending.size === 1) slot.worker.ref()
       const request: TaskRequest = { id, kind, input }
       try {
@@ -60,6 +72,7 @@ export class WorkerPool<T extends TaskTable<T>> implements TaskRunner<T> {
     this.#closed = true
     const slots = this.#slots.filter((slot): slot is Slot => slot !== undefined)
     this.#slots.fill(undefined)
+    for (const slot of slots) clearTimeout(slot.idle)
     await Promise.all(slots.map((slot) => slot.worker.terminate()))
     for (const slot of slots) this.#fail(slot, new Error('the worker pool was closed'))
   }
@@ -89,17 +102,28 @@ export class WorkerPool<T extends TaskTable<T>> implements TaskRunner<T> {
       const pending = slot.pending.get(reply.id)
       if (!pending) return
       slot.pending.delete(reply.id)
-      if (slot.pending.size === 0) worker.unref()
+      if (slot.pending.size === 0) {
+        worker.unref()
+        slot.idle = setTimeout(() => this.#end(index, slot), this.idleMs).unref()
+      }
       if (reply.ok) pending.resolve(reply.value)
       else pending.reject(deserializeError(reply.error))
     })
     const retire = (error: Error) => {
+      clearTimeout(slot.idle)
       if (this.#slots[index] === slot) this.#slots[index] = undefined
       this.#fail(slot, error)
     }
     worker.on('error', (error) => retire(error))
     worker.on('exit', (code) => retire(new Error(`a worker thread stopped (exit code ${code})`)))
     return slot
+  }
+
+  /** Ends an idle worker: the next task starts a new one. */
+  #end(index: number, slot: Slot): void {
+    if (this.#slots[index] !== slot || slot.pending.size > 0) return
+    this.#slots[index] = undefined
+    void slot.worker.terminate()
   }
 
   #fail(slot: Slot, error: Error): void {
