@@ -197,15 +197,6 @@ export class GenerationStore {
     return found
   }
 
-  listByProject(projectId: string): JobRecord[] {
-    const rows = this.db
-      .statement(
-        `SELECT ${COLUMNS} FROM generations WHERE project_id = ? ORDER BY created_at, rowid`,
-      )
-      .all(projectId) as GenerationRow[]
-    return rows.map(toRecord)
-  }
-
   listByStatus(statuses: readonly GenerationStatus[]): JobRecord[] {
     // One statement per status keeps the SQL constant (the statement cache keys on its text).
     const out: JobRecord[] = []
