@@ -59,7 +59,11 @@ export async function buildTakesProject(
   for (let i = 0; i < (options.sounds ?? 8); i++) {
     const path = toneWav(join(audioDir, `take-${i}.wav`), 1 + i * 0.25)
     const data = readFileSync(path).toString('base64')
-    const asset = await core.call('assets.import', { projectId: project.id, name: `take ${i}`, data })
+    const asset = await core.call('assets.import', {
+      projectId: project.id,
+      name: `take ${i}`,
+      data,
+    })
     assets.push(asset.id)
   }
   core.close()
@@ -91,7 +95,10 @@ export async function buildTakesProject(
       })
       const status = statusAt(i)
       if (status === 'succeeded') {
-        store.transition(id, ['queued'], 'downloading', { progress: 1, startedAt: start + i * 60_000 })
+        store.transition(id, ['queued'], 'downloading', {
+          progress: 1,
+          startedAt: start + i * 60_000,
+        })
         store.transition(id, ['downloading'], 'succeeded', {
           outputAssetId: assets[i % assets.length]!,
           cost: { predictSeconds: 12.5 },

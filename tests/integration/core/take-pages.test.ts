@@ -119,7 +119,10 @@ describe('the takes list, a page at a time', () => {
     expect(failed.audio).toBeNull()
     expect(failed.error?.message).toMatch(/GPU memory/)
     const full = await core.call('generations.get', { generationId: ready.id })
-    expect(full.params).toMatchObject({ prompt: ready.prompt, model_version: 'stereo-melody-large' })
+    expect(full.params).toMatchObject({
+      prompt: ready.prompt,
+      model_version: 'stereo-melody-large',
+    })
     expect(await core.call('generations.ofAsset', { assetId: ready.outputAssetId! })).toMatchObject(
       { outputAssetId: ready.outputAssetId },
     )
@@ -133,7 +136,10 @@ describe('the takes list, a page at a time', () => {
 
   it('refuses a page size out of range and an unknown view, naming the field', async () => {
     for (const limit of [0, 1001, 2.5]) {
-      const result = await core.dispatch('generations.list', { projectId: fixture.projectId, limit })
+      const result = await core.dispatch('generations.list', {
+        projectId: fixture.projectId,
+        limit,
+      })
       expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'limit' } })
     }
     const view = await core.dispatch('generations.list', {

@@ -294,7 +294,12 @@ describe('Replicate takes through the contract', () => {
     expect(sent).toEqual([...seeds].sort())
     const listed = await core.call('generations.list', { projectId })
     // One request's takes share their creation time: newest first, then by id.
-    expect(listed.takes.map((t) => t.id)).toEqual(takes.map((t) => t.id).sort().reverse())
+    expect(listed.takes.map((t) => t.id)).toEqual(
+      takes
+        .map((t) => t.id)
+        .sort()
+        .reverse(),
+    )
     expect(listed.total).toBe(3)
   })
 

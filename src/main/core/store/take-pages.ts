@@ -1,6 +1,11 @@
 // The takes list read from the generations table a page at a time: newest first, filtered in SQL,
 // each row only what the list shows (its audio's shape joined in), with a count of all matches.
-import type { AudioFormat, GenerationCost, GenerationStatus, ProviderId } from '../../../shared/domain'
+import type {
+  AudioFormat,
+  GenerationCost,
+  GenerationStatus,
+  ProviderId,
+} from '../../../shared/domain'
 import {
   TAKE_VIEW_STATUSES,
   type TakeCursor,
@@ -201,7 +206,11 @@ export class TakePages {
     for (const row of linked) {
       let segment = 1
       const seen = new Set([row.id])
-      for (let at = parentOf.get(row.id); at && parentOf.has(at) && !seen.has(at); at = parentOf.get(at)) {
+      for (
+        let at = parentOf.get(row.id);
+        at && parentOf.has(at) && !seen.has(at);
+        at = parentOf.get(at)
+      ) {
         seen.add(at)
         segment++
       }
