@@ -14,6 +14,7 @@ import {
   type ExportResult,
   type Generation,
   type GenerationEstimate,
+  type HistoryState,
   PROVIDERS,
   type PeaksData,
   type ProviderReachability,
@@ -27,7 +28,6 @@ import type { LocalModelStatus } from './local-model'
 import { MAX_TAKE_PAGE, TAKE_VIEWS, type TakePage, type TakeSummary } from './takes'
 import type { Result } from './result'
 import { TIMELINE_METHODS } from './timeline-methods'
-import type { HistoryState } from './undo'
 
 interface Method<I extends z.ZodType, R> {
   input: I

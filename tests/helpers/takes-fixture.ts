@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DATABASE_FILE } from '../../src/main/core/core'
-import { GenerationStore } from '../../src/main/core/jobs/generation-store'
+import { GenerationsTable } from '../../src/main/core/store/generations'
 import { openDb } from '../../src/main/core/store/db'
 import { TakeStarsTable } from '../../src/main/core/store/take-stars'
 import type { GenerationStatus } from '../../src/shared/domain'
@@ -69,7 +69,7 @@ export async function buildTakesProject(
   core.close()
 
   const db = openDb(join(dataDir, DATABASE_FILE))
-  const store = new GenerationStore(db, () => Date.now())
+  const store = new GenerationsTable(db, () => Date.now())
   const stars = new TakeStarsTable(db)
   const statusOf = new Map<string, GenerationStatus>()
   const promptOf = new Map<string, string>()

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DATABASE_FILE } from '../../../src/main/core/core'
-import { GenerationStore } from '../../../src/main/core/jobs/generation-store'
+import { GenerationsTable } from '../../../src/main/core/store/generations'
 import { openDb } from '../../../src/main/core/store/db'
 import type { Events } from '../../../src/shared/api'
 import type { TakeCursor, TakePage, TakeSummary, TakeView } from '../../../src/shared/takes'
@@ -186,7 +186,7 @@ describe('a chain of continuations in the takes list', () => {
     core.close()
 
     const db = openDb(join(dataDir, DATABASE_FILE))
-    const store = new GenerationStore(db, () => Date.now())
+    const store = new GenerationsTable(db, () => Date.now())
     const segment = (id: string, at: number, parent: { clip?: string; take?: string }) =>
       store.insert({
         id,

@@ -1,7 +1,7 @@
 import { closeSync, constants, openSync } from 'node:fs'
 import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/flac-encode'
 import { writeAt } from '../direct-io/direct-file'
-import type { TaskAnswer } from '../workers/tasks'
+import type { TaskAnswer } from '../workers/types'
 import { BufferPool } from './buffer-pool'
 import { isCanceled, reportChunks } from './task-signals'
 import { openStemPlan, type StemPlan } from './render-plan'
@@ -114,4 +114,9 @@ class SequentialWriter {
     this.#used = 0
     return this.position
   }
+}
+
+/** Renders and encodes one FLAC file of a stems export (for flac-files.ts). */
+export interface FlacFileTask {
+  'export-flac-file': { input: FlacFileInput; output: { bytes: number } }
 }
