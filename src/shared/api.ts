@@ -25,6 +25,7 @@ import {
   type Track,
 } from './domain'
 import type { LocalModelStatus } from './local-model'
+import { MAX_TAKE_PAGE, TAKE_VIEWS, type TakePage, type TakeSummary } from './takes'
 import type { Result } from './result'
 import { TIMELINE_METHODS } from './timeline-methods'
 
@@ -306,10 +307,34 @@ export const methods = {
   /** Puts this take of a continuation on the timeline; later segments follow it. */
   'chains.pick': returns<Generation[]>()(z.strictObject({ generationId: id })),
   'generations.get': returns<Generation>()(z.strictObject({ generationId: id })),
-  'generations.list': returns<Generation[]>()(z.strictObject({ projectId: id })),
+  /**
+   * A page of the project's takes, newest first, filtered, with the number of all that match.
+   * The next page starts after the `next` cursor of this one.
+   */
+  'generations.list': returns<TakePage>()(
+    z.strictObject({
+      projectId: id,
+      view: z.enum(TAKE_VIEWS).default('all'),
+      /** Only takes of this prompt (the empty prompt included); absent or null for all. */
+      prompt: z.string().max(10_000, 'is too long').nullable().default(null),
+      after: z
+        .strictObject({ createdAt: z.int().min(0), id: z.string().min(1).max(64) })
+        .nullable()
+        .default(null),
+      limit: z
+        .int('must be a whole number')
+        .min(1, 'must be at least 1')
+        .max(MAX_TAKE_PAGE, `must be at most ${MAX_TAKE_PAGE}`)
+        .default(100),
+    }),
+  ),
+  /** The take whose output is this asset (the newest, if several), or null. */
+  'generations.ofAsset': returns<Generation | null>()(z.strictObject({ assetId: id })),
   'generations.cancel': returns<Generation>()(z.strictObject({ generationId: id })),
   'generations.retry': returns<Generation>()(z.strictObject({ generationId: id })),
   'generations.delete': returns<null>()(z.strictObject({ generationId: id })),
+  /** The prompts of a project's takes, each once, most recently used first. */
+  'takes.prompts': returns<string[]>()(z.strictObject({ projectId: id })),
   /** The takes of a project the musician starred. */
   'takes.starred': returns<string[]>()(z.strictObject({ projectId: id })),
   'takes.star': returns<{ generationId: string; starred: boolean }>()(
@@ -359,6 +384,8 @@ export interface Events {
   'projects.changed': { projectId: string | null }
   'export.progress': { projectId: string; done: number; total: number }
   'generation.updated': Generation
+  /** The same change as `generation.updated`, as the takes list shows it. */
+  'take.changed': { projectId: string; take: TakeSummary }
   /** A provider's reachability changed (a refused connection, or it answers again). */
   'providers.changed': ProviderReachability
   'settings.changed': Settings

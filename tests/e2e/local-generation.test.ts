@@ -1,10 +1,9 @@
 import { cpSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { Generation } from '../../src/shared/domain'
 import { shot, useE2e } from '../helpers/e2e'
 import { TINY_MODEL } from '../helpers/local-engine-script'
-import { projectIdOf, rpc } from '../helpers/page'
+import { projectIdOf, rpc, takesOf } from '../helpers/page'
 import { tempDir } from '../helpers/temp'
 
 const e2e = useE2e()
@@ -50,13 +49,11 @@ describe('generating on this computer, end to end', () => {
       .waitFor({ timeout: 90_000 })
       .catch(async (error: unknown) => {
         await page.screenshot({ path: shot('local-failed.png') })
-        const list = await rpc<Generation[]>(page, 'generations.list', {
-          projectId: projectIdOf(page),
-        })
+        const list = await takesOf(page)
         throw new Error(`${String(error)}\ntakes: ${JSON.stringify(list)}\nhost: ${app.stderr()}`)
       })
     await page.screenshot({ path: shot('local-02-take.png') })
-    const [g] = await rpc<Generation[]>(page, 'generations.list', { projectId: projectIdOf(page) })
+    const [g] = await takesOf(page)
     expect(g).toMatchObject({ status: 'succeeded', provider: 'local', progress: 1 })
     const assets = await rpc<
       { id: string; sampleRate: number; channels: number; frames: number }[]

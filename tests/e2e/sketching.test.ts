@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
 import { decodeWav } from '../../src/main/core/audio/wav-decode'
 import type { Generation } from '../../src/shared/domain'
-import { centerOf, clipsOf, drag, projectIdOf, rpc } from '../helpers/page'
+import { centerOf, clipsOf, drag, rpc, takesOf } from '../helpers/page'
 import { makeAudio, shot, useE2e, useReplicateFake } from '../helpers/e2e'
 import { dropFiles } from '../helpers/drop'
 import { tempDir } from '../helpers/temp'
@@ -28,7 +28,7 @@ async function dragTakeOnto(page: Page, take: Locator, lane: Locator): Promise<v
 }
 
 async function takes(page: Page): Promise<Generation[]> {
-  return rpc<Generation[]>(page, 'generations.list', { projectId: projectIdOf(page) })
+  return takesOf(page)
 }
 
 describe('sketching with MusicGen, end to end', () => {

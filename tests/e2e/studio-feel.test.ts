@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { Project } from '../../src/shared/domain'
 import { dropFiles } from '../helpers/drop'
 import { makeAudio, shot, useE2e, useReplicateFake } from '../helpers/e2e'
-import { clipsOf, projectIdOf, rpc } from '../helpers/page'
+import { clipsOf, projectIdOf, rpc, takesOf } from '../helpers/page'
 import { tempDir } from '../helpers/temp'
 
 const replicate = useReplicateFake({ maxOutputSeconds: 30, token: 'r8_e2eToken123' })
@@ -107,11 +107,7 @@ describe('the studio as a musician uses it', () => {
     await expect
       .poll(() => replicate().state.predictions.size, { timeout: 30_000 })
       .toBeGreaterThanOrEqual(1)
-    const chain = await rpc<{ params: { duration: number; prompt: string } }[]>(
-      page,
-      'generations.list',
-      { projectId: projectIdOf(page) },
-    )
+    const chain = await takesOf(page)
     expect(chain.map((take) => take.params.duration).sort()).toEqual([18, 18, 18, 18, 25])
     await page.close()
   })

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Generation } from '../../src/shared/domain'
-import { clipsOf, projectIdOf, rpc } from '../helpers/page'
+import { clipsOf, rpc, takesOf } from '../helpers/page'
 import { shot, useE2e, useReplicateFake } from '../helpers/e2e'
 import { tempDir } from '../helpers/temp'
 
@@ -11,7 +11,7 @@ const replicate = useReplicateFake({ maxOutputSeconds: 30, token: 'r8_e2eToken12
 const e2e = useE2e()
 
 async function takes(page: Page): Promise<Generation[]> {
-  return rpc<Generation[]>(page, 'generations.list', { projectId: projectIdOf(page) })
+  return takesOf(page)
 }
 
 async function shownIds(page: Page): Promise<string[]> {

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core'
-import type { ProjectDetail } from '../../src/shared/domain'
+import type { Generation, ProjectDetail } from '../../src/shared/domain'
+import type { TakePage } from '../../src/shared/takes'
 
 /** A contract call from inside the page, over its own WebSocket to the host (same token). */
 export async function rpc<T>(page: Page, method: string, params: unknown): Promise<T> {
@@ -76,4 +77,15 @@ export async function drag(page: Page, from: { x: number; y: number }, dx: numbe
   await page.mouse.down()
   for (let i = 1; i <= 8; i++) await page.mouse.move(from.x + (dx * i) / 8, from.y + (dy * i) / 8)
   await page.mouse.up()
+}
+
+/** Every take of the open project in full, newest first (the list pages; a test has few). */
+export async function takesOf(page: Page): Promise<Generation[]> {
+  const { takes } = await rpc<TakePage>(page, 'generations.list', {
+    projectId: projectIdOf(page),
+    limit: 1000,
+  })
+  return Promise.all(
+    takes.map((take) => rpc<Generation>(page, 'generations.get', { generationId: take.id })),
+  )
 }

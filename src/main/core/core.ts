@@ -22,7 +22,7 @@ import { historyHandlers } from './handlers/history'
 import { localModelHandlers } from './handlers/local-model'
 import { projectDetail, projectHandlers } from './handlers/projects'
 import { settingsHandlers } from './handlers/settings'
-import { takeHandlers } from './handlers/takes'
+import { relayTakeChanges, takeHandlers } from './handlers/takes'
 import { trackHandlers } from './handlers/tracks'
 import { TimelineHistory } from './history/timeline-history'
 import { type ClientFactory } from './jobs/clients'
@@ -43,6 +43,7 @@ import { SCHEMA_VERSION } from './store/migrations'
 import { ProjectStateTable } from './store/project-state'
 import { ProjectsTable } from './store/projects'
 import { SettingsTable } from './store/settings'
+import { TakePages } from './store/take-pages'
 import { TakeStarsTable } from './store/take-stars'
 import { TracksTable } from './store/tracks'
 import { coreTaskHandlers, type CoreTasks } from './task-table'
@@ -153,6 +154,8 @@ export function createCore(options: CoreOptions): Core {
     () => handlers,
   )
   const chains = new Chains(ctx, queue, history)
+  const takePages = new TakePages(db)
+  relayTakeChanges(ctx, takePages)
   queue.onSucceeded = (record) => chains.onEnded(record)
 
   const handlers: Handlers = {
@@ -175,8 +178,8 @@ export function createCore(options: CoreOptions): Core {
     ...clipHandlers(ctx),
     ...exportHandlers(ctx, (projectId) => projectDetail(ctx, projectId)),
     ...dragOutHandlers(ctx, options.startDrag),
-    ...takeHandlers(ctx, new TakeStarsTable(db)),
-    ...generationHandlers(ctx, queue),
+    ...takeHandlers(ctx, new TakeStarsTable(db), takePages),
+    ...generationHandlers(ctx, queue, takePages),
     ...chainHandlers(ctx, queue, chains),
     ...historyHandlers(ctx, history, new ProjectStateTable(db, 'project_drafts', 'draft')),
   }

@@ -303,7 +303,14 @@ describe('Replicate takes through the contract', () => {
     const sent = [...fake.state.predictions.values()].map((p) => p.input.seed).sort()
     expect(sent).toEqual([...seeds].sort())
     const listed = await core.call('generations.list', { projectId })
-    expect(listed.map((t) => t.id)).toEqual(takes.map((t) => t.id))
+    // One request's takes share their creation time: newest first, then by id.
+    expect(listed.takes.map((t) => t.id)).toEqual(
+      takes
+        .map((t) => t.id)
+        .sort()
+        .reverse(),
+    )
+    expect(listed.total).toBe(3)
   })
 
   it('a create held by Prefer: wait answers with the output while still processing', async () => {

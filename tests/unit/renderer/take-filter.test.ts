@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import type { Generation } from '../../../src/shared/domain'
+import { chainLabel } from '../../../src/renderer/src/lib/state/take-words'
 import {
-  distinctPrompts,
-  filterTakes,
+  matchesFilter,
   newestFirst,
-} from '../../../src/renderer/src/lib/state/take-filter'
+  type TakeSummary,
+  type TakeView,
+} from '../../../src/shared/takes'
 
-function take(id: string, createdAt: number, status: Generation['status'], prompt: string) {
-  return { id, createdAt, status, params: { prompt } } as unknown as Generation
+function take(id: string, createdAt: number, status: TakeSummary['status'], prompt: string) {
+  return { id, createdAt, status, prompt }
 }
 
 const takes = [
@@ -25,16 +26,21 @@ describe('takes list rules', () => {
     }
   })
 
-  it('filters by ready, failed (or canceled), starred and prompt', () => {
+  it('matches ready, failed (or canceled), starred and prompt, as the store filters', () => {
     const starred = new Set(['a', 'd'])
-    const ids = (view: 'all' | 'ready' | 'failed' | 'starred', prompt: string | null = null) =>
-      filterTakes(takes, { view, prompt }, starred).map((t) => t.id)
+    const ids = (view: TakeView, prompt: string | null = null) =>
+      takes.filter((t) => matchesFilter(t, { view, prompt }, starred)).map((t) => t.id)
     expect(ids('all')).toEqual(['b', 'a', 'c', 'd'])
     expect(ids('ready')).toEqual(['b'])
     expect(ids('failed')).toEqual(['a', 'c'])
     expect(ids('starred')).toEqual(['a', 'd'])
     expect(ids('all', 'drums')).toEqual(['c', 'd'])
     expect(ids('failed', 'pads')).toEqual(['a'])
-    expect(distinctPrompts(takes)).toEqual(['drums', 'pads'])
+  })
+
+  it('names a take’s place in a chain', () => {
+    expect(chainLabel(null)).toBeNull()
+    expect(chainLabel({ segment: 1, of: 1 })).toBe('continuation')
+    expect(chainLabel({ segment: 2, of: 3 })).toBe('segment 2 of 3')
   })
 })

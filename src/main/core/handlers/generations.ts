@@ -17,12 +17,13 @@ import type { NewGeneration } from '../store/generations'
 import { publicGeneration } from '../store/generations'
 import { assetSeconds } from '../jobs/input-audio'
 import type { JobQueue } from '../jobs/queue'
+import type { TakePages } from '../store/take-pages'
 
 type GenerationHandlers = Pick<
   Handlers,
   | 'generations.create'
   | 'generations.get'
-  | 'generations.list'
+  | 'generations.ofAsset'
   | 'generations.cancel'
   | 'generations.retry'
   | 'generations.delete'
@@ -82,7 +83,11 @@ export async function requireKeys(ctx: CoreContext, provider: Provider): Promise
   if (problem !== null) throw new AppError('invalid_input', problem, 'provider')
 }
 
-export function generationHandlers(ctx: CoreContext, queue: JobQueue): GenerationHandlers {
+export function generationHandlers(
+  ctx: CoreContext,
+  queue: JobQueue,
+  pages: TakePages,
+): GenerationHandlers {
   const { projects, tracks } = ctx
   const { store } = queue
 
@@ -117,9 +122,9 @@ export function generationHandlers(ctx: CoreContext, queue: JobQueue): Generatio
 
     'generations.get': ({ generationId }) => publicGeneration(store.get(generationId)),
 
-    'generations.list': ({ projectId }) => {
-      projects.get(projectId)
-      return store.listByProject(projectId).map(publicGeneration)
+    'generations.ofAsset': ({ assetId }) => {
+      const generationId = pages.takeOfAsset(assetId)
+      return generationId === undefined ? null : publicGeneration(store.get(generationId))
     },
 
     'generations.cancel': ({ generationId }) => queue.cancel(generationId),

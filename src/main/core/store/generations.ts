@@ -225,15 +225,6 @@ export class GenerationsTable {
     return found
   }
 
-  listByProject(projectId: string): JobRecord[] {
-    const rows = this.db
-      .statement(
-        `SELECT ${COLUMNS} FROM generations WHERE project_id = ? ORDER BY created_at, rowid`,
-      )
-      .all(projectId) as GenerationRow[]
-    return rows.map(toRecord)
-  }
-
   /** The project of a take, or undefined for an unknown id. */
   projectIdOf(id: string): string | undefined {
     const row = this.db.statement('SELECT project_id FROM generations WHERE id = ?').get(id) as

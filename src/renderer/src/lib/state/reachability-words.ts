@@ -60,12 +60,12 @@ export function chipText(p: ProviderReachability): string {
 }
 
 /** A take's status word when it waits for its provider: it names it (the network may be fine). */
-export function waitingFor(take: Generation): string {
+export function waitingFor(take: Pick<Generation, 'provider'>): string {
   return `Waiting for ${nameOf(take.provider)}`
 }
 
 /** Why a take waits, in words; its waitingReason (the technical cause) goes in the details. */
-export function waitingWords(take: Generation): string | null {
+export function waitingWords(take: Pick<Generation, 'provider' | 'status'>): string | null {
   if (take.status !== 'waiting_network') return null
   return `${nameOf(take.provider)} can't be reached — this take starts when it's back`
 }
