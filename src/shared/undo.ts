@@ -52,6 +52,7 @@ export interface UndoStackOptions {
 const UPDATE_ID_KEY: Partial<Record<TimelineMethod, string>> = {
   'clips.update': 'clipId',
   'tracks.update': 'trackId',
+  'projects.setMasterGain': 'projectId',
 }
 
 function field(input: object, key: string): unknown {

@@ -4,6 +4,7 @@ import { planSegmentsTask } from '../audio/segmented-decode'
 import { checkAudioFile } from '../assets/check-audio-task'
 import { scanPcmBytes, scanPcmFile } from '../assets/pcm-scan-task'
 import { renderFlacFile } from '../export/flac-file-task'
+import { renderMix } from '../export/mix-task'
 import { renderWavRange } from '../export/wav-range-task'
 import type { TaskHandlers } from './tasks'
 
@@ -17,4 +18,5 @@ export const taskHandlers: TaskHandlers = {
   'assets-scan-pcm-bytes': scanPcmBytes,
   'export-wav-range': renderWavRange,
   'export-flac-file': renderFlacFile,
+  'export-mix': renderMix,
 }

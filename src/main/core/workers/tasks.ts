@@ -8,6 +8,7 @@ import type {
 import type { SegmentPlan, SegmentPlanInput } from '../audio/segmented-decode'
 import type { AudioFileCheck } from '../assets/check-audio-task'
 import type { FlacFileInput } from '../export/flac-file-task'
+import type { MixInput, MixMeasure } from '../export/mix-task'
 import type { WavRangeInput } from '../export/wav-range-task'
 
 /**
@@ -32,6 +33,8 @@ export interface WorkerTasks {
   'export-wav-range': { input: WavRangeInput; output: { frames: number; direct: boolean } }
   /** Renders and encodes one FLAC file of a stems export (export/flac-file-task.ts). */
   'export-flac-file': { input: FlacFileInput; output: { bytes: number } }
+  /** Renders an export's mix through the master bus, or only measures it (export/mix-task.ts). */
+  'export-mix': { input: MixInput; output: MixMeasure }
 }
 
 export type TaskKind = keyof WorkerTasks
