@@ -323,3 +323,13 @@ export function deleteTrackCommand(track: Track & { clips: readonly Clip[] }): C
     ],
   }
 }
+
+/** The master gain from `before` to `after` (dB); moves of one fader merge into one step. */
+export function masterGainCommand(projectId: string, before: number, after: number): Command {
+  return {
+    label: 'Change master gain',
+    do: [{ method: 'projects.setMasterGain', input: { projectId, masterGainDb: after } }],
+    undo: [{ method: 'projects.setMasterGain', input: { projectId, masterGainDb: before } }],
+    mergeKey: `master-gain:${projectId}`,
+  }
+}

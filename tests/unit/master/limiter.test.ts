@@ -11,7 +11,10 @@ const CEILING = 10 ** (CEILING_DB / 20)
 function limit(left: Float32Array, right: Float32Array, rate: number, chunk = 1000) {
   const limiter = new TruePeakLimiter(rate, { ceiling: CEILING })
   const frames = left.length
-  const padded = [new Float32Array(frames + limiter.latency), new Float32Array(frames + limiter.latency)]
+  const padded = [
+    new Float32Array(frames + limiter.latency),
+    new Float32Array(frames + limiter.latency),
+  ]
   padded[0]!.set(left)
   padded[1]!.set(right)
   const out = [new Float32Array(padded[0]!.length), new Float32Array(padded[0]!.length)]
@@ -76,8 +79,9 @@ describe('TruePeakLimiter', () => {
       'a tone at fs/4 with inter-sample peaks, +6 dB',
       48000,
       () => {
-        const x = Float32Array.from({ length: 48000 }, (_, n) =>
-          2 * Math.sin((Math.PI * n) / 2 + Math.PI / 4),
+        const x = Float32Array.from(
+          { length: 48000 },
+          (_, n) => 2 * Math.sin((Math.PI * n) / 2 + Math.PI / 4),
         )
         return [x, x.slice()]
       },

@@ -1,8 +1,4 @@
-import {
-  TRUE_PEAK_CEILING_DB,
-  type MixProtection,
-  type MixReport,
-} from '../../../shared/domain'
+import { TRUE_PEAK_CEILING_DB, type MixProtection, type MixReport } from '../../../shared/domain'
 import { dbToGain } from '../audio/render'
 import { MARGIN } from '../master/limiter'
 import type { TaskRunner } from '../workers/tasks'
@@ -94,7 +90,10 @@ async function pass(
   }
   const timer = setInterval(report, PROGRESS_MS)
   try {
-    const measure = await tasks.run('export-mix', { ...input, signals: { words: shared.words, slot: 0 } })
+    const measure = await tasks.run('export-mix', {
+      ...input,
+      signals: { words: shared.words, slot: 0 },
+    })
     report()
     return measure
   } catch (error) {

@@ -57,8 +57,7 @@ export interface MixMeasure {
 export function renderMix(input: MixInput): Promise<TaskAnswer<MixMeasure>> {
   const { plan, frames, gain, protection, ceiling, output } = input
   const { tracks, close } = openStemPlan(plan, pool)
-  const fd =
-    output === null ? null : openSync(output.path, constants.O_RDWR | constants.O_NOFOLLOW)
+  const fd = output === null ? null : openSync(output.path, constants.O_RDWR | constants.O_NOFOLLOW)
   try {
     const sink = output === null || fd === null ? null : openSink(output, plan.sampleRate, fd)
     const limiter =
@@ -77,13 +76,9 @@ export function renderMix(input: MixInput): Promise<TaskAnswer<MixMeasure>> {
       overs.push(left, right, n)
       sink?.write(buffer, from, n)
     }
-    const renderer = new StemChunkRenderer(
-      plan.sampleRate,
-      tracks,
-      MIX_CHUNK_FRAMES,
-      true,
-      { simd: true },
-    )
+    const renderer = new StemChunkRenderer(plan.sampleRate, tracks, MIX_CHUNK_FRAMES, true, {
+      simd: true,
+    })
     // The limiter's output lags by its latency: that many frames are dropped at the start and
     // flushed with silence at the end, so the file has exactly `frames` frames, in time.
     let skip = limiter?.latency ?? 0
@@ -167,7 +162,9 @@ function openSink(output: MixOutput, sampleRate: number, fd: number): Sink {
   })
   return {
     write: (audio, from, n) =>
-      writer.write(encoder.encode([audio[0].subarray(from, from + n), audio[1].subarray(from, from + n)])),
+      writer.write(
+        encoder.encode([audio[0].subarray(from, from + n), audio[1].subarray(from, from + n)]),
+      ),
     finish: () => {
       const { frames, streamInfo } = encoder.finish()
       writer.write(frames)

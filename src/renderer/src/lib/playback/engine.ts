@@ -2,6 +2,7 @@
 // audio-clock times; clip gain and fades on a gain node per source; a gain node per track for
 // its gain, mute and solo; a loop is played pass after pass, each scheduled ahead of time.
 import {
+  dbToGain,
   fadeCurve,
   planPlayback,
   positionAt,
@@ -40,8 +41,25 @@ export class PlaybackEngine {
   #timer: ReturnType<typeof setInterval> | null = null
   #end = 0
   #generation = 0
+  #masterGain = 1
 
-  constructor(private readonly urlFor: (assetId: string) => Promise<string>) {}
+  /**
+   * `onMaster` is told once the audio graph exists, with the master bus's node (all tracks after
+   * the master gain), for the meters.
+   */
+  constructor(
+    private readonly urlFor: (assetId: string) => Promise<string>,
+    private readonly onMaster?: (context: AudioContext, master: AudioNode) => void,
+  ) {}
+
+  /** The master bus's gain (dB), applied at once, also while playing. */
+  setMasterGain(db: number): void {
+    this.#masterGain = dbToGain(db)
+    const context = this.#context
+    if (context && this.#master) {
+      this.#master.gain.setTargetAtTime(this.#masterGain, context.currentTime, 0.01)
+    }
+  }
 
   get playing(): boolean {
     return this.#request !== null
@@ -150,7 +168,9 @@ export class PlaybackEngine {
     if (!this.#context) {
       this.#context = new AudioContext({ latencyHint: 'interactive' })
       this.#master = this.#context.createGain()
+      this.#master.gain.value = this.#masterGain
       this.#master.connect(this.#context.destination)
+      this.onMaster?.(this.#context, this.#master)
     }
     return this.#context
   }
