@@ -115,8 +115,9 @@ export const TRUE_PEAK_CEILING_DB = -1
 
 /** One stretch of a mix whose true peak goes over the ceiling. */
 export interface MixOver {
-  /** Where it starts, in seconds from the start of the export. */
+  /** Where it starts and ends, in seconds from the start of the export. */
   seconds: number
+  endSeconds: number
   /** Its highest true peak (dBTP). */
   truePeakDb: number
 }

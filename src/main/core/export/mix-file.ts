@@ -69,6 +69,7 @@ export async function renderMixFile(
       loudestDb: overs.count > 0 ? 20 * Math.log10(overs.loudest) : null,
       first: overs.first.map((over) => ({
         seconds: over.frame / job.plan.sampleRate,
+        endSeconds: over.end / job.plan.sampleRate,
         truePeakDb: 20 * Math.log10(over.peak),
       })),
     },

@@ -12,7 +12,7 @@ export interface OversFound {
   /** The loudest true peak over the ceiling (linear), or 0. */
   loudest: number
   /** The first stretches: start frame and loudest true peak (linear). */
-  first: { frame: number; peak: number }[]
+  first: { frame: number; end: number; peak: number }[]
 }
 
 /**
@@ -26,7 +26,7 @@ export class OversFinder {
   #lastOver = -Infinity
   #count = 0
   #loudest = 0
-  readonly #first: { frame: number; peak: number }[] = []
+  readonly #first: { frame: number; end: number; peak: number }[] = []
 
   constructor(
     sampleRate: number,
@@ -51,10 +51,11 @@ export class OversFinder {
     const at = Math.max(0, frame - DETECTOR_DELAY)
     if (frame - this.#lastOver > this.#join) {
       this.#count++
-      if (this.#first.length < LISTED) this.#first.push({ frame: at, peak })
+      if (this.#first.length < LISTED) this.#first.push({ frame: at, end: at + 1, peak })
     } else if (this.#count <= LISTED) {
       const last = this.#first[this.#first.length - 1]!
       if (peak > last.peak) last.peak = peak
+      last.end = at + 1
     }
     this.#lastOver = frame
   }
