@@ -324,7 +324,7 @@ export function deleteTrackCommand(track: Track & { clips: readonly Clip[] }): C
   }
 }
 
-/** The master gain from `before` to `after` (dB); moves of one fader merge into one step. */
+/** The master gain from `before` to `after` (dB), as one undo step. */
 export function masterGainCommand(projectId: string, before: number, after: number): Command {
   return {
     label: 'Change master gain',

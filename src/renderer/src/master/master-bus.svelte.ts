@@ -55,7 +55,7 @@ export class MasterBus {
     this.applyGain(db)
   }
 
-  /** Records the gain as one undo step (moves of one fader within a second merge). */
+  /** Records the gain as one undo step (a fader commits when it is let go). */
   async commit(db: number): Promise<void> {
     const detail = this.project.detail
     this.draftDb = db
