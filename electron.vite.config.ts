@@ -21,7 +21,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           host: resolve(__dirname, 'src/main/host/cli.ts'),
           // Worker threads for heavy audio work (decoding, rendering), started by the core.
-          worker: resolve(__dirname, 'src/main/core/workers/worker-main.ts'),
+          worker: resolve(__dirname, 'src/main/core/worker-main.ts'),
           // The local MusicGen engine: one worker thread per take (onnxruntime-node stays external).
           'local-engine': resolve(__dirname, 'src/main/core/providers/local/engine-worker.ts'),
         },

@@ -19,6 +19,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // expect.poll waits for a state; its 1 s default is a timing assertion on a loaded machine.
+          expect: { poll: { timeout: 20_000 } },
         },
       },
       {
@@ -26,8 +28,10 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 120_000,
+          // One test is a whole journey; under CI load it can take minutes. Limits catch hangs only.
+          testTimeout: 300_000,
           hookTimeout: 180_000,
+          expect: { poll: { timeout: 20_000 } },
           fileParallelism: false,
         },
       },

@@ -7,9 +7,10 @@ import { afterAll, describe, it } from 'vitest'
 import { decodeAudioFile } from '../src/main/core/audio/decode'
 import { encodeFlac } from '../src/main/core/audio/flac-encode'
 import { PeaksBuilder } from '../src/main/core/audio/peaks'
-import type { TaskRunner } from '../src/main/core/workers/tasks'
+import type { TaskRunner } from '../src/main/core/workers/types'
 import { WorkerPool } from '../src/main/core/workers/worker-pool'
 import { workerScript } from '../tests/helpers/worker-script'
+import type { CoreTasks } from '../src/main/core/task-table'
 
 // Decoding speed against ffmpeg in the same run (medians of 3). No assertions on timing: the
 // figures are printed for the closing notes (target: ≤ 2× ffmpeg; the import has import.bench.ts).
@@ -51,7 +52,11 @@ function timeSync(fn: () => void): number {
   return median(times)
 }
 
-async function decodeAll(path: string, peaks?: boolean, tasks?: TaskRunner): Promise<number> {
+async function decodeAll(
+  path: string,
+  peaks?: boolean,
+  tasks?: TaskRunner<CoreTasks>,
+): Promise<number> {
   const stream = decodeAudioFile(path, { tasks })
   const info = await stream.info()
   const builder = peaks ? new PeaksBuilder(info.channels, undefined, info.expectedFrames) : null
@@ -96,7 +101,7 @@ describe('decode benchmark', () => {
 
     const rows: string[][] = [['file', 'ours (ms)', 'ffmpeg (ms)', 'ratio', 'M samples/s']]
     // As in the app: decoding may use worker threads (the pool starts its workers on first use).
-    const pool = new WorkerPool(workerScript())
+    const pool = new WorkerPool<CoreTasks>(workerScript())
     try {
       for (const [label, path] of [
         ['MP3 5 min 44.1k stereo', mp3],

@@ -15,6 +15,7 @@ import {
   type ExportResult,
   type Generation,
   type GenerationEstimate,
+  type HistoryState,
   PROVIDERS,
   type PeaksData,
   type ProviderReachability,
@@ -27,7 +28,6 @@ import {
 import type { LocalModelStatus } from './local-model'
 import type { Result } from './result'
 import { TIMELINE_METHODS } from './timeline-methods'
-import type { HistoryState } from './undo'
 
 interface Method<I extends z.ZodType, R> {
   input: I

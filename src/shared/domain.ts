@@ -1,4 +1,5 @@
 // Entities as the contract carries them. Time values are integer samples at the project rate.
+import type { ClipTiming } from './timeline'
 
 export const PROJECT_SAMPLE_RATES = [44100, 48000] as const
 export type ProjectSampleRate = (typeof PROJECT_SAMPLE_RATES)[number]
@@ -25,16 +26,10 @@ export interface Track {
   solo: boolean
 }
 
-export interface Clip {
+export interface Clip extends ClipTiming {
   id: string
   trackId: string
   assetId: string
-  start: number
-  offset: number
-  length: number
-  gainDb: number
-  fadeIn: number
-  fadeOut: number
 }
 
 export interface TrackWithClips extends Track {
@@ -259,3 +254,9 @@ export interface ProviderReachability {
 
 /** Takes (variations) one Generate may ask for. */
 export const MAX_TAKES = 8
+
+/** What the UI shows of a project's history. */
+export interface HistoryState {
+  undoLabel: string | null
+  redoLabel: string | null
+}

@@ -13,12 +13,25 @@ export function framesAtRate(frames: number, fromRate: number, toRate: number): 
   return Math.floor((2 * frames * up + down) / (2 * down))
 }
 
-export interface ClipBounds {
+/**
+ * A clip's timing and level: where it sits on the timeline, which window of its asset it plays
+ * (project samples) and its gain and fades. Declared once: the contract's Clip, playback, export
+ * rendering and continuation placement all use it.
+ */
+export interface ClipTiming {
+  /** Timeline position of the clip's first sample. */
+  start: number
+  /** Where the clip starts in its asset. */
   offset: number
   length: number
+  gainDb: number
+  /** Samples of equal-power fade at each end. */
   fadeIn: number
   fadeOut: number
 }
+
+/** A clip's window into its asset, as checked against the asset's length. */
+export type ClipBounds = Pick<ClipTiming, 'offset' | 'length' | 'fadeIn' | 'fadeOut'>
 
 /** What is wrong with a clip's window into its asset, naming the field; null when it fits. */
 export function clipBoundsProblem(
@@ -69,9 +82,7 @@ export function equalPowerGains(
 // Continuation placement
 
 /** The clip fields that describe a window into an asset on the timeline. */
-export interface ClipWindow extends ClipBounds {
-  start: number
-}
+export type ClipWindow = Pick<ClipTiming, 'start' | 'offset' | 'length' | 'fadeIn' | 'fadeOut'>
 
 /** Default crossfade at a continuation seam: 50 ms, short enough to keep the seam tight. */
 export const CONTINUATION_CROSSFADE_SECONDS = 0.05
@@ -82,7 +93,7 @@ export const MAX_CLIP_GAIN_DB = 12
 
 export interface ContinuationInput {
   /** The clip that was continued, as it is now. */
-  parent: ClipWindow & { gainDb: number }
+  parent: ClipTiming
   projectRate: number
   /** W: the context sent to the model (its last W seconds). */
   contextSeconds: number
@@ -112,14 +123,7 @@ export interface ContinuationInput {
 
 export interface ContinuationPlacement {
   /** The new clip (on the parent's track): plays R from just before the seam to R's end. */
-  clip: {
-    start: number
-    offset: number
-    length: number
-    gainDb: number
-    fadeIn: number
-    fadeOut: number
-  }
+  clip: ClipTiming
   /** The parent's new length and fade-out (ends exactly at the seam, fading out over the crossfade). */
   parent: { length: number; fadeOut: number }
   /** Timeline position of the seam: where the parent's context ended. */

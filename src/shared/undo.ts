@@ -1,7 +1,7 @@
 // Undo/redo as plain data: each command holds the contract calls that do it and those that undo
 // it. Pure: the renderer applies the returned patches through the contract (in order).
 import type { MethodInput } from './api'
-import type { Clip, Track } from './domain'
+import type { Clip, HistoryState, Track } from './domain'
 import type { TimelineMethod } from './timeline-methods'
 
 /** One contract call. */
@@ -35,11 +35,7 @@ export interface UndoSnapshot {
   undone: Command[]
 }
 
-/** What the UI shows of a project's history. */
-export interface HistoryState {
-  undoLabel: string | null
-  redoLabel: string | null
-}
+export type { HistoryState }
 
 export interface UndoStackOptions {
   /** Commands kept; the oldest go first (default 200). */

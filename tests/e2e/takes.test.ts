@@ -197,7 +197,7 @@ describe('takes you can compare, end to end', () => {
       .toBe('true')
       .catch(async (error: unknown) => {
         await page.screenshot({ path: shot('takes-03-failed.png') })
-        throw new Error(`${String(error)}: ${await page.locator('.notices').textContent()}`)
+        throw new Error(`${String(error)}: ${await page.locator('.notices.page').textContent()}`)
       })
     const clipUrl = await dragData(page, `[data-clip-id="${clip!.id}"] .grip`, 'DownloadURL')
     expect(clipUrl).toMatch(/^audio\/wav:Compare - .+\.wav:http:\/\/127\.0\.0\.1:\d+\//)

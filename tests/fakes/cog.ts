@@ -1,8 +1,13 @@
-// A loopback Cog container (providers.md §4, replicate/cog's HTTP servers): /health-check, one
-// prediction at a time (409, also while setup is STARTING), PUT /predictions/{id} idempotent
-// while that id runs, blocking or `Prefer: respond-async`, JSON bodies only (Rust server 415,
-// Python server 422), FastAPI 422 errors for the predictor's schema, predict.py's own failures as
-// HTTP 200 status failed, inline data-URL output (real MP3 for output_format mp3).
+// A loopback Cog container (providers.md §4) answering as either of replicate/cog's HTTP servers:
+// the Python/FastAPI one (python/cog/server/http.py up to cog 0.16) or the Rust one that replaced
+// it (crates/coglet/src/transport/http/routes.rs). Both: /health-check, one prediction at a time,
+// PUT /predictions/{id} idempotent while that id runs (202 with its state), blocking or exactly
+// `Prefer: respond-async`, 422 for the predictor's schema, predict.py's own failures as HTTP 200
+// status failed, inline data-URL output (real MP3 for output_format mp3), cancel 200 {} or 404 {}.
+// Where they differ: a non-JSON body is 422 (Python) or a plain-text 415 (Rust, axum's `Json`
+// extractor, which also runs a request with no Content-Type on empty input); busy is 409
+// `{detail}` (Python) or 409 `{error, status: failed}` (Rust); setup not finished is 409
+// (Python) or 503 (Rust); field errors use pydantic's words (Python) or jsonschema's (Rust).
 import { type IncomingMessage, type ServerResponse } from 'node:http'
 import {
   FakeClock,
@@ -19,6 +24,7 @@ import {
   readBody,
   readJson,
   sendJson,
+  sendText,
 } from './common'
 import {
   audioSeconds,
@@ -39,9 +45,11 @@ export interface CogFakeOptions {
    * Which Cog HTTP server answers a body that is not `application/json`: the Rust one (415) or
    * the Python/FastAPI one (422). Default: python.
    */
-  server?: 'python' | 'rust'
+  server?: CogServer
   clock?: FakeClock
 }
+
+export type CogServer = 'python' | 'rust'
 
 export interface CogFakePrediction {
   id: string
@@ -98,11 +106,32 @@ const PYDANTIC: Record<SchemaProblem['kind'], { msg: string; type: string }> = {
   choice: { msg: 'unexpected value; permitted: see the schema', type: 'value_error.const' },
 }
 
-function validate(input: Record<string, unknown>): FieldProblem[] {
-  const out: FieldProblem[] = predictorSchemaProblems(input).map((p) => ({
-    loc: ['body', 'input', p.field],
-    ...PYDANTIC[p.kind],
-  }))
+// The jsonschema crate's words for the same checks, as coglet's input_validation.rs passes them on.
+function jsonSchemaMessage(p: SchemaProblem, value: unknown): string {
+  const shown = JSON.stringify(value)
+  switch (p.kind) {
+    case 'integer':
+    case 'number':
+    case 'boolean':
+    case 'string':
+      return `${shown} is not of type "${p.kind}"`
+    case 'ge':
+      return `${shown} is less than the minimum of 0`
+    case 'choice':
+      return `${shown} is not one of the allowed values`
+  }
+}
+
+function validate(input: Record<string, unknown>, server: CogServer): FieldProblem[] {
+  const out: FieldProblem[] = predictorSchemaProblems(input).map((p) =>
+    server === 'rust'
+      ? {
+          loc: ['body', 'input', p.field],
+          msg: jsonSchemaMessage(p, input[p.field]),
+          type: 'value_error',
+        }
+      : { loc: ['body', 'input', p.field], ...PYDANTIC[p.kind] },
+  )
   const ia = input.input_audio
   if (
     ia !== undefined &&
@@ -130,6 +159,7 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
   const steps = options.processingSteps ?? 3
   const advanceOnPoll = options.advanceOnPoll ?? true
   const maxSeconds = options.maxOutputSeconds ?? 0.25
+  const kind: CogServer = options.server ?? 'python'
   const clock = options.clock ?? new FakeClock()
   // Blocking requests wait here for the end of their prediction.
   const waiters = new Map<string, ServerResponse[]>()
@@ -228,15 +258,38 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
     res: ServerResponse,
     pathId: string | null,
   ): Promise<void> {
-    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
-    if (type !== 'application/json') {
+    const header = req.headers['content-type']
+    const type = (header ?? '').split(';')[0]?.trim().toLowerCase()
+    let raw: unknown
+    if (kind === 'rust' && header === undefined) {
+      // axum's optional `Json` extractor: no Content-Type at all runs on empty input.
+      await readBody(req)
+      raw = {}
+    } else if (type !== 'application/json' && !(kind === 'rust' && type?.endsWith('+json'))) {
       // The request is refused before anything runs: nothing was started.
       await readBody(req)
       state.refusedContentType++
-      if (options.server === 'rust') {
-        sendJson(res, 415, {
-          detail: `Expected request with \`Content-Type: application/json\`, got ${type === '' ? 'none' : type}`,
+      if (kind === 'rust') {
+        sendText(res, 415, 'Expected request with `Content-Type: application/json`')
+      } else {
+        sendJson(res, 422, {
+          detail: [{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' }],
         })
+      }
+      return
+    } else {
+      raw = await readJson(req)
+    }
+    if (raw === undefined || typeof raw !== 'object' || raw === null) {
+      if (kind === 'rust') {
+        const status = raw === undefined ? 400 : 422
+        sendText(
+          res,
+          status,
+          raw === undefined
+            ? 'Failed to parse the request body as JSON'
+            : 'Failed to deserialize the JSON body into the target type',
+        )
       } else {
         sendJson(res, 422, {
           detail: [{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' }],
@@ -244,17 +297,18 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
       }
       return
     }
-    const raw = await readJson(req)
-    if (raw === undefined || typeof raw !== 'object' || raw === null) {
-      sendJson(res, 422, {
-        detail: [{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' }],
-      })
-      return
-    }
     const body = raw as Record<string, unknown>
     const id = pathId ?? (typeof body.id === 'string' ? body.id : `auto${state.created + 1}`)
     if (pathId !== null && body.id !== undefined && body.id !== pathId) {
-      sendJson(res, 422, { detail: 'prediction ID must match the ID supplied in the URL' })
+      sendJson(res, 422, {
+        detail: [
+          {
+            loc: ['body', 'id'],
+            msg: 'prediction ID must match the ID supplied in the URL',
+            type: 'value_error',
+          },
+        ],
+      })
       return
     }
     const cur = state.current
@@ -264,27 +318,39 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
       sendJson(res, 202, view(cur))
       return
     }
-    if (cur !== null) {
-      sendJson(res, 409, { detail: 'Already running a prediction' })
-      return
-    }
     if (state.idleStatus !== 'READY') {
       // Cog accepts predictions only once setup has succeeded.
-      sendJson(res, 409, { detail: 'Setup has not finished yet' })
+      if (kind === 'rust') {
+        sendJson(res, 503, {
+          error:
+            'Setup has not finished yet. Wait until it has finished, or GET /health-check for status.',
+          status: 'failed',
+        })
+      } else {
+        sendJson(res, 409, { detail: 'Already running a prediction' })
+      }
       return
     }
     const input = (
       typeof body.input === 'object' && body.input !== null ? body.input : {}
     ) as Record<string, unknown>
-    const problems = validate(input)
+    const problems = validate(input, kind)
     if (problems.length > 0) {
       sendJson(res, 422, { detail: problems })
+      return
+    }
+    if (cur !== null) {
+      if (kind === 'rust') {
+        sendJson(res, 409, { error: 'At capacity - all prediction slots busy', status: 'failed' })
+      } else {
+        sendJson(res, 409, { detail: 'Already running a prediction' })
+      }
       return
     }
     const p = start(id, input)
     if (applyLateFault(state.faults.take(req.method ?? 'PUT', '/predictions', 'late'), res)) return
     if (req.headers.prefer === 'respond-async') {
-      sendJson(res, 202, view(p))
+      sendJson(res, 202, kind === 'rust' ? { id: p.id, status: 'starting' } : view(p))
       return
     }
     const list = waiters.get(id) ?? []
@@ -316,7 +382,7 @@ export async function startCogFake(options: CogFakeOptions = {}): Promise<CogFak
     if (m !== null && m[2] === '/cancel' && method === 'POST') {
       const cur = state.current
       if (cur === null || cur.id !== decodeURIComponent(m[1] ?? '')) {
-        sendJson(res, 404, { detail: 'Not Found' })
+        sendJson(res, 404, {})
         return
       }
       cur.status = 'canceled'

@@ -45,6 +45,14 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+export function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  })
+  res.end(text)
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,

@@ -6,7 +6,7 @@ const ROOT = join(import.meta.dirname, '..', '..')
 let built: string | undefined
 
 /**
- * The worker entry (src/main/core/workers/worker-main.ts) bundled for plain Node, as electron-vite
+ * The worker entry (src/main/core/worker-main.ts) bundled for plain Node, as electron-vite
  * builds it for the app: tests then run heavy audio work on real worker threads. Built once per
  * test process.
  */
@@ -16,7 +16,7 @@ export function workerScript(): string {
   mkdirSync(cache, { recursive: true })
   const outfile = join(mkdtempSync(join(cache, 'worker-')), 'worker.cjs')
   buildSync({
-    entryPoints: [join(ROOT, 'src/main/core/workers/worker-main.ts')],
+    entryPoints: [join(ROOT, 'src/main/core/worker-main.ts')],
     outfile,
     bundle: true,
     platform: 'node',

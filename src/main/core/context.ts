@@ -7,10 +7,12 @@ import type { SettingsService } from './settings-service'
 import type { AssetsTable } from './store/assets'
 import type { ClipsTable } from './store/clips'
 import type { Db } from './store/db'
+import type { GenerationsTable } from './store/generations'
 import type { ProjectsTable } from './store/projects'
 import type { SettingsTable } from './store/settings'
 import type { TracksTable } from './store/tracks'
-import type { TaskRunner } from './workers/tasks'
+import type { CoreTasks } from './task-table'
+import type { TaskRunner } from './workers/types'
 
 /** What handlers share: the open store, its tables, services, and the injected clock and log. */
 export interface CoreContext {
@@ -19,6 +21,7 @@ export interface CoreContext {
   projects: ProjectsTable
   tracks: TracksTable
   clips: ClipsTable
+  generations: GenerationsTable
   assets: AssetsTable
   settingsTable: SettingsTable
   settings: SettingsService
@@ -26,7 +29,7 @@ export interface CoreContext {
   contentStore: ContentStore
   events: CoreEvents
   /** Heavy audio work (decoding, rendering) off the main thread. */
-  tasks: TaskRunner
+  tasks: TaskRunner<CoreTasks>
   clock: () => number
   log: Log
   newId: () => string

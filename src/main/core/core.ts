@@ -38,12 +38,14 @@ import { SettingsService } from './settings-service'
 import { AssetsTable } from './store/assets'
 import { ClipsTable } from './store/clips'
 import { openDb } from './store/db'
+import { GenerationsTable } from './store/generations'
 import { SCHEMA_VERSION } from './store/migrations'
 import { ProjectStateTable } from './store/project-state'
 import { ProjectsTable } from './store/projects'
 import { SettingsTable } from './store/settings'
 import { TakeStarsTable } from './store/take-stars'
 import { TracksTable } from './store/tracks'
+import { coreTaskHandlers, type CoreTasks } from './task-table'
 import { InlineRunner } from './workers/task-runner'
 import { WorkerPool } from './workers/worker-pool'
 
@@ -108,13 +110,16 @@ export function createCore(options: CoreOptions): Core {
     projects: new ProjectsTable(db),
     tracks: new TracksTable(db),
     clips: new ClipsTable(db),
+    generations: new GenerationsTable(db, clock),
     assets,
     settingsTable,
     settings: new SettingsService(settingsTable, options.env ?? process.env),
     secrets: options.secrets,
     contentStore: new ContentStore(dataDir),
     events: new CoreEvents(),
-    tasks: options.workerScript ? new WorkerPool(options.workerScript) : new InlineRunner(),
+    tasks: options.workerScript
+      ? new WorkerPool<CoreTasks>(options.workerScript)
+      : new InlineRunner(coreTaskHandlers),
     clock,
     log,
     newId: randomUUID,

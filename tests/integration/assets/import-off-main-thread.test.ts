@@ -7,6 +7,7 @@ import { ContentStore } from '../../../src/main/core/assets/content-store'
 import { decodeAndStore } from '../../../src/main/core/assets/import'
 import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
 import { workerScript } from '../../helpers/worker-script'
+import type { CoreTasks } from '../../../src/main/core/task-table'
 
 // Issue 17 item 3: an MP3 imported by path froze the main thread (its frame index and the
 // priming search ran there; files that did not split decoded there whole). Every function whose
@@ -46,7 +47,7 @@ vi.mock('../../../src/main/core/audio/decode-opus', async (original) =>
 )
 
 const dir = mkdtempSync(join(tmpdir(), 'musicsketch-off-main-'))
-const pool = new WorkerPool(workerScript(), 2)
+const pool = new WorkerPool<CoreTasks>(workerScript(), 2)
 afterAll(async () => {
   await pool.close()
   rmSync(dir, { recursive: true, force: true })

@@ -9,11 +9,12 @@ import { AppError } from '../../../src/main/core/app-error'
 import { decodeAudioFile } from '../../../src/main/core/audio/decode'
 import { PeaksBuilder, serializePeaks } from '../../../src/main/core/audio/peaks'
 import { InlineRunner } from '../../../src/main/core/workers/task-runner'
-import type { TaskRunner } from '../../../src/main/core/workers/tasks'
+import type { TaskRunner } from '../../../src/main/core/workers/types'
 import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
 import { bundleChild } from '../../helpers/bundle'
 import { tempDir } from '../../helpers/temp'
 import { workerScript } from '../../helpers/worker-script'
+import { coreTaskHandlers, type CoreTasks } from '../../../src/main/core/task-table'
 
 function ffmpeg(...args: string[]): void {
   const result = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' })
@@ -53,12 +54,12 @@ async function reference(path: string) {
   }
 }
 
-const pool = new WorkerPool(workerScript(), 2)
+const pool = new WorkerPool<CoreTasks>(workerScript(), 2)
 afterAll(() => pool.close())
 
 /** The ways a file reaches the import: its path (scanned here or on a worker), or its bytes. */
-const ROUTES: [string, (path: string) => ImportSource, TaskRunner | undefined][] = [
-  ['path, one thread', (path) => ({ kind: 'path', path }), new InlineRunner()],
+const ROUTES: [string, (path: string) => ImportSource, TaskRunner<CoreTasks> | undefined][] = [
+  ['path, one thread', (path) => ({ kind: 'path', path }), new InlineRunner(coreTaskHandlers)],
   ['path, worker threads', (path) => ({ kind: 'path', path }), pool],
   [
     'bytes',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ContentStore } from '../../../src/main/core/assets/content-store'
 import { encodeWav } from '../../../src/main/core/audio/wav-encode'
@@ -105,8 +105,9 @@ describe('content store sweep', () => {
         .flatMap((shard) => readdirSync(join(data, 'assets', shard)).map((f) => join(shard, f)))
     expect(blobs()).toHaveLength(2)
     await core.call('projects.delete', { projectId: doomed.id })
-    // Just imported: still within its grace, so the sweep after the deletion keeps it.
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // Just imported: still within its grace, so the sweep after the deletion keeps it. Sweeps run
+    // one at a time: once one queued after it (keeping every blob) is done, that one is too.
+    await core.contentStore.sweep(new Set(blobs().map((blob) => basename(blob))), Date.now())
     expect(blobs()).toHaveLength(2)
     core.close()
 

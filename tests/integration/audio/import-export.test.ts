@@ -568,8 +568,16 @@ describe('export.stems', () => {
         canceled: false,
       })
 
+      // Its first progress says the export is under way (it holds the project from its start).
+      const started = new Promise<void>((resolve) => {
+        const off = core.events.onAny((event) => {
+          if (event !== 'export.progress') return
+          off()
+          resolve()
+        })
+      })
       const running = core.dispatch('export.stems', request)
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      await started
       const second = await core.dispatch('export.stems', { ...request, directory: dir })
       expect(second).toMatchObject({ ok: false, error: { code: 'conflict' } })
       expect(await core.call('export.cancel', { projectId: project.id })).toEqual({

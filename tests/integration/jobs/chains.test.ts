@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ReplicateFake, startReplicateFake } from '../../fakes/replicate'
 import { tempDir } from '../../helpers/temp'
-import { type JobsCore, projectWithAudio, startJobsCore, waitFor } from './helpers'
+import { type JobsCore, projectWithAudio, startJobsCore, until, waitFor } from './helpers'
 
 let fake: ReplicateFake | null = null
 let core: JobsCore | null = null
@@ -29,6 +29,12 @@ async function clipsOf(core: JobsCore, projectId: string) {
   return detail.tracks.flatMap((t) => t.clips).sort((a, b) => a.start - b.start)
 }
 
+/** The project's clips once there are `n` of them (chains place results after the take ends). */
+async function clipsWhen(core: JobsCore, projectId: string, n: number) {
+  await until(async () => (await clipsOf(core, projectId)).length === n, `${n} clips`)
+  return clipsOf(core, projectId)
+}
+
 describe('continuations', () => {
   it('sends exactly the clip’s last W seconds and places the result after it with a crossfade', async () => {
     const { fake, core, projectId, clip } = await setup()
@@ -54,11 +60,7 @@ describe('continuations', () => {
       origin: 'render',
     })
 
-    let clips = await clipsOf(core, projectId)
-    for (let i = 0; i < 200 && clips.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 10))
-      clips = await clipsOf(core, projectId)
-    }
+    const clips = await clipsWhen(core, projectId, 2)
     expect(clips).toHaveLength(2)
     const [parent, next] = clips
     const crossfade = Math.round(0.05 * RATE)
@@ -87,11 +89,9 @@ describe('continuations', () => {
       params: { prompt: 'keep going', duration: 9, model_version: 'stereo-large' },
     })
     await waitFor(core, take!.id)
-    let detail = await core.call('projects.get', { projectId })
-    for (let i = 0; i < 200 && detail.tracks.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 10))
-      detail = await core.call('projects.get', { projectId })
-    }
+    const project = () => core.call('projects.get', { projectId })
+    await until(async () => (await project()).tracks.length >= 2, 'a second lane')
+    let detail = await project()
     const [home, lane] = detail.tracks
     expect(home!.clips.map((c) => c.id)).toEqual([clip.id, blocker.id])
     expect(lane).toMatchObject({ name: 'Track 1 (continuation)', position: 1 })
@@ -130,11 +130,7 @@ describe('continuations', () => {
     expect(last.status).toBe('succeeded')
     const prompts = [...fake.state.predictions.values()].map((p) => p.input.prompt)
     expect(prompts).toEqual(['intro', 'verse', 'drop'])
-    let clips = await clipsOf(core, projectId)
-    for (let i = 0; i < 200 && clips.length < 4; i++) {
-      await new Promise((r) => setTimeout(r, 10))
-      clips = await clipsOf(core, projectId)
-    }
+    const clips = await clipsWhen(core, projectId, 4)
     expect(clips).toHaveLength(4)
     // Each segment starts just before the end of the one it continues.
     for (let i = 1; i < clips.length; i++) {
@@ -159,11 +155,9 @@ describe('continuations', () => {
     })
     const failed = await waitFor(core, chain[0]!.id)
     expect(failed.status).toBe('failed')
-    let waiting = await core.call('generations.get', { generationId: chain[1]!.id })
-    for (let i = 0; i < 100 && !waiting.waitingReason; i++) {
-      await new Promise((r) => setTimeout(r, 10))
-      waiting = await core.call('generations.get', { generationId: chain[1]!.id })
-    }
+    const second = () => core.call('generations.get', { generationId: chain[1]!.id })
+    await until(async () => (await second()).waitingReason !== null, 'a waiting reason')
+    const waiting = await second()
     expect(waiting).toMatchObject({
       status: 'waiting_parent',
       waitingReason: expect.stringMatching(/failed/),
@@ -185,14 +179,7 @@ describe('continuations', () => {
       ],
     })
     await waitFor(core, chain[1]!.id)
-    const waitClips = async (n: number) => {
-      let clips = await clipsOf(core, projectId)
-      for (let i = 0; i < 200 && clips.length !== n; i++) {
-        await new Promise((r) => setTimeout(r, 10))
-        clips = await clipsOf(core, projectId)
-      }
-      return clips
-    }
+    const waitClips = (n: number) => clipsWhen(core, projectId, n)
     const before = await waitClips(3)
 
     const [again] = await core.call('generations.reroll', { generationId: chain[0]!.id })

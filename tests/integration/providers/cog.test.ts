@@ -1,6 +1,6 @@
 import { afterEach, describe, it, expect } from 'vitest'
 import { CogClient } from '../../../src/main/core/providers/cog/client'
-import { type CogFake, type CogFakeOptions, startCogFake } from '../../fakes/cog'
+import { type CogFake, type CogFakeOptions, type CogServer, startCogFake } from '../../fakes/cog'
 import { audioBytes, collect, errorOf, params, pollToEnd, recordingSleep, wavInfo } from './helpers'
 
 let fake: CogFake | null = null
@@ -10,8 +10,8 @@ afterEach(async () => {
   fake = null
 })
 
-async function setup(
-  opts: CogFakeOptions = {},
+async function setupFake(
+  opts: CogFakeOptions,
 ): Promise<{ fake: CogFake; client: CogClient; sleeps: number[] }> {
   await fake?.close()
   fake = await startCogFake(opts)
@@ -26,19 +26,58 @@ async function setup(
   return { fake, client, sleeps }
 }
 
-describe('Cog client against the fake', () => {
-  for (const server of ['python', 'rust'] as const) {
-    it(`asks a running prediction's state with a JSON body (${server} server refuses others)`, async () => {
-      const { fake, client } = await setup({ server })
-      await client.submit(await client.prepare({ clientId: 'gen-j', params: params() }))
-      // The status PUT carries `prefer: respond-async` and must keep its JSON content type.
-      const s = await client.poll('gen-j')
-      expect(s.status).toBe('running')
-      expect(fake.state.refusedContentType).toBe(0)
-      const end = await pollToEnd(client, 'gen-j')
-      expect(end.status).toBe('succeeded')
-    })
+// Cog has shipped two HTTP servers (Python/FastAPI, then Rust): a container may run either.
+const INVALID_DURATION: Record<CogServer, string> = {
+  python: 'input.duration: value is not a valid integer',
+  rust: 'input.duration: 1.5 is not of type "integer"',
+}
+
+describe.each(['python', 'rust'] as const)('Cog client against the %s server', (server) => {
+  async function setup(
+    opts: CogFakeOptions = {},
+  ): Promise<{ fake: CogFake; client: CogClient; sleeps: number[] }> {
+    return setupFake({ server, ...opts })
   }
+
+  it("asks a running prediction's state with a JSON body (the server refuses others)", async () => {
+    const { fake, client } = await setup()
+    await client.submit(await client.prepare({ clientId: 'gen-j', params: params() }))
+    // The status PUT carries `prefer: respond-async` and must keep its JSON content type.
+    const s = await client.poll('gen-j')
+    expect(s.status).toBe('running')
+    expect(fake.state.refusedContentType).toBe(0)
+    const end = await pollToEnd(client, 'gen-j')
+    expect(end.status).toBe('succeeded')
+  })
+
+  it('waits for a container still loading its model, sends nothing, then runs the take once', async () => {
+    const { fake, client } = await setup({ idleStatus: 'STARTING' })
+    const req = await client.prepare({ clientId: 'g-start', params: params() })
+    const early = await errorOf(client.submit(req))
+    expect(early.code).toBe('rate_limited')
+    expect(early.retryable).toBe(true)
+    expect(fake.state.created).toBe(0)
+    fake.state.idleStatus = 'READY'
+    await client.submit(req)
+    expect((await pollToEnd(client, 'g-start')).status).toBe('succeeded')
+    expect(fake.state.created).toBe(1)
+  })
+
+  it('treats a setup-not-finished answer to the prediction itself as nothing started', async () => {
+    const { fake, client } = await setup()
+    const req = await client.prepare({ clientId: 'g-race', params: params() })
+    // The health check said READY, then the container restarted before the prediction arrived.
+    const health = client.health.bind(client)
+    client.health = async (signal) => {
+      const answer = await health(signal)
+      fake.state.idleStatus = 'STARTING'
+      return answer
+    }
+    const err = await errorOf(client.submit(req))
+    expect(err.code).toBe('rate_limited')
+    expect(err.retryable).toBe(true)
+    expect(fake.state.created).toBe(0)
+  })
 
   it('makes a prompt-only take: blocking PUT with a client id, progress from logs', async () => {
     const { fake, client } = await setup()
@@ -115,7 +154,7 @@ describe('Cog client against the fake', () => {
     ;(req.body.input as Record<string, unknown>).duration = 1.5
     const invalid = await errorOf(client.submit(req))
     expect(invalid.code).toBe('invalid_input')
-    expect(invalid.message).toBe('input.duration: value is not a valid integer')
+    expect(invalid.message).toBe(INVALID_DURATION[server])
 
     fake.state.failNextPredictionWith = 'CUDA error: out of memory'
     await client.submit(await client.prepare({ clientId: 'g3', params: params() }))

@@ -7,9 +7,10 @@ import { decodeAudioFile } from '../../../src/main/core/audio/decode'
 import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
 import { workerScript } from '../../helpers/worker-script'
 import { ffmpeg, makeTempDir } from '../audio/helpers'
+import type { CoreTasks } from '../../../src/main/core/task-table'
 
 const tmp = makeTempDir('m4a-check')
-const pool = new WorkerPool(workerScript(), 2)
+const pool = new WorkerPool<CoreTasks>(workerScript(), 2)
 afterAll(async () => {
   await pool.close()
   tmp.cleanup()

@@ -5,8 +5,9 @@ import {
   type DecodeFileOptions,
 } from '../../../src/main/core/audio/decode'
 import { InlineRunner } from '../../../src/main/core/workers/task-runner'
-import type { TaskRunner } from '../../../src/main/core/workers/tasks'
+import type { TaskRunner } from '../../../src/main/core/workers/types'
 import { ffmpeg, run } from './helpers'
+import { coreTaskHandlers, type CoreTasks } from '../../../src/main/core/task-table'
 
 /** Decodes a file through the streaming entry point; all chunks joined. A number: chunkBytes. */
 export async function decodeFileFully(
@@ -84,8 +85,8 @@ export function makeSource(
 }
 
 /** Runs the tasks in this thread but, like a pool of two workers, two at a time. */
-export function inlinePair(): TaskRunner {
-  const inline = new InlineRunner()
+export function inlinePair(): TaskRunner<CoreTasks> {
+  const inline = new InlineRunner(coreTaskHandlers)
   return {
     parallelism: 2,
     run: (kind, input) => inline.run(kind, input),

@@ -6,6 +6,7 @@ import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
 import { workerScript } from '../../helpers/worker-script'
 import { decodeFileFully, inlinePair, makeSource } from './decode-helpers'
 import { ffmpeg, ffmpegDecode, makeTempDir, maxDiff, readBytes, rng, run } from './helpers'
+import type { CoreTasks } from '../../../src/main/core/task-table'
 
 // Decoding a FLAC file in segments on worker threads must give exactly the one-pass decode.
 // Segments as short as 0.05 s are shorter than a frame: some hold none.
@@ -47,7 +48,7 @@ describe('FLAC decoding in segments', () => {
 
   it('decodes on worker threads exactly like ffmpeg', async () => {
     const path = encode('pool.flac', '-sample_fmt', 's16')
-    const pool = new WorkerPool(workerScript(), 2)
+    const pool = new WorkerPool<CoreTasks>(workerScript(), 2)
     try {
       await expectSameInSegments(path, 0.25, pool)
       const parts = await decodeFileFully(path, { tasks: pool, segmentSeconds: 0.25 })

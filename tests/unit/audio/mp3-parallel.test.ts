@@ -6,6 +6,7 @@ import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
 import { workerScript } from '../../helpers/worker-script'
 import { decodeFileFully, inlinePair, makeSource } from './decode-helpers'
 import { ffmpeg, ffmpegDecode, makeTempDir, readBytes } from './helpers'
+import type { CoreTasks } from '../../../src/main/core/task-table'
 
 // Decoding an MP3 in segments on worker threads must give exactly the one-pass decode: the same
 // bits, the same gapless trimming, the same info and errors. Segments are made short here so that
@@ -71,7 +72,7 @@ describe('MP3 decoding in segments', () => {
 
   it('trims the encoder delay and padding like ffmpeg, in segments on worker threads', async () => {
     const path = encode('pool.mp3', '-c:a', 'libmp3lame', '-b:a', '160k', '-ar', '44100')
-    const pool = new WorkerPool(workerScript(), 2)
+    const pool = new WorkerPool<CoreTasks>(workerScript(), 2)
     try {
       await expectSameInSegments(path, pool)
       const parts = await decodeFileFully(path, { tasks: pool, segmentSeconds: SEGMENT_SECONDS })

@@ -20,6 +20,7 @@ import {
 import { InlineRunner } from '../../../src/main/core/workers/task-runner'
 import { makeTempDir } from '../audio/helpers'
 import { mixedProject, writeSources } from './project-fixture'
+import { coreTaskHandlers } from '../../../src/main/core/task-table'
 
 // Issue 17 items 10 and 11: planted links, long names, folders in the way, parallel exports.
 const tmp = makeTempDir('export-safety')
@@ -56,7 +57,7 @@ function request(directory: string, fields: Partial<StemsRequest> = {}): StemsRe
     overwrite: false,
     onProgress: () => undefined,
     now: 0,
-    tasks: new InlineRunner(),
+    tasks: new InlineRunner(coreTaskHandlers),
     ...fields,
   }
 }

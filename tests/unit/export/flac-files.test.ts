@@ -8,7 +8,7 @@ import {
   type FlacFileInput,
 } from '../../../src/main/core/export/flac-file-task'
 import { renderFlacFiles } from '../../../src/main/core/export/flac-files'
-import { runInLanes } from '../../../src/main/core/export/task-lanes'
+import { runInLanes } from '../../../src/main/core/workers/run-in-lanes'
 import { reportChunks, TaskSignals } from '../../../src/main/core/export/task-signals'
 import { makeTempDir } from '../audio/helpers'
 import { manualRunner, tick } from './manual-runner'

@@ -1,4 +1,5 @@
-import type { TaskRunner } from '../../../src/main/core/workers/tasks'
+import type { TaskRunner } from '../../../src/main/core/workers/types'
+import type { CoreTasks } from '../../../src/main/core/task-table'
 
 export interface ManualTask<I> {
   input: I
@@ -21,7 +22,7 @@ export function manualRunner<I>(parallelism: number, answer: (input: I) => unkno
         })
       }),
     close: () => Promise.resolve(),
-  } as unknown as TaskRunner
+  } as unknown as TaskRunner<CoreTasks>
   return { runner, started }
 }
 

@@ -11,16 +11,17 @@ import type { WavSampleFormat } from '../../../src/main/core/audio/wav-encode'
 import { clipAtRate } from '../../../src/main/core/export/render-plan'
 import { exportStems, type StemsRequest } from '../../../src/main/core/export/stems'
 import { InlineRunner } from '../../../src/main/core/workers/task-runner'
-import type { TaskRunner } from '../../../src/main/core/workers/tasks'
+import type { TaskRunner } from '../../../src/main/core/workers/types'
 import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
 import { workerScript } from '../../helpers/worker-script'
 import { makeTempDir } from '../audio/helpers'
 import { decodedSources, mixedProject, writeSources } from './project-fixture'
 import { referenceStemData } from './reference-render'
+import { coreTaskHandlers, type CoreTasks } from '../../../src/main/core/task-table'
 
 const tmp = makeTempDir('stems-equality')
 const assets = writeSources(tmp.dir)
-const pool = new WorkerPool(workerScript(), 2)
+const pool = new WorkerPool<CoreTasks>(workerScript(), 2)
 afterAll(async () => {
   await pool.close()
   tmp.cleanup()
@@ -57,7 +58,7 @@ const WAV_FORMAT: Record<ExportBitDepth, WavSampleFormat> = {
 let exportDir = 0
 async function exportProject(
   detail: ProjectDetail,
-  tasks: TaskRunner,
+  tasks: TaskRunner<CoreTasks>,
   options: Pick<StemsRequest, 'format' | 'bitDepth' | 'sampleRate'>,
 ) {
   const directory = join(tmp.dir, `out-${++exportDir}`)
@@ -97,11 +98,17 @@ function int24Stereo(data: Uint8Array): Int32Array[] {
 }
 
 describe('stems export', () => {
-  const cases: [string, boolean, ExportBitDepth, 44100 | 48000, () => TaskRunner][] = [
+  const cases: [string, boolean, ExportBitDepth, 44100 | 48000, () => TaskRunner<CoreTasks>][] = [
     ['24-bit at 48 kHz on worker threads', false, 24, 48000, () => pool],
-    ['24-bit at 48 kHz in this thread', false, 24, 48000, () => new InlineRunner()],
+    ['24-bit at 48 kHz in this thread', false, 24, 48000, () => new InlineRunner(coreTaskHandlers)],
     ['16-bit at 44.1 kHz with solo, on worker threads', true, 16, 44100, () => pool],
-    ['32-bit float at 48 kHz with solo, in this thread', true, 32, 48000, () => new InlineRunner()],
+    [
+      '32-bit float at 48 kHz with solo, in this thread',
+      true,
+      32,
+      48000,
+      () => new InlineRunner(coreTaskHandlers),
+    ],
   ]
   it.each(cases)(
     'writes exactly the samples of the old rendering: %s',
@@ -174,7 +181,7 @@ describe('stems export', () => {
       flacFiles.set(file, bytes)
     }
     // The same export rendered in this thread gives the same files, byte for byte.
-    const inline = await exportProject(detail, new InlineRunner(), {
+    const inline = await exportProject(detail, new InlineRunner(coreTaskHandlers), {
       format: 'flac',
       bitDepth: 24,
       sampleRate: 48000,

@@ -4,17 +4,18 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../src/main/core/app-error'
 import { exportStems } from '../../../src/main/core/export/stems'
 import { InlineRunner } from '../../../src/main/core/workers/task-runner'
-import type { TaskRunner } from '../../../src/main/core/workers/tasks'
+import type { TaskRunner } from '../../../src/main/core/workers/types'
 import { makeTempDir } from '../audio/helpers'
 import { mixedProject, writeSources } from './project-fixture'
+import { coreTaskHandlers, type CoreTasks } from '../../../src/main/core/task-table'
 
 const tmp = makeTempDir('stems-failure')
 const assets = writeSources(tmp.dir)
 afterAll(() => tmp.cleanup())
 
 /** The inline runner, with `before` run ahead of the nth task (0-based). */
-function runnerWith(n: number, before: () => void): TaskRunner {
-  const inline = new InlineRunner()
+function runnerWith(n: number, before: () => void): TaskRunner<CoreTasks> {
+  const inline = new InlineRunner(coreTaskHandlers)
   let count = 0
   return {
     parallelism: 1,
@@ -28,7 +29,7 @@ function runnerWith(n: number, before: () => void): TaskRunner {
 
 let dirs = 0
 function exportWith(
-  tasksFor: (directory: string) => TaskRunner,
+  tasksFor: (directory: string) => TaskRunner<CoreTasks>,
   format: 'wav' | 'flac' = 'wav',
   signal?: AbortSignal,
 ) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Provider } from '../../../src/shared/musicgen'
 import { NetworkMonitor, probeDelay } from '../../../src/main/core/jobs/network'
 import type { Log } from '../../../src/main/core/log'
@@ -19,6 +19,8 @@ describe('network monitor', () => {
     const slept: number[] = []
     let answers = 0
     const online: Provider[] = []
+    let cameOnline = (): void => undefined
+    const reported = new Promise<void>((resolve) => (cameOnline = resolve))
     const stop = new AbortController()
     const monitor = new NetworkMonitor({
       probe: () => Promise.resolve(++answers >= 4),
@@ -27,7 +29,10 @@ describe('network monitor', () => {
         return Promise.resolve()
       },
       random: () => 0.5,
-      onOnline: (p) => online.push(p),
+      onOnline: (p) => {
+        online.push(p)
+        cameOnline()
+      },
       log: quiet,
       signal: stop.signal,
     })
@@ -36,7 +41,7 @@ describe('network monitor', () => {
     expect(monitor.isOffline('replicate')).toBe(true)
     expect(monitor.isOffline('cog')).toBe(false)
     expect(monitor.reason('replicate')).toBe('again')
-    await new Promise((r) => setTimeout(r, 10))
+    await reported
     expect(online).toEqual(['replicate'])
     expect(monitor.isOffline('replicate')).toBe(false)
     expect(slept).toEqual([750, 1500, 3000, 6000])
@@ -46,27 +51,38 @@ describe('network monitor', () => {
   it('stops probing when the app closes', async () => {
     const stop = new AbortController()
     let probes = 0
+    // A controllable sleep: each wait ends when the test says so, or fails when the app closes.
+    const waits: { wake: () => void; ended: Promise<void> }[] = []
     const monitor = new NetworkMonitor({
       probe: () => {
         probes++
         return Promise.resolve(false)
       },
-      // Yields to the event loop, as a real sleep does.
-      sleep: (_ms, signal) =>
-        new Promise((resolve, reject) =>
-          setImmediate(() => (signal?.aborted === true ? reject(new Error('stopped')) : resolve())),
-        ),
+      sleep: (_ms, signal) => {
+        let wake = (): void => undefined
+        const ended = new Promise<void>((resolve, reject) => {
+          wake = resolve
+          signal?.addEventListener('abort', () => reject(new Error('stopped')), { once: true })
+        })
+        waits.push({ wake, ended })
+        return ended
+      },
       random: () => 0.5,
       onOnline: () => undefined,
       log: quiet,
       signal: stop.signal,
     })
     monitor.markOffline('scenario', 'down')
-    await new Promise((r) => setImmediate(r))
+    expect(waits).toHaveLength(1)
+    waits[0]!.wake()
+    await vi.waitFor(() => expect(waits).toHaveLength(2)) // probed once, waiting for the next
+    expect(probes).toBe(1)
     stop.abort()
-    await new Promise((r) => setTimeout(r, 10))
-    const after = probes
-    await new Promise((r) => setTimeout(r, 10))
-    expect(probes).toBe(after)
+    await expect(waits[1]!.ended).rejects.toThrow('stopped')
+    // The loop ended on the failed wait: it neither probes nor waits again.
+    await new Promise((r) => setImmediate(r))
+    expect(probes).toBe(1)
+    expect(waits).toHaveLength(2)
+    expect(monitor.isOffline('scenario')).toBe(true)
   })
 })

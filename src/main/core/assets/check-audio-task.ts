@@ -2,7 +2,7 @@ import type { AudioFormat } from '../../../shared/domain'
 import { AudioError } from '../audio/audio-error'
 import { decodeAudioFile, type AudioDecodeStream } from '../audio/decode'
 import { PeaksBuilder, serializePeaks } from '../audio/peaks'
-import type { TaskAnswer } from '../workers/tasks'
+import type { TaskAnswer } from '../workers/types'
 
 /** What checking a compressed file gives an import. */
 export interface AudioFileCheck {
@@ -39,4 +39,9 @@ export async function checkDecodedStream(stream: AudioDecodeStream): Promise<Aud
 export async function checkAudioFile(input: { path: string }): Promise<TaskAnswer<AudioFileCheck>> {
   const checked = await checkDecodedStream(decodeAudioFile(input.path))
   return { value: checked, transfer: [checked.peaks.buffer as ArrayBuffer] }
+}
+
+/** Decodes a compressed file in one pass to check it and compute its peaks (an import). */
+export interface CheckAudioFileTask {
+  'assets-check-audio-file': { input: { path: string }; output: AudioFileCheck }
 }

@@ -12,11 +12,16 @@ import { planSegments } from '../audio/segmented-decode'
 import { PcmScanner, type PcmContainer } from '../audio/pcm-scan'
 import { serializePeaks } from '../audio/peaks'
 import { SNIFF_BYTES, sniffFormat } from '../audio/sniff'
-import type { TaskRunner } from '../workers/tasks'
+import type { DecodeTasks } from '../audio/segmented-decode'
+import type { TaskRunner } from '../workers/types'
 import { STORE_CHUNK_BYTES, type ContentStore, type StoredBlob } from './content-store'
-import { checkDecodedStream } from './check-audio-task'
+import { checkDecodedStream, type CheckAudioFileTask } from './check-audio-task'
 import { bufferPoolFor, readChunks } from './file-chunks'
 import { importError, notOrdinaryFile, sourceStep } from './import-errors'
+import type { PcmScanTasks } from './pcm-scan-task'
+
+/** The tasks an import runs: scanning PCM, checking a compressed file, decoding it in segments. */
+export type ImportTasks = PcmScanTasks & CheckAudioFileTask & DecodeTasks
 
 export type ImportSource =
   | { kind: 'bytes'; name: string; bytes: Uint8Array }
@@ -84,7 +89,7 @@ type CheckPlan = (
 export async function decodeAndStore(
   source: ImportSource,
   store: ContentStore,
-  tasks?: TaskRunner,
+  tasks?: TaskRunner<ImportTasks>,
 ): Promise<DecodedImport> {
   if (source.kind === 'bytes') {
     const { name, bytes } = source
@@ -223,7 +228,7 @@ function checkDecoded(name: string, stream: AudioDecodeStream): Promise<Checked>
 async function checkCompressedFile(
   path: string,
   head: Uint8Array,
-  tasks: TaskRunner | undefined,
+  tasks: TaskRunner<ImportTasks> | undefined,
 ): Promise<Checked> {
   if (!tasks || tasks.parallelism < 2) return checkDecodedStream(decodeAudioFile(path))
   const format = sniffFormat(head.subarray(0, SNIFF_BYTES))

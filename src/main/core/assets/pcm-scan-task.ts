@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { PcmScanner, type PcmContainer } from '../audio/pcm-scan'
 import { serializePeaks } from '../audio/peaks'
-import type { TaskAnswer } from '../workers/tasks'
+import type { TaskAnswer } from '../workers/types'
 
 export interface PcmScanFileInput {
   path: string
@@ -69,4 +69,11 @@ function answer(scan: () => PcmScanner): Promise<TaskAnswer<PcmScanFileOutput>> 
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }
+}
+
+export interface PcmScanTasks {
+  /** Checks a WAV/AIFF file and computes its peaks, for an import. */
+  'assets-scan-pcm-file': { input: PcmScanFileInput; output: PcmScanFileOutput }
+  /** The same for bytes in shared memory (an import of bytes). */
+  'assets-scan-pcm-bytes': { input: PcmScanBytesInput; output: PcmScanFileOutput }
 }

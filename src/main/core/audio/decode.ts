@@ -4,25 +4,24 @@ import { AiffStreamDecoder } from './aiff-decode'
 import { AudioError } from './audio-error'
 import { checkLength } from './audio-limits'
 import { type ChunkDecoder, planarLength } from './chunk-decoder'
+import type { DecodedInfo } from './decoded-info'
 import { createFlacDecoder } from './decode-flac'
 import { decodeM4a, type M4aSource } from './decode-m4a'
 import { createMp3Decoder } from './decode-mp3'
 import { createOpusDecoder } from './decode-opus'
 import { createVorbisDecoder } from './decode-vorbis'
 import type { PcmHeader, PcmStreamDecoder } from './pcm-stream'
-import { planSegments, type ParallelSource, type Segmented } from './segmented-decode'
+import {
+  planSegments,
+  type DecodeTasks,
+  type ParallelSource,
+  type Segmented,
+} from './segmented-decode'
 import { SNIFF_BYTES, sniffFormat, type SniffedFormat } from './sniff'
 import { WavStreamDecoder } from './wav-decode'
-import type { TaskRunner } from '../workers/tasks'
+import type { TaskRunner } from '../workers/types'
 
-/** What a decode stream yields: the format found in the bytes, the output rate and channels. */
-export interface DecodedInfo {
-  format: SniffedFormat
-  sampleRate: number
-  channels: number
-  /** Frames per channel the headers announce (WAV/AIFF size, FLAC STREAMINFO, MP3 LAME tag). */
-  expectedFrames?: number
-}
+export type { DecodedInfo }
 
 /**
  * One streaming decode of one file. Call `info()` first (optional), then iterate `frames()` once:
@@ -51,7 +50,7 @@ export interface DecodeFileOptions {
    * the same result. Without them (or with one at a time), or for a file that does not lend
    * itself to it, decoding runs in this thread.
    */
-  tasks?: TaskRunner
+  tasks?: TaskRunner<DecodeTasks>
   /** Audio per worker task (20 s by default; tests use short segments). */
   segmentSeconds?: number
 }

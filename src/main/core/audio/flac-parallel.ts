@@ -1,4 +1,5 @@
-import type { TaskRunner } from '../workers/tasks'
+import { resultsInOrder } from '../workers/results-in-order'
+import type { TaskRunner } from '../workers/types'
 import { checkFlacDecoded } from './decode-flac'
 import { FileWindow } from './file-window'
 import {
@@ -9,8 +10,7 @@ import {
   trustFrames,
   type FlacStreamInfo,
 } from './flac-header'
-import type { FlacSegmentInput } from './flac-segment-task'
-import { resultsInOrder } from './segment-queue'
+import type { FlacSegmentInput, FlacSegmentTask } from './flac-segment-task'
 
 /** Audio per worker task: long enough for small fixed costs, short enough to bound memory. */
 export const FLAC_SEGMENT_SECONDS = 20
@@ -104,7 +104,7 @@ export async function planFlacSegments(
  */
 export async function* decodeFlacSegments(
   plan: FlacSegmentPlan,
-  tasks: TaskRunner,
+  tasks: TaskRunner<FlacSegmentTask>,
 ): AsyncGenerator<Float32Array[]> {
   const { segments } = plan
   const expected = plan.info.totalSamples

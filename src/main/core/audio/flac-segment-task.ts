@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises'
-import type { TaskAnswer } from '../workers/tasks'
+import type { TaskAnswer } from '../workers/types'
 import { AudioError } from './audio-error'
 import { endOfStream, FLAC_SLICE_SAMPLES, rescaleFlacOutput } from './decode-flac'
 import { findFrame, flacSlices } from './flac-frame-sync'
@@ -124,4 +124,9 @@ function frameBoundary(
   const endOfFile = offset + look >= size
   const found = findFrame(span, { from: 0, to: span.length, maxFrame, endOfFile })
   return at + (found < 0 ? span.length : found)
+}
+
+/** Decodes the frames in a range of a FLAC file (for flac-parallel.ts). */
+export interface FlacSegmentTask {
+  'audio-decode-flac-segment': { input: FlacSegmentInput; output: FlacSegmentOutput }
 }

@@ -1,10 +1,10 @@
-import type { TaskRunner } from '../workers/tasks'
+import { resultsInOrder } from '../workers/results-in-order'
+import type { TaskRunner } from '../workers/types'
 import { checkLength } from './audio-limits'
 import { checkMp3Decoded, mp3ExpectedFrames } from './decode-mp3'
 import { DECODER_DELAY, indexMp3File, type Mp3FrameIndex } from './mp3-frame-index'
 import { PRIME_STEP, primingStart } from './mp3-priming'
-import type { Mp3SegmentInput } from './mp3-segment-task'
-import { resultsInOrder } from './segment-queue'
+import type { Mp3SegmentInput, Mp3SegmentTask } from './mp3-segment-task'
 
 /** Audio per worker task: long enough that priming costs little, short enough to bound memory. */
 export const MP3_SEGMENT_SECONDS = 20
@@ -81,7 +81,7 @@ export async function planMp3Segments(
  */
 export async function* decodeMp3Segments(
   plan: Mp3SegmentPlan,
-  tasks: TaskRunner,
+  tasks: TaskRunner<Mp3SegmentTask>,
 ): AsyncGenerator<Float32Array[]> {
   const { inputs, firsts } = plan
   const results = resultsInOrder(inputs.length, tasks, (k) =>

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises'
-import type { TaskAnswer } from '../workers/tasks'
+import type { TaskAnswer } from '../workers/types'
 import { silenceStarvedFrames } from './mp3-priming'
 
 export interface Mp3SegmentInput {
@@ -74,4 +74,9 @@ async function readRange(path: string, start: number, end: number): Promise<Uint
   } finally {
     await handle.close()
   }
+}
+
+/** Decodes a run of frames of an MP3 file (for mp3-parallel.ts). */
+export interface Mp3SegmentTask {
+  'audio-decode-mp3-segment': { input: Mp3SegmentInput; output: Mp3SegmentOutput }
 }

@@ -1,3 +1,4 @@
+import type { ClipTiming } from '../../../shared/timeline'
 import { pcmReader, type FrameReader, type PcmAudio } from './pcm'
 import { designResampler, resampledLength, resampleRange } from './resample'
 
@@ -22,13 +23,7 @@ import { designResampler, resampledLength, resampleRange } from './resample'
  */
 export type ClipSource = PcmAudio | FrameReader
 
-export interface RenderClip {
-  start: number
-  offset: number
-  length: number
-  gainDb: number
-  fadeIn: number
-  fadeOut: number
+export interface RenderClip extends ClipTiming {
   source: ClipSource
 }
 

@@ -1,4 +1,4 @@
-import type { ResampleFilter } from './resample'
+import type { ResampleFilter } from './resample-filter'
 
 /**
  * The filter loop for one channel in plain JavaScript (float64 coefficients and sums): writes

@@ -1,5 +1,6 @@
 import { framesAtRate, gcd } from '../../../shared/timeline'
 import type { FrameReader, PcmAudio } from './pcm'
+import type { ResampleFilter } from './resample-filter'
 import { resampleKernelPairScalar, resampleKernelScalar } from './resample-scalar'
 import { simdResampleKernel } from './resample-simd'
 
@@ -25,21 +26,7 @@ export interface ResamplerOptions {
   passband?: number
 }
 
-export interface ResampleFilter {
-  readonly inRate: number
-  readonly outRate: number
-  /** Interpolation factor L (outRate / gcd). */
-  readonly up: number
-  /** Decimation factor M (inRate / gcd). */
-  readonly down: number
-  /** Taps per phase K (even, multiple of 4). */
-  readonly taps: number
-  /** L × K coefficients (phase-major), or null when the interpolated prototype is used. */
-  readonly table: Float64Array | null
-  /** Prototype sampled at `protoSteps` points per input frame, (protoSteps + 1) per tap. */
-  readonly proto: Float64Array | null
-  readonly protoSteps: number
-}
+export type { ResampleFilter }
 
 const MAX_TABLE = 1 << 21
 const PROTO_STEPS = 4096

@@ -1,12 +1,14 @@
-import type { TaskAnswer, TaskRunner } from '../workers/tasks'
-import type { DecodedInfo } from './decode'
+import type { TaskAnswer, TaskRunner } from '../workers/types'
+import type { DecodedInfo } from './decoded-info'
 import { decodeFlacSegments, planFlacSegments, type FlacSegmentPlan } from './flac-parallel'
+import type { FlacSegmentTask } from './flac-segment-task'
 import { decodeMp3Segments, planMp3Segments, type Mp3SegmentPlan } from './mp3-parallel'
+import type { Mp3SegmentTask } from './mp3-segment-task'
 
 /** A file to decode on worker threads when its format allows. */
 export interface ParallelSource {
   path: string
-  tasks: TaskRunner
+  tasks: TaskRunner<DecodeTasks>
   segmentSeconds: number | undefined
 }
 
@@ -25,6 +27,14 @@ export interface SegmentPlanInput {
 /** A plan as it crosses threads: plain data. */
 export type SegmentPlan =
   { format: 'mp3'; mp3: Mp3SegmentPlan } | { format: 'flac'; flac: FlacSegmentPlan }
+
+/** Plans the decode of an MP3/FLAC file in segments (planSegmentsTask). */
+export interface PlanSegmentsTask {
+  'audio-plan-segments': { input: SegmentPlanInput; output: SegmentPlan | null }
+}
+
+/** The tasks a decode on worker threads runs. */
+export type DecodeTasks = PlanSegmentsTask & FlacSegmentTask & Mp3SegmentTask
 
 /**
  * Plans the decode of an MP3 or FLAC file in segments; undefined when it takes one pass. The
@@ -52,7 +62,7 @@ export async function planSegmentsTask(
   return { value: flac ? { format, flac } : null }
 }
 
-function segmentedDecode(plan: SegmentPlan, tasks: TaskRunner): Segmented {
+function segmentedDecode(plan: SegmentPlan, tasks: TaskRunner<DecodeTasks>): Segmented {
   if (plan.format === 'mp3') {
     const { sampleRate, channels, expectedFrames } = plan.mp3
     return {

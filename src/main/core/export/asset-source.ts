@@ -4,7 +4,8 @@ import { decodeAudioFile } from '../audio/decode'
 import { pcmReader, type FrameReader } from '../audio/pcm'
 import type { PcmHeader } from '../audio/pcm-stream'
 import { parseWavHeader } from '../audio/wav-decode'
-import type { TaskRunner } from '../workers/tasks'
+import type { DecodeTasks } from '../audio/segmented-decode'
+import type { TaskRunner } from '../workers/types'
 import { BufferPool } from './buffer-pool'
 import { PcmFileReader } from './pcm-file-reader'
 
@@ -33,7 +34,7 @@ const HEADER_PROBE = 1 << 16
 export async function describeAssetSource(
   path: string,
   format: string,
-  tasks?: TaskRunner,
+  tasks?: TaskRunner<DecodeTasks>,
 ): Promise<SourceSpec> {
   if (format === 'wav' || format === 'aiff') {
     const fd = openSync(path, 'r')

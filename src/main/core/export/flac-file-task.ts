@@ -1,8 +1,8 @@
 import { closeSync, constants, openSync } from 'node:fs'
 import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/flac-encode'
 import { writeAt } from '../direct-io/direct-file'
+import type { TaskAnswer } from '../workers/types'
 import { SequentialWriter } from './sequential-writer'
-import type { TaskAnswer } from '../workers/tasks'
 import { BufferPool } from './buffer-pool'
 import { isCanceled, reportChunks } from './task-signals'
 import { openStemPlan, type StemPlan } from './render-plan'
@@ -83,4 +83,8 @@ export function renderFlacFile(input: FlacFileInput): Promise<TaskAnswer<{ bytes
     closeSync(fd)
     close()
   }
+}
+/** Renders and encodes one FLAC file of a stems export (for flac-files.ts). */
+export interface FlacFileTask {
+  'export-flac-file': { input: FlacFileInput; output: { bytes: number } }
 }

@@ -1,6 +1,6 @@
-import type { TaskRunner } from '../workers/tasks'
-import { FLAC_CHUNK_FRAMES, type FlacFileInput } from './flac-file-task'
-import { runInLanes } from './task-lanes'
+import { runInLanes } from '../workers/run-in-lanes'
+import type { TaskRunner } from '../workers/types'
+import { FLAC_CHUNK_FRAMES, type FlacFileInput, type FlacFileTask } from './flac-file-task'
 import { TaskSignals } from './task-signals'
 
 /** How often the progress of the running files is looked at. */
@@ -15,7 +15,7 @@ const PROGRESS_MS = 100
  * (the caller removes the files). Canceling stops the running files too.
  */
 export async function renderFlacFiles(
-  tasks: TaskRunner,
+  tasks: TaskRunner<FlacFileTask>,
   job: Pick<FlacFileInput, 'plan' | 'bitsPerSample' | 'frames'>,
   files: readonly Pick<FlacFileInput, 'path' | 'dataOffset'>[],
   withMix: boolean,

@@ -1,8 +1,14 @@
 import { TRUE_PEAK_CEILING_DB, type MixProtection, type MixReport } from '../../../shared/domain'
 import { dbToGain } from '../audio/render'
 import { MARGIN } from '../master/limiter'
-import type { TaskRunner } from '../workers/tasks'
-import { MIX_CHUNK_FRAMES, type MixInput, type MixMeasure, type MixOutput } from './mix-task'
+import type { TaskRunner } from '../workers/types'
+import {
+  MIX_CHUNK_FRAMES,
+  type MixInput,
+  type MixMeasure,
+  type MixOutput,
+  type MixTask,
+} from './mix-task'
 import type { StemPlan } from './render-plan'
 import { TaskSignals } from './task-signals'
 
@@ -29,7 +35,7 @@ export function mixPasses(protection: MixProtection): number {
  * `onProgress` gets the frames done out of frames × passes.
  */
 export async function renderMixFile(
-  tasks: TaskRunner,
+  tasks: TaskRunner<MixTask>,
   job: MixJob,
   onProgress: (done: number, total: number) => void,
   signal?: AbortSignal,
@@ -77,7 +83,7 @@ export async function renderMixFile(
 }
 
 async function pass(
-  tasks: TaskRunner,
+  tasks: TaskRunner<MixTask>,
   input: Omit<MixInput, 'signals'>,
   onProgress: (done: number) => void,
   signal?: AbortSignal,

@@ -6,7 +6,7 @@ import { encodeWavFramesInto, wavBytesPerSample, type WavSampleFormat } from '..
 import { writeAt } from '../direct-io/direct-file'
 import { TruePeakLimiter } from '../master/limiter'
 import { OversFinder, type OversFound } from '../master/overs'
-import type { TaskAnswer } from '../workers/tasks'
+import type { TaskAnswer } from '../workers/types'
 import { BufferPool } from './buffer-pool'
 import { openStemPlan, type StemPlan } from './render-plan'
 import { SequentialWriter } from './sequential-writer'
@@ -172,4 +172,9 @@ function openSink(output: MixOutput, sampleRate: number, fd: number): Sink {
       writeAt(fd, streamInfo, FLAC_STREAMINFO_OFFSET)
     },
   }
+}
+
+/** Renders an export's mix through the master bus, or only measures it (for mix-file.ts). */
+export interface MixTask {
+  'export-mix': { input: MixInput; output: MixMeasure }
 }

@@ -11,15 +11,19 @@ import {
 } from '../../../shared/domain'
 import { AppError } from '../app-error'
 import type { AssetRecord } from '../store/assets'
-import type { TaskRunner } from '../workers/tasks'
+import type { DecodeTasks } from '../audio/segmented-decode'
+import type { TaskRunner } from '../workers/types'
 import { describeAssetSource, type SourceSpec } from './asset-source'
 import { AudioFileWriter, WAV_FORMATS } from './audio-file-writer'
 import { BackgroundFlush } from './background-flush'
 import { checkDestinations, createNewFile, oneAtATime, placeFile } from './exclusive-files'
 import { mixFileName, sidecarFileName, stemFileName, tempFileName } from './file-names'
 import { layOutStems, type StemPlan } from './render-plan'
+import type { FlacFileTask } from './flac-file-task'
 import { renderFlacFiles } from './flac-files'
 import { mixPasses, renderMixFile } from './mix-file'
+import type { MixTask } from './mix-task'
+import type { WavRangeTask } from './wav-range-task'
 import { renderWavRanges } from './wav-ranges'
 
 export interface StemsRequest {
@@ -39,10 +43,13 @@ export interface StemsRequest {
   onProgress: (done: number, total: number) => void
   now: number
   /** Runs the rendering (worker threads in the app). */
-  tasks: TaskRunner
+  tasks: TaskRunner<StemsTasks>
   /** Cancels the export: it stops, removes what it wrote and fails with the signal's reason. */
   signal?: AbortSignal
 }
+
+/** The tasks an export runs: decoding its compressed assets, rendering WAV ranges or FLAC files. */
+export type StemsTasks = DecodeTasks & WavRangeTask & FlacFileTask & MixTask
 
 /** What a sidecar and a WAV comment say about the take behind a clip's audio. */
 export interface TakeSummary {

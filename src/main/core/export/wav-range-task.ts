@@ -1,5 +1,5 @@
 import { encodeWavFramesInto, wavBytesPerSample, type WavSampleFormat } from '../audio/wav-encode'
-import type { TaskAnswer } from '../workers/tasks'
+import type { TaskAnswer } from '../workers/types'
 import { AlignedBlocks } from '../direct-io/aligned-memory'
 import { BufferPool } from './buffer-pool'
 import { DirectFile } from '../direct-io/direct-file'
@@ -83,4 +83,9 @@ function renderRange(
       outputs[k]!.write(blocks[k]!, length, file.dataOffset + block * frameBytes),
     )
   }
+}
+
+/** Renders a range of a WAV stems export into its temporary files (for wav-ranges.ts). */
+export interface WavRangeTask {
+  'export-wav-range': { input: WavRangeInput; output: { frames: number; direct: boolean } }
 }

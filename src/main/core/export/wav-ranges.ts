@@ -1,6 +1,6 @@
-import type { TaskRunner } from '../workers/tasks'
-import { runInLanes } from './task-lanes'
-import type { WavRangeInput } from './wav-range-task'
+import { runInLanes } from '../workers/run-in-lanes'
+import type { TaskRunner } from '../workers/types'
+import type { WavRangeInput, WavRangeTask } from './wav-range-task'
 
 /** Frames per task: enough work to dwarf a task's cost, small enough for steady progress. */
 export const RANGE_FRAMES = 1 << 17
@@ -13,7 +13,7 @@ export const RANGE_FRAMES = 1 << 17
  * are waited for (they write into the files the caller will remove), then the failure is thrown.
  */
 export async function renderWavRanges(
-  tasks: TaskRunner,
+  tasks: TaskRunner<WavRangeTask>,
   job: Omit<WavRangeInput, 'from' | 'to'>,
   frames: number,
   onProgress: (done: number, total: number, range: { direct: boolean }) => void,

@@ -3,7 +3,7 @@ import type { ProjectDetail } from '../../../shared/domain'
 import { AppError } from '../app-error'
 import type { CoreContext } from '../context'
 import { singleFileName } from '../export/file-names'
-import { exportStems, type StemsRequest, type TakeSummary } from '../export/stems'
+import { exportStems, type StemsRequest } from '../export/stems'
 import { exportDirectory } from './export-directory'
 import type { AssetRecord } from '../store/assets'
 
@@ -23,26 +23,6 @@ export function exportHandlers(
           asset.id,
           { ...asset, path: ctx.contentStore.pathOf(asset.sha256, asset.ext) },
         ]),
-    )
-  }
-
-  function takes(projectId: string): Map<string, TakeSummary> {
-    const rows = ctx.db
-      .statement(
-        `SELECT output_asset_id, provider, seed, params FROM generations
-         WHERE project_id = ? AND output_asset_id IS NOT NULL`,
-      )
-      .all(projectId) as {
-      output_asset_id: string
-      provider: string
-      seed: number | null
-      params: string
-    }[]
-    return new Map(
-      rows.map((row) => [
-        row.output_asset_id,
-        { provider: row.provider, seed: row.seed, params: JSON.parse(row.params) as unknown },
-      ]),
     )
   }
 
@@ -73,7 +53,7 @@ export function exportHandlers(
         ...rest,
         directory,
         assets: assetFiles(project.id),
-        takes: takes(project.id),
+        takes: ctx.generations.outputsByAsset(project.id),
         onProgress: (done, total) =>
           events.emit('export.progress', { projectId: project.id, done, total }),
         tasks: ctx.tasks,

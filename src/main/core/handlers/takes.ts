@@ -13,11 +13,9 @@ export function takeHandlers(ctx: CoreContext, stars: TakeStarsTable): TakeHandl
       return stars.listByProject(projectId)
     },
     'takes.star': ({ generationId, starred }) => {
-      const row = ctx.db
-        .statement('SELECT project_id FROM generations WHERE id = ?')
-        .get(generationId) as { project_id: string } | undefined
-      if (!row) throw notFound('Take', generationId)
-      stars.set(row.project_id, generationId, starred, ctx.clock())
+      const projectId = ctx.generations.projectIdOf(generationId)
+      if (projectId === undefined) throw notFound('Take', generationId)
+      stars.set(projectId, generationId, starred, ctx.clock())
       return { generationId, starred }
     },
   }

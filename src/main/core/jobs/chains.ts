@@ -7,7 +7,7 @@ import { AppError } from '../app-error'
 import type { CoreContext } from '../context'
 import type { TimelineHistory } from '../history/timeline-history'
 import { cutContext, planContinuationResult } from './continuation'
-import type { JobRecord, NewGeneration } from './generation-store'
+import type { JobRecord, NewGeneration } from '../store/generations'
 import type { JobQueue } from './queue'
 
 export interface ContinuationRequest {
@@ -19,14 +19,6 @@ export interface ContinuationRequest {
   /** Takes of the first segment (variations); later segments follow the first placed take. */
   takes: number
   seeds: number[]
-}
-
-interface ContinuationRow {
-  context_end: number | null
-  output_clip_id: string | null
-  context_frames: number | null
-  input_asset_id: string | null
-  parent_clip_id: string | null
 }
 
 export class Chains {
@@ -86,8 +78,8 @@ export class Chains {
     }
     const created = ctx.db.transaction(() => {
       const added = this.queue.add(rows)
-      const setEnd = ctx.db.statement('UPDATE generations SET context_end = ? WHERE id = ?')
-      for (const row of rows) if (row.parentClipId) setEnd.run(cut.contextEnd, row.id)
+      for (const row of rows)
+        if (row.parentClipId) ctx.generations.setContextEnd(row.id, cut.contextEnd)
       return added
     })
     ctx.log.info('continuation queued', {
@@ -108,7 +100,7 @@ export class Chains {
     const clipId = await this.#ensurePlaced(record)
     if (!clipId) return
     const clip = this.ctx.clips.get(clipId)
-    for (const child of this.queue.store.listByStatus(['waiting_parent'])) {
+    for (const child of this.ctx.generations.listByStatus(['waiting_parent'])) {
       if (child.parentGenerationId !== record.id || child.parentClipId === clip.id) continue
       await this.#prepareChild(child, clip)
     }
@@ -116,8 +108,9 @@ export class Chains {
 
   /** Same parameters and the same place in the chain, a new seed. */
   reroll(generationId: string): Generation[] {
-    const g = this.queue.store.get(generationId)
-    const row = this.#row(generationId)
+    const generations = this.ctx.generations
+    const g = generations.get(generationId)
+    const links = generations.continuation(generationId)
     let seed = randomSeed(this.queue.random)
     while (seed === g.seed) seed = randomSeed(this.queue.random)
     const waiting = g.parentGenerationId !== null && g.inputAssetId === null
@@ -137,11 +130,7 @@ export class Chains {
     }
     return this.ctx.db.transaction(() => {
       const added = this.queue.add([fresh])
-      if (row?.context_end != null) {
-        this.ctx.db
-          .statement('UPDATE generations SET context_end = ? WHERE id = ?')
-          .run(row.context_end, fresh.id)
-      }
+      if (links?.contextEnd != null) generations.setContextEnd(fresh.id, links.contextEnd)
       return added
     })
   }
@@ -153,30 +142,31 @@ export class Chains {
    */
   async pick(generationId: string): Promise<Generation[]> {
     const { ctx } = this
-    const g = this.queue.store.get(generationId)
-    const row = this.#row(generationId)
-    if (g.status !== 'succeeded' || !g.outputAssetId || !row?.parent_clip_id) {
+    const generations = ctx.generations
+    const g = generations.get(generationId)
+    const links = generations.continuation(generationId)
+    if (g.status !== 'succeeded' || !g.outputAssetId || !links?.parentClipId) {
       throw new AppError(
         'invalid_input',
         'only a finished continuation take can be picked',
         'generationId',
       )
     }
-    if (row.output_clip_id) return []
-    const placed = ctx.db
-      .statement(
-        'SELECT id, output_clip_id FROM generations WHERE parent_clip_id = ? AND id <> ? AND output_clip_id IS NOT NULL',
-      )
-      .get(row.parent_clip_id, generationId) as { id: string; output_clip_id: string } | undefined
+    if (links.outputClipId) return []
+    const placed = generations.placedSibling(generationId, links.parentClipId)
     const later: JobRecord[] = []
     const replacing: Clip[] = []
     if (placed) {
-      for (let next = this.#nextSegment(placed.id); next; next = this.#nextSegment(next.id))
+      for (
+        let next = generations.nextSegment(placed.id);
+        next;
+        next = generations.nextSegment(next.id)
+      )
         later.push(next)
       // Removed in the same undo step as the new take is placed.
       for (const id of [
-        placed.output_clip_id,
-        ...later.map((s) => this.#row(s.id)?.output_clip_id),
+        placed.outputClipId,
+        ...later.map((s) => generations.continuation(s.id)?.outputClipId),
       ]) {
         const clip = id ? ctx.clips.find(id) : undefined
         if (clip) replacing.push(clip)
@@ -188,9 +178,7 @@ export class Chains {
     let previous = generationId
     for (const segment of later) {
       if (segment.status === 'waiting_parent') {
-        ctx.db
-          .statement('UPDATE generations SET parent_generation_id = ? WHERE id = ?')
-          .run(previous, segment.id)
+        generations.setParentGeneration(segment.id, previous)
         previous = segment.id
         continue
       }
@@ -216,15 +204,6 @@ export class Chains {
     return added
   }
 
-  #nextSegment(id: string): JobRecord | undefined {
-    const next = this.ctx.db
-      .statement(
-        'SELECT id FROM generations WHERE parent_generation_id = ? ORDER BY created_at LIMIT 1',
-      )
-      .get(id) as { id: string } | undefined
-    return next && this.queue.store.get(next.id)
-  }
-
   /**
    * The clip a succeeded continuation became, placing it (one undo step) if no take of its group
    * is placed, or when it replaces the placed one (`replacing`, a pick).
@@ -234,18 +213,19 @@ export class Chains {
     replacing: readonly Clip[] = [],
     picked = false,
   ): Promise<string | null> {
-    const row = this.#row(record.id)
-    if (!row?.parent_clip_id || !row.input_asset_id || !record.outputAssetId) return null
-    if (row.output_clip_id) return row.output_clip_id
-    if (!picked && this.#siblingPlaced(record.id, row.parent_clip_id)) return null
+    const generations = this.ctx.generations
+    const links = generations.continuation(record.id)
+    if (!links?.parentClipId || !links.inputAssetId || !record.outputAssetId) return null
+    if (links.outputClipId) return links.outputClipId
+    if (!picked && generations.siblingPlaced(record.id, links.parentClipId)) return null
     const planned = await planContinuationResult(
       this.ctx,
       {
-        parentClipId: row.parent_clip_id,
-        contextAssetId: row.input_asset_id,
+        parentClipId: links.parentClipId,
+        contextAssetId: links.inputAssetId,
         contextSeconds: inputSeconds(record),
-        contextSamples: row.context_frames ?? 0,
-        contextEnd: row.context_end,
+        contextSamples: links.contextFrames ?? 0,
+        contextEnd: links.contextEnd,
         resultAssetId: record.outputAssetId,
       },
       replacing,
@@ -253,9 +233,7 @@ export class Chains {
     if (!planned) return null
     const clipId = this.history.apply(planned.projectId, planned.command).get(planned.clipId)
     if (!clipId) return null
-    this.ctx.db
-      .statement('UPDATE generations SET output_clip_id = ? WHERE id = ?')
-      .run(clipId, record.id)
+    generations.setOutputClip(record.id, clipId)
     return clipId
   }
 
@@ -263,36 +241,13 @@ export class Chains {
     const seconds = inputSeconds(child)
     const cut = await cutContext(this.ctx, parentClip, seconds)
     const params = { ...child.params, input_audio: { assetId: cut.asset.id, seconds: cut.seconds } }
-    this.ctx.db
-      .statement(
-        `UPDATE generations SET input_asset_id = ?, parent_clip_id = ?, context_frames = ?,
-           context_end = ?, params = ? WHERE id = ?`,
-      )
-      .run(
-        cut.asset.id,
-        parentClip.id,
-        cut.contextSamples,
-        cut.contextEnd,
-        JSON.stringify(params),
-        child.id,
-      )
-  }
-
-  #row(id: string): ContinuationRow | undefined {
-    return this.ctx.db
-      .statement(
-        'SELECT context_end, output_clip_id, context_frames, input_asset_id, parent_clip_id FROM generations WHERE id = ?',
-      )
-      .get(id) as ContinuationRow | undefined
-  }
-
-  #siblingPlaced(id: string, parentClipId: string): boolean {
-    const placed = this.ctx.db
-      .statement(
-        'SELECT count(*) AS n FROM generations WHERE parent_clip_id = ? AND id <> ? AND output_clip_id IS NOT NULL',
-      )
-      .get(parentClipId, id) as { n: number }
-    return placed.n > 0
+    this.ctx.generations.setChildContext(child.id, {
+      inputAssetId: cut.asset.id,
+      parentClipId: parentClip.id,
+      contextFrames: cut.contextSamples,
+      contextEnd: cut.contextEnd,
+      params,
+    })
   }
 }
 

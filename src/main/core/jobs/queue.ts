@@ -12,11 +12,11 @@ import type { FetchLike, Sleep } from '../providers/http'
 import { descriptorOf } from '../providers/registry'
 import type { ClientFactory } from './clients'
 import {
-  GenerationStore,
+  type GenerationsTable,
   type JobRecord,
   type NewGeneration,
   publicGeneration,
-} from './generation-store'
+} from '../store/generations'
 import { NetworkMonitor, type Probe, httpProbe } from './network'
 import { downloadDir } from './output'
 import { ConcurrencySlots, DEFAULT_LIMITS } from './rate-limit'
@@ -48,7 +48,7 @@ interface Pending {
 }
 
 export class JobQueue {
-  readonly store: GenerationStore
+  readonly store: GenerationsTable
   readonly clientFor: ClientFactory
   /** Chooses seeds (injected so tests know them). */
   readonly random: () => number
@@ -75,7 +75,7 @@ export class JobQueue {
     this.ctx = opts.ctx
     this.clientFor = opts.clientFor
     this.random = opts.random
-    this.store = new GenerationStore(opts.ctx.db, opts.ctx.clock)
+    this.store = opts.ctx.generations
     this.slots = new ConcurrencySlots(opts.limits ?? DEFAULT_LIMITS)
     this.env = {
       ctx: opts.ctx,

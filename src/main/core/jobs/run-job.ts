@@ -25,14 +25,14 @@ import { OutcomeUnknownError, ProviderError } from '../providers/provider-error'
 import { descriptorOf } from '../providers/registry'
 import type { AssetRecord } from '../store/assets'
 import type { ClientFactory } from './clients'
-import type { GenerationStore, JobPatch, JobRecord } from './generation-store'
+import type { GenerationsTable, JobPatch, JobRecord } from '../store/generations'
 import { readInputAudio } from './input-audio'
 import { downloadOutput, takeName } from './output'
 import { isRunnable } from './state-machine'
 
 export interface RunEnv {
   ctx: CoreContext
-  store: GenerationStore
+  store: GenerationsTable
   clientFor: ClientFactory
   sleep: Sleep
   random: () => number

@@ -1,18 +1,16 @@
-import { taskHandlers } from './task-handlers'
-import type { TaskInput, TaskKind, TaskOutput, TaskRunner } from './tasks'
+import type { TaskHandlers, TaskInput, TaskKind, TaskOutput, TaskRunner, TaskTable } from './types'
 
 /**
  * Runs tasks in this thread, one after another: for a core started without a worker script (unit
  * tests of the features, tools). Same handlers, same answers as the pool.
  */
-export class InlineRunner implements TaskRunner {
+export class InlineRunner<T extends TaskTable<T>> implements TaskRunner<T> {
   readonly parallelism = 1
 
-  async run<K extends TaskKind>(kind: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
-    const handler = taskHandlers[kind] as (input: TaskInput<K>) => Promise<{
-      value: TaskOutput<K>
-    }>
-    return (await handler(input)).value
+  constructor(private readonly handlers: TaskHandlers<T>) {}
+
+  async run<K extends TaskKind<T>>(kind: K, input: TaskInput<T, K>): Promise<TaskOutput<T, K>> {
+    return (await this.handlers[kind](input)).value
   }
 
   close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import type { TaskInput, TaskKind, TaskOutput, TaskRunner } from './tasks'
+import type { TaskInput, TaskKind, TaskOutput, TaskRunner, TaskTable } from './types'
 import { deserializeError } from './worker-errors'
 import type { TaskReply, TaskRequest } from './worker-protocol'
 
@@ -16,11 +16,12 @@ interface Slot {
 }
 
 /**
- * A fixed pool of worker threads running worker-main.ts (built to `script`). Workers start on
+ * A fixed pool of worker threads running `script` (the core's is worker-main.ts, which answers
+ * with serveTasks). Workers start on
  * first use and are unref'd, so an idle pool never keeps the process alive. A task goes to the
  * worker with the fewest tasks in flight; a worker that dies fails its tasks and is replaced.
  */
-export class WorkerPool implements TaskRunner {
+export class WorkerPool<T extends TaskTable<T>> implements TaskRunner<T> {
   readonly parallelism: number
   readonly #slots: (Slot | undefined)[]
   #nextId = 1
@@ -34,16 +35,16 @@ export class WorkerPool implements TaskRunner {
     this.#slots = Array.from({ length: size }, () => undefined)
   }
 
-  run<K extends TaskKind>(
+  run<K extends TaskKind<T>>(
     kind: K,
-    input: TaskInput<K>,
+    input: TaskInput<T, K>,
     transfer: ArrayBuffer[] = [],
-  ): Promise<TaskOutput<K>> {
+  ): Promise<TaskOutput<T, K>> {
     if (this.#closed) return Promise.reject(new Error('the worker pool is closed'))
     const slot = this.#leastBusy()
     const id = this.#nextId++
-    return new Promise<TaskOutput<K>>((resolve, reject) => {
-      slot.pending.set(id, { resolve: (value) => resolve(value as TaskOutput<K>), reject })
+    return new Promise<TaskOutput<T, K>>((resolve, reject) => {
+      slot.pending.set(id, { resolve: (value) => resolve(value), reject })
       if (slot.pending.size === 1) slot.worker.ref()
       const request: TaskRequest = { id, kind, input }
       try {

@@ -1,13 +1,10 @@
 // Draws one lane's visible waveforms into a viewport-sized canvas: only the pixels on screen, from
 // the stored min/max peaks, written straight into an ImageData (no path rasterising), so a full
 // redraw per frame stays cheap even on a software canvas.
+import type { ClipTiming } from '../../../shared/timeline'
 import type { DecodedPeaks } from '../lib/peaks'
 
-export interface LaneClip {
-  start: number
-  offset: number
-  length: number
-  gainDb: number
+export interface LaneClip extends Pick<ClipTiming, 'start' | 'offset' | 'length' | 'gainDb'> {
   assetRate: number
   peaks: DecodedPeaks | undefined
 }

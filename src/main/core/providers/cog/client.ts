@@ -185,8 +185,11 @@ export class CogClient implements ProviderClient {
       })
       .then((r) => (r.body ?? {}) as CogPrediction)
       .catch((e: unknown) => {
-        // 409: another prediction runs; nothing was accepted, so try later.
-        if (e instanceof ProviderError && e.status === 409) throw this.busy(e.message)
+        // 409: another prediction runs (or, on the Python server, setup is not finished); 503:
+        // the Rust server's setup is not finished. Nothing was accepted either way: try later.
+        if (e instanceof ProviderError && (e.status === 409 || e.status === 503)) {
+          throw this.busy(e.message)
+        }
         throw e
       })
   }
@@ -195,6 +198,7 @@ export class CogClient implements ProviderClient {
     const id = request.clientId
     const health = await this.health(signal)
     if (health === 'BUSY') throw this.busy('The Cog container is busy with another prediction')
+    if (health === 'STARTING') throw this.busy('The Cog container is still loading the model')
     if (health === 'SETUP_FAILED' || health === 'DEFUNCT') {
       throw new ProviderError('cog', 'provider_failed', `The Cog container reports ${health}`)
     }
@@ -210,6 +214,8 @@ export class CogClient implements ProviderClient {
     // container's first run downloads weights, so no headers timeout short of an hour.
     entry.done = this.put(id, request.body, {
       paid: true,
+      // The Rust server's 503 says setup has not finished: refused, nothing started.
+      retryStatuses: [503],
       headersTimeoutMs: 60 * 60 * 1000,
       what: 'Cog prediction',
     }).then(

@@ -1,19 +1,11 @@
 // Pure planning of multi-track playback: which buffer sources start when, from which offset, for
 // how long, with which gains and fades. Times in samples at the project rate are converted to
 // seconds only at the end, so every start lines up with the sample grid of the timeline.
+import type { Clip } from '../../../../shared/domain'
 import { equalPowerGains } from '../../../../shared/timeline'
 
-export interface PlanClip {
-  id: string
-  trackId: string
-  assetId: string
-  start: number
-  offset: number
-  length: number
-  gainDb: number
-  fadeIn: number
-  fadeOut: number
-}
+/** A clip as playback plans it: the contract's clip. */
+export type PlanClip = Clip
 
 export interface PlanTrack {
   id: string

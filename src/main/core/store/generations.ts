@@ -1,5 +1,6 @@
-// The generations table: rows ↔ Generation, and every status change as one transaction that
-// checks where the take is first (a late answer must not overwrite the user's cancel).
+// The generations table: rows ↔ Generation, every status change as one transaction that checks
+// where the take is first (a late answer must not overwrite the user's cancel), and the chain
+// links of continuations. Every SQL statement on this table lives here.
 import type {
   Generation,
   GenerationCost,
@@ -9,8 +10,9 @@ import type {
 import type { Provider } from '../../../shared/musicgen'
 import { notFound } from '../app-error'
 import type { PreparedRequest } from '../providers/provider'
-import type { Db } from '../store/db'
-import { canTransition } from './state-machine'
+import type { TakeSummary } from '../export/stems'
+import { canTransition } from '../jobs/state-machine'
+import type { Db } from './db'
 
 interface GenerationRow {
   id: string
@@ -82,6 +84,32 @@ export interface NewGeneration {
   contextFrames?: number | null
   status: 'queued' | 'waiting_parent'
   createdAt: number
+}
+
+/** A continuation's place in its chain (columns the contract's Generation does not carry). */
+export interface ContinuationLinks {
+  contextEnd: number | null
+  outputClipId: string | null
+  contextFrames: number | null
+  inputAssetId: string | null
+  parentClipId: string | null
+}
+
+interface ContinuationRow {
+  context_end: number | null
+  output_clip_id: string | null
+  context_frames: number | null
+  input_asset_id: string | null
+  parent_clip_id: string | null
+}
+
+/** The context a waiting segment gets once its parent is placed. */
+export interface ChildContext {
+  inputAssetId: string
+  parentClipId: string
+  contextFrames: number
+  contextEnd: number | null
+  params: Record<string, unknown>
 }
 
 const COLUMNS = `id, project_id, track_id, provider, params, seed, input_asset_id, parent_clip_id,
@@ -179,7 +207,7 @@ const PATCH_COLUMNS: { [K in keyof JobPatch]-?: [string, (v: JobPatch[K]) => unk
   completedAt: ['completed_at', (v) => v],
 }
 
-export class GenerationStore {
+export class GenerationsTable {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number,
@@ -204,6 +232,34 @@ export class GenerationStore {
       )
       .all(projectId) as GenerationRow[]
     return rows.map(toRecord)
+  }
+
+  /** The project of a take, or undefined for an unknown id. */
+  projectIdOf(id: string): string | undefined {
+    const row = this.db.statement('SELECT project_id FROM generations WHERE id = ?').get(id) as
+      { project_id: string } | undefined
+    return row?.project_id
+  }
+
+  /** What an export writes beside each take's audio, keyed by the take's output asset. */
+  outputsByAsset(projectId: string): Map<string, TakeSummary> {
+    const rows = this.db
+      .statement(
+        `SELECT output_asset_id, provider, seed, params FROM generations
+         WHERE project_id = ? AND output_asset_id IS NOT NULL`,
+      )
+      .all(projectId) as {
+      output_asset_id: string
+      provider: string
+      seed: number | null
+      params: string
+    }[]
+    return new Map(
+      rows.map((row) => [
+        row.output_asset_id,
+        { provider: row.provider, seed: row.seed, params: JSON.parse(row.params) as unknown },
+      ]),
+    )
   }
 
   listByStatus(statuses: readonly GenerationStatus[]): JobRecord[] {
@@ -282,6 +338,93 @@ export class GenerationStore {
       )
       .run({ assetId })
     return changes > 0
+  }
+
+  // ── Continuation chains: the links that are not part of the contract's Generation ──
+
+  /** Where a continuation stands in its chain; undefined for an unknown id. */
+  continuation(id: string): ContinuationLinks | undefined {
+    const row = this.db
+      .statement(
+        'SELECT context_end, output_clip_id, context_frames, input_asset_id, parent_clip_id FROM generations WHERE id = ?',
+      )
+      .get(id) as ContinuationRow | undefined
+    return (
+      row && {
+        contextEnd: row.context_end,
+        outputClipId: row.output_clip_id,
+        contextFrames: row.context_frames,
+        inputAssetId: row.input_asset_id,
+        parentClipId: row.parent_clip_id,
+      }
+    )
+  }
+
+  /** Where in its source clip the context of a continuation ends. */
+  setContextEnd(id: string, contextEnd: number | null): void {
+    this.db.statement('UPDATE generations SET context_end = ? WHERE id = ?').run(contextEnd, id)
+  }
+
+  /** The clip a continuation became once placed on the timeline. */
+  setOutputClip(id: string, clipId: string): void {
+    this.db.statement('UPDATE generations SET output_clip_id = ? WHERE id = ?').run(clipId, id)
+  }
+
+  /** Makes a waiting segment follow another take. */
+  setParentGeneration(id: string, parentGenerationId: string): void {
+    this.db
+      .statement('UPDATE generations SET parent_generation_id = ? WHERE id = ?')
+      .run(parentGenerationId, id)
+  }
+
+  /** Gives a waiting segment its context, cut from the clip its parent became. */
+  setChildContext(id: string, child: ChildContext): void {
+    this.db
+      .statement(
+        `UPDATE generations SET input_asset_id = ?, parent_clip_id = ?, context_frames = ?,
+           context_end = ?, params = ? WHERE id = ?`,
+      )
+      .run(
+        child.inputAssetId,
+        child.parentClipId,
+        child.contextFrames,
+        child.contextEnd,
+        JSON.stringify(child.params),
+        id,
+      )
+  }
+
+  /** The segment that continues take `id` (the first queued), if any. */
+  nextSegment(id: string): JobRecord | undefined {
+    const next = this.db
+      .statement(
+        'SELECT id FROM generations WHERE parent_generation_id = ? ORDER BY created_at LIMIT 1',
+      )
+      .get(id) as { id: string } | undefined
+    return next && this.get(next.id)
+  }
+
+  /** The other take continuing `parentClipId` that is on the timeline, if any. */
+  placedSibling(
+    id: string,
+    parentClipId: string,
+  ): { id: string; outputClipId: string } | undefined {
+    const row = this.db
+      .statement(
+        'SELECT id, output_clip_id FROM generations WHERE parent_clip_id = ? AND id <> ? AND output_clip_id IS NOT NULL',
+      )
+      .get(parentClipId, id) as { id: string; output_clip_id: string } | undefined
+    return row && { id: row.id, outputClipId: row.output_clip_id }
+  }
+
+  /** Whether another take continuing `parentClipId` is on the timeline. */
+  siblingPlaced(id: string, parentClipId: string): boolean {
+    const placed = this.db
+      .statement(
+        'SELECT count(*) AS n FROM generations WHERE parent_clip_id = ? AND id <> ? AND output_clip_id IS NOT NULL',
+      )
+      .get(parentClipId, id) as { n: number }
+    return placed.n > 0
   }
 
   private write(id: string, status: GenerationStatus, patch: JobPatch): void {

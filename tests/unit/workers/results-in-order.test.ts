@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { resultsInOrder } from '../../../src/main/core/audio/segment-queue'
-import type { TaskRunner } from '../../../src/main/core/workers/tasks'
+import { resultsInOrder } from '../../../src/main/core/workers/results-in-order'
 
-const pair = { parallelism: 2 } as TaskRunner
+const pair = { parallelism: 2 }
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))

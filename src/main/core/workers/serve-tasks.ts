@@ -1,20 +1,23 @@
-import { parentPort } from 'node:worker_threads'
-import { taskHandlers } from './task-handlers'
-import type { TaskAnswer } from './tasks'
+import type { MessagePort } from 'node:worker_threads'
+import type { TaskAnswer, TaskHandlers, TaskTable } from './types'
 import { serializeError } from './worker-errors'
 import type { TaskReply, TaskRequest } from './worker-protocol'
 
-// The entry of a worker thread: runs the tasks the pool sends, one at a time.
-const port = parentPort
-if (!port) throw new Error('worker-main runs only as a worker thread')
 type AnyHandler = (input: unknown) => Promise<TaskAnswer<unknown>>
-const handlers = taskHandlers as Partial<Record<string, AnyHandler>>
 
-port.on('message', (request: TaskRequest) => {
-  void answer(request).then(({ reply, transfer }) => port.postMessage(reply, transfer))
-})
+/** Answers the tasks the pool sends on `port` with `handlers`, one at a time (a worker's loop). */
+export function serveTasks<T extends TaskTable<T>>(
+  port: MessagePort,
+  handlers: TaskHandlers<T>,
+): void {
+  const table = handlers as Partial<Record<string, AnyHandler>>
+  port.on('message', (request: TaskRequest) => {
+    void answer(table, request).then(({ reply, transfer }) => port.postMessage(reply, transfer))
+  })
+}
 
 async function answer(
+  handlers: Partial<Record<string, AnyHandler>>,
   request: TaskRequest,
 ): Promise<{ reply: TaskReply; transfer: ArrayBuffer[] }> {
   const handler = handlers[request.kind]

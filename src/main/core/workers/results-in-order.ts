@@ -1,5 +1,3 @@
-import type { TaskRunner } from '../workers/tasks'
-
 /**
  * Runs `count` tasks, started by `start(k)`, and yields their results in order. At most twice as
  * many run at a time as `tasks` runs in parallel: the workers stay busy while the caller uses a
@@ -7,7 +5,7 @@ import type { TaskRunner } from '../workers/tasks'
  */
 export async function* resultsInOrder<T>(
   count: number,
-  tasks: TaskRunner,
+  tasks: { readonly parallelism: number },
   start: (k: number) => Promise<T>,
 ): AsyncGenerator<T> {
   const limit = Math.max(2, 2 * tasks.parallelism)
