@@ -1,25 +1,12 @@
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { ffmpegTruePeak } from '../helpers/ffmpeg-true-peak'
 import { dropFiles } from '../helpers/drop'
 import { makeAudio, shot, useE2e } from '../helpers/e2e'
 import { tempDir } from '../helpers/temp'
 
 const e2e = useE2e()
-
-/** ffmpeg's true peak (dBTP) of a file: the reference meter. */
-function ffmpegTruePeak(path: string): number {
-  const result = spawnSync(
-    'ffmpeg',
-    ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=peak=true', '-f', 'null', '-'],
-    { encoding: 'utf8' },
-  )
-  const summary = result.stderr.slice(result.stderr.lastIndexOf('Summary:'))
-  const peak = /Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary)
-  if (!peak) throw new Error(`no true peak in ffmpeg's output:\n${result.stderr}`)
-  return Number(peak[1])
-}
 
 describe('the master bus', () => {
   it('sets master gain, meters playback, limits the exported mix and warns when unprotected', async () => {

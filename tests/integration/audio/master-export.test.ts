@@ -2,25 +2,13 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { ffmpegTruePeak } from '../../helpers/ffmpeg-true-peak'
 import { startCore, type TestCore } from '../../helpers/core'
 import { tempDir } from '../../helpers/temp'
 
 function ffmpeg(...args: string[]): void {
   const result = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' })
   if (result.status !== 0) throw new Error(`ffmpeg ${args.join(' ')}: ${result.stderr}`)
-}
-
-/** ffmpeg's true peak (dBTP, its ebur128 filter with peak=true): the reference meter. */
-function ffmpegTruePeak(path: string): number {
-  const result = spawnSync(
-    'ffmpeg',
-    ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128=peak=true', '-f', 'null', '-'],
-    { encoding: 'utf8' },
-  )
-  const summary = result.stderr.slice(result.stderr.lastIndexOf('Summary:'))
-  const peak = /Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary)
-  if (!peak) throw new Error(`no true peak in ffmpeg's output:\n${result.stderr}`)
-  return Number(peak[1])
 }
 
 /** A project of three loud tracks whose sum clips, with a master gain of +2 dB. */
