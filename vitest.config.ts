@@ -5,6 +5,7 @@ export default defineConfig({
     projects: [
       {
         test: {
+          // Pure code in this process: no child process, worker thread or temporary folder.
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
@@ -14,6 +15,7 @@ export default defineConfig({
       },
       {
         test: {
+          // Whatever spawns ffmpeg/sox or the app, starts workers or writes temporary folders.
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',

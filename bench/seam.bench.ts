@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { PcmAudio } from '../src/main/core/audio/pcm'
 import { alignSeam } from '../src/main/core/audio/seam'
-import { continuation, RATE } from '../tests/unit/audio/seam-signals'
+import { continuation, RATE } from '../tests/helpers/seam-signals'
 
 // The seam alignment of a continuation (cross-correlation over the overlap and BS.1770 loudness
 // of both sides, the result resampled from 32 kHz) against ffmpeg doing the parts it has on the

@@ -369,3 +369,32 @@ export function splitClip<T extends ClipWindow>(clip: T, at: number): [T, T] | n
 export function duplicateClip<T extends ClipWindow>(clip: T, start = clip.start + clip.length): T {
   return { ...clip, start: Math.max(0, Math.round(start)) }
 }
+
+/**
+ * Sets one fade's length (samples, whole, ≥ 0): limited to what the other fade leaves of the
+ * clip, so that the two never overlap.
+ */
+export function setFade<T extends ClipWindow>(clip: T, kind: 'in' | 'out', samples: number): T {
+  const other = kind === 'in' ? clip.fadeOut : clip.fadeIn
+  const fade = Math.max(0, Math.min(clip.length - other, Math.round(samples)))
+  return kind === 'in' ? { ...clip, fadeIn: fade } : { ...clip, fadeOut: fade }
+}
+
+/**
+ * The fades' gain at `position` samples into a clip `length` long: the equal-power curves that
+ * playback and the mixdown apply (sin up over the fade-in, cos down over the fade-out).
+ */
+export function fadeEnvelope(
+  position: number,
+  length: number,
+  fadeIn: number,
+  fadeOut: number,
+): number {
+  let gain = 1
+  if (fadeIn > 0 && position < fadeIn) gain *= equalPowerGains(position, fadeIn).fadeIn
+  const outStart = length - fadeOut
+  if (fadeOut > 0 && position > outStart) {
+    gain *= equalPowerGains(position - outStart, fadeOut).fadeOut
+  }
+  return gain
+}

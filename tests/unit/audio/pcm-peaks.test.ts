@@ -6,7 +6,7 @@ import {
   decodeInterleaved,
   type SampleLayout,
 } from '../../../src/main/core/audio/sample-format'
-import { rng } from './helpers'
+import { rng } from '../../helpers/audio'
 
 /** Peaks as PeaksBuilder computes them from decodeInterleaved's floats: the reference. */
 function referencePeaks(layout: SampleLayout, bytes: Uint8Array, resolutions: number[]): Peaks {

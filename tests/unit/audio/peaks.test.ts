@@ -7,7 +7,7 @@ import {
   serializePeaks,
   type PeakLevel,
 } from '../../../src/main/core/audio/peaks'
-import { rng } from './helpers'
+import { rng } from '../../helpers/audio'
 
 function signal(channels: number, frames: number, seed: number): Float32Array[] {
   const random = rng(seed)

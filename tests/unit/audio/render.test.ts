@@ -14,7 +14,7 @@ import {
   type StereoBuffer,
 } from '../../../src/main/core/audio/render'
 import { resample } from '../../../src/main/core/audio/resample'
-import { maxDiff, rng, sine } from './helpers'
+import { maxDiff, rng, sine } from '../../helpers/audio'
 
 const RATE = 48000
 

@@ -7,7 +7,7 @@ import {
   StreamResampler,
 } from '../../../src/main/core/audio/resample'
 import { pcmReader } from '../../../src/main/core/audio/pcm'
-import { maxDiff, powerSpectrum, rng, sine } from './helpers'
+import { maxDiff, powerSpectrum, rng, sine } from '../../helpers/audio'
 
 const db = (x: number) => 10 * Math.log10(x)
 

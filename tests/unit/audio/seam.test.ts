@@ -3,7 +3,7 @@ import { measureLoudness } from '../../../src/main/core/audio/loudness'
 import type { PcmAudio } from '../../../src/main/core/audio/pcm'
 import { resample } from '../../../src/main/core/audio/resample'
 import { alignSeam, normalizedCrossCorrelation } from '../../../src/main/core/audio/seam'
-import { continuation, noise, RATE, scaled } from './seam-signals'
+import { continuation, noise, RATE, scaled } from '../../helpers/seam-signals'
 
 describe('normalizedCrossCorrelation', () => {
   it('matches a direct computation', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RANGE_FRAMES, renderWavRanges } from '../../../src/main/core/export/wav-ranges'
-import { manualRunner, tick } from './manual-runner'
+import { manualRunner, tick } from '../../helpers/manual-runner'
 
 const job = {
   plan: { sampleRate: 48000, sources: [], stems: [] },

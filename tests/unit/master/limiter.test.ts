@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { measureLoudness } from '../../../src/main/core/audio/loudness'
 import { TruePeakDetector } from '../../../src/main/core/audio/true-peak'
 import { TruePeakLimiter } from '../../../src/main/core/master/limiter'
-import { rng, sine } from '../audio/helpers'
+import { rng, sine } from '../../helpers/audio'
 
 const CEILING_DB = -1
 const CEILING = 10 ** (CEILING_DB / 20)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { LoudnessMeter } from '../../../src/main/core/audio/loudness'
 import { MeterCore, type MeterReading } from '../../../src/renderer/src/master/meter-core'
-import { rng, sine } from '../audio/helpers'
+import { rng, sine } from '../../helpers/audio'
 
 const reading = (): MeterReading => ({ peak: [0, 0], momentary: NaN, shortTerm: NaN })
 

@@ -1,8 +1,10 @@
 // Pure helpers of timeline edits: clips by track with a drag preview and the drag math (move with
 // snapping and track changes, trims).
 import type { Clip } from '../../../shared/domain'
+import { gainAfterDrag } from './clip-handles'
 import {
   moveClip,
+  setFade,
   snapSpan,
   snapTime,
   trimEnd,
@@ -10,7 +12,7 @@ import {
   type SnapOptions,
 } from '../../../shared/timeline'
 
-export type DragKind = 'move' | 'trim-start' | 'trim-end'
+export type DragKind = 'move' | 'trim-start' | 'trim-end' | 'fade-in' | 'fade-out' | 'gain'
 
 export function toSet<T>(items: readonly T[]): ReadonlySet<T> {
   return new Set(items)
@@ -60,6 +62,10 @@ export interface DragInput {
   delta: number
   /** Pointer travel in lanes. */
   laneDelta: number
+  /** Pointer travel downwards in pixels (the gain handle). */
+  deltaY?: number
+  /** Fine steps (the gain handle with Alt). */
+  fine?: boolean
   /** Track ids in lane order. */
   trackOrder: readonly string[]
   /** Snapping, or null when off. */
@@ -68,7 +74,10 @@ export interface DragInput {
   assetLength: number
 }
 
-/** The clips as a drag leaves them: moved together (snapped by the primary) or trimmed. */
+/**
+ * The clips as a drag leaves them: moved together (snapped by the primary), trimmed, or the
+ * primary's fade or gain changed by its handle.
+ */
 export function dragPreview(input: DragInput): Map<string, Clip> {
   const { primary, originals, snap } = input
   const next = new Map<string, Clip>()
@@ -86,6 +95,13 @@ export function dragPreview(input: DragInput): Map<string, Clip> {
       const lane = input.trackOrder.indexOf(clip.trackId) + laneShift
       next.set(id, moveClip(clip, clip.start + shift, input.trackOrder[lane] ?? clip.trackId))
     }
+  } else if (input.kind === 'fade-in') {
+    next.set(primary.id, setFade(primary, 'in', primary.fadeIn + input.delta))
+  } else if (input.kind === 'fade-out') {
+    next.set(primary.id, setFade(primary, 'out', primary.fadeOut - input.delta))
+  } else if (input.kind === 'gain') {
+    const gainDb = gainAfterDrag(primary.gainDb, input.deltaY ?? 0, input.fine ?? false)
+    next.set(primary.id, { ...primary, gainDb })
   } else if (input.kind === 'trim-start') {
     let start = primary.start + input.delta
     if (snap) start = snapTime(start, snap).samples

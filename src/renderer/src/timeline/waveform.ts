@@ -1,10 +1,13 @@
 // Draws one lane's visible waveforms into a viewport-sized canvas: only the pixels on screen, from
 // the stored min/max peaks, written straight into an ImageData (no path rasterising), so a full
 // redraw per frame stays cheap even on a software canvas.
-import type { ClipTiming } from '../../../shared/timeline'
+import { fadeEnvelope, type ClipTiming } from '../../../shared/timeline'
 import type { DecodedPeaks } from '../lib/peaks'
 
-export interface LaneClip extends Pick<ClipTiming, 'start' | 'offset' | 'length' | 'gainDb'> {
+export interface LaneClip extends Pick<
+  ClipTiming,
+  'start' | 'offset' | 'length' | 'gainDb' | 'fadeIn' | 'fadeOut'
+> {
   assetRate: number
   peaks: DecodedPeaks | undefined
 }
@@ -18,6 +21,8 @@ export interface LaneView {
   /** Top and bottom insets of the waveform inside the lane, CSS pixels (labels above). */
   top: number
   bottom: number
+  /** Vertical waveform zoom: the drawn height is scaled, not the audio (default 1). */
+  waveZoom?: number
 }
 
 export interface LaneColors {
@@ -41,23 +46,45 @@ export function packColor(r: number, g: number, b: number, alpha: number): numbe
   return ((Math.round(alpha * 255) << 24) | (b << 16) | (g << 8) | r) >>> 0
 }
 
+/** The scroll in device pixels, as `drawLane` draws it (whole pixels, so that a shift is exact). */
+export function deviceScroll(view: Pick<LaneView, 'scrollSeconds' | 'pixelsPerSecond' | 'ratio'>) {
+  return Math.round(view.scrollSeconds * view.pixelsPerSecond * view.ratio)
+}
+
+/**
+ * Draws the lane into `image`; with `columns`, only the device-pixel columns [from, to) are
+ * cleared and drawn (the rest is left as it was: a scroll redraws just the strip it uncovers).
+ */
+/** The pixels drawn into: an ImageData (a plain object of the same fields in tests). */
+export interface LanePixels {
+  readonly width: number
+  readonly height: number
+  readonly data: Uint8ClampedArray
+}
+
 export function drawLane(
-  image: ImageData,
+  image: LanePixels,
   view: LaneView,
   clips: readonly LaneClip[],
   grid: readonly GridLine[],
   colors: LaneColors['packed'],
+  columns?: { from: number; to: number },
 ): void {
   const { width, height } = image
   const pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height)
-  pixels.fill(0)
+  const left = Math.max(0, columns?.from ?? 0)
+  const right = Math.min(width, columns?.to ?? width)
+  if (right <= left) return
+  if (left === 0 && right === width) pixels.fill(0)
+  else
+    for (let y = 0, row = 0; y < height; y++, row += width) pixels.fill(0, row + left, row + right)
   const { ratio, sampleRate: rate } = view
   const pps = view.pixelsPerSecond * ratio
-  const scrollPx = Math.round(view.scrollSeconds * pps)
+  const scrollPx = deviceScroll(view)
   const toX = (samples: number) => (samples / rate) * pps - scrollPx
   for (const line of grid) {
     const x = Math.round(toX(line.samples))
-    if (x < 0 || x >= width) continue
+    if (x < left || x >= right) continue
     const color = line.major ? colors.gridMajor : colors.grid
     for (let y = 0, i = x; y < height; y++, i += width) pixels[i] = color
   }
@@ -65,16 +92,23 @@ export function drawLane(
   const usable = height - top - view.bottom * ratio
   const middle = top + usable / 2
   const half = usable / 2
+  // A zoomed waveform is cut at the lane's waveform band (the labels above stay readable).
+  const ceiling = Math.max(0, Math.floor(top))
+  const floor = Math.min(height, Math.ceil(top + usable))
   const wave = colors.wave
   for (const clip of clips) {
     const data = clip.peaks
     if (!data || data.count === 0) continue
     const x0 = toX(clip.start)
     const x1 = toX(clip.start + clip.length)
-    const from = Math.max(0, Math.ceil(x0))
-    const to = Math.min(width, Math.ceil(x1))
+    const from = Math.max(left, Math.ceil(x0))
+    const to = Math.min(right, Math.ceil(x1))
     if (to <= from) continue
-    const scale = half * Math.min(4, Math.pow(10, clip.gainDb / 20))
+    // The clip's gain and fades shape what is drawn, as they shape what is heard.
+    const scale = half * Math.min(4, Math.pow(10, clip.gainDb / 20)) * (view.waveZoom ?? 1)
+    const samplesPerPixel = rate / pps
+    const fadeInEnd = x0 + clip.fadeIn / samplesPerPixel
+    const fadeOutStart = x1 - clip.fadeOut / samplesPerPixel
     const framesPerPixel = clip.assetRate / pps
     const firstFrame = (clip.offset / rate) * clip.assetRate
     const lastFrame = firstFrame + (clip.length / rate) * clip.assetRate
@@ -95,8 +129,15 @@ export function drawLane(
           if (hi > max) max = hi
         }
       }
-      const y0 = Math.max(0, Math.floor(middle - Math.min(1, max) * scale))
-      const y1 = Math.min(height, Math.max(y0 + 1, Math.ceil(middle - Math.max(-1, min) * scale)))
+      const fade =
+        x < fadeInEnd || x + 1 > fadeOutStart
+          ? fadeEnvelope((x + 0.5 - x0) * samplesPerPixel, clip.length, clip.fadeIn, clip.fadeOut)
+          : 1
+      const y0 = Math.max(ceiling, Math.floor(middle - Math.min(1, max) * scale * fade))
+      const y1 = Math.min(
+        floor,
+        Math.max(y0 + 1, Math.ceil(middle - Math.max(-1, min) * scale * fade)),
+      )
       for (let y = y0, i = y0 * width + x; y < y1; y++, i += width) pixels[i] = wave
     }
   }

@@ -1,6 +1,7 @@
 // Web Audio playback of the timeline: one AudioBufferSourceNode per clip, started at exact
 // audio-clock times; clip gain and fades on a gain node per source; a gain node per track for
 // its gain, mute and solo; a loop is played pass after pass, each scheduled ahead of time.
+import { Metronome, type MetronomeTempo } from './metronome'
 import {
   dbToGain,
   fadeCurve,
@@ -42,6 +43,9 @@ export class PlaybackEngine {
   #end = 0
   #generation = 0
   #masterGain = 1
+  #metronome: Metronome | null = null
+  /** The metronome's tempo while it is on, null when off. */
+  #click: MetronomeTempo | null = null
 
   /**
    * `onMaster` is told once the audio graph exists, with the master bus's node (all tracks after
@@ -119,6 +123,24 @@ export class PlaybackEngine {
     } else {
       this.#schedule(from, Math.max(from, this.#end), when)
     }
+    this.#startMetronome()
+  }
+
+  /** Turns the metronome on (at this tempo) or off (null), also while playing. */
+  setMetronome(tempo: MetronomeTempo | null): void {
+    this.#click = tempo
+    if (this.#request) this.#startMetronome()
+  }
+
+  #startMetronome(): void {
+    const context = this.#context
+    const request = this.#request
+    if (!context || !request || !this.#click) {
+      this.#metronome?.stop()
+      return
+    }
+    this.#metronome ??= new Metronome(context, () => this.#segments)
+    this.#metronome.start(this.#click, request.sampleRate)
   }
 
   /** Applies track gain, mute and solo at once (also while playing). */
@@ -233,6 +255,7 @@ export class PlaybackEngine {
   #stopSources(): void {
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = null
+    this.#metronome?.stop()
     for (const source of this.#sources) {
       source.onended = null
       try {

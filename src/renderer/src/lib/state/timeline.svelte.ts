@@ -25,6 +25,7 @@ import {
   type DragKind,
 } from '../../timeline/edits'
 import { MasterBus } from '../../master/master-bus.svelte'
+import { commandFor, type ShortcutCommand } from '../../timeline/shortcuts'
 import { PlaybackEngine, type LoopRegion } from '../playback/engine'
 import type { PlanTrack } from '../playback/scheduler'
 import type { Notices } from './notices.svelte'
@@ -39,8 +40,19 @@ export interface ZoomBinding {
   set(pixelsPerSecond: number): void
 }
 
+export const MIN_WAVE_ZOOM = 1
+export const MAX_WAVE_ZOOM = 16
 export const MIN_PPS = 1
 export const MAX_PPS = 1000
+/** The undo step a drag becomes (one per drag). */
+const DRAG_LABELS: Record<DragKind, string> = {
+  move: 'Move clip',
+  'trim-start': 'Trim clip',
+  'trim-end': 'Trim clip',
+  'fade-in': 'Fade in',
+  'fade-out': 'Fade out',
+  gain: 'Clip gain',
+}
 /** Snap reach in pixels. */
 const SNAP_PX = 8
 
@@ -49,6 +61,7 @@ interface DragState {
   primary: string
   originals: Map<string, Clip>
   startX: number
+  startY: number
   startLane: number
   assetLength: number
 }
@@ -82,6 +95,10 @@ export class TimelineState {
   loop = $state<LoopRegion | null>(null)
   loopOn = $state(false)
   helpOpen = $state(false)
+  /** Vertical waveform zoom: how much taller waveforms are drawn (the audio is unchanged). */
+  waveZoom = $state(1)
+  /** The metronome clicks the project tempo while playing. */
+  metronome = $state(false)
 
   readonly #engine: PlaybackEngine
   /** The master bus: its gain and the meters on playback. */
@@ -214,6 +231,11 @@ export class TimelineState {
     this.zoomAt(factor, x >= 0 && x <= this.viewWidth ? x : this.viewWidth / 2)
   }
 
+  /** Waveforms drawn `factor` times taller (or shorter), between ×1 and ×16. */
+  zoomWaves(factor: number): void {
+    this.waveZoom = Math.min(MAX_WAVE_ZOOM, Math.max(MIN_WAVE_ZOOM, this.waveZoom * factor))
+  }
+
   fit(): void {
     const seconds = Math.max(5, this.endSamples / this.rate)
     this.pps = (Math.max(200, this.viewWidth) - 24) / seconds
@@ -283,7 +305,8 @@ export class TimelineState {
     }
   }
 
-  beginDrag(kind: DragKind, clipId: string, x: number, lane: number): void {
+  /** Starts a drag of a clip (move), an edge (trim) or a handle (fade, gain) at pointer x, y. */
+  beginDrag(kind: DragKind, clipId: string, x: number, lane: number, y = 0): void {
     const primary = this.clipById(clipId)
     if (!primary) return
     const ids = kind === 'move' && this.selected.includes(clipId) ? this.selected : [clipId]
@@ -298,6 +321,7 @@ export class TimelineState {
       primary: clipId,
       originals,
       startX: x,
+      startY: y,
       startLane: lane,
       assetLength: this.#assetLength(primary),
     }
@@ -307,7 +331,8 @@ export class TimelineState {
     return this.#drag !== null
   }
 
-  dragTo(x: number, lane: number, noSnap: boolean): void {
+  /** The drag's pointer moved; `noSnap` (Alt) drags freely, and makes the gain handle fine. */
+  dragTo(x: number, lane: number, noSnap: boolean, y?: number): void {
     const drag = this.#drag
     const primary = drag?.originals.get(drag.primary)
     if (!drag || !primary) return
@@ -317,6 +342,8 @@ export class TimelineState {
       originals: drag.originals,
       delta: Math.round(((x - drag.startX) / this.pps) * this.rate),
       laneDelta: lane - drag.startLane,
+      deltaY: (y ?? drag.startY) - drag.startY,
+      fine: noSnap,
       trackOrder: this.tracks.map((track) => track.id),
       snap: this.snap && !noSnap ? this.#snapOptions(toSet([...drag.originals.keys()])) : null,
       assetLength: drag.assetLength,
@@ -337,7 +364,7 @@ export class TimelineState {
       this.preview = null
       return Promise.resolve()
     }
-    const label = drag.kind === 'move' ? 'Move clip' : 'Trim clip'
+    const label = DRAG_LABELS[drag.kind]
     const commands: Command[] = []
     for (const [id, after] of preview) {
       const before = drag.originals.get(id)
@@ -555,6 +582,24 @@ export class TimelineState {
     if (clips !== this.#playedClips) void this.#start()
   }
 
+  /** Metronome on or off; it needs a tempo (the header's Tempo field). */
+  toggleMetronome(): void {
+    if (!this.metronome && !this.tempo) {
+      this.notices.info('Set a tempo (next to the project name) to use the metronome.')
+      return
+    }
+    this.metronome = !this.metronome
+    this.applyMetronome()
+  }
+
+  /** Gives the engine the metronome's state and the tempo (also after a tempo change). */
+  applyMetronome(): void {
+    const tempo = this.tempo
+    this.#engine.setMetronome(
+      this.metronome && tempo ? { bpm: tempo.bpm, beatsPerBar: tempo.timeSignature[0] } : null,
+    )
+  }
+
   setLoop(a: number, b: number, noSnap = false): void {
     let start = Math.max(0, Math.min(a, b))
     let end = Math.max(a, b)
@@ -601,84 +646,72 @@ export class TimelineState {
   // ---------------------------------------------------------------------------------------------
   // Keyboard
 
-  /** Handles a timeline shortcut; returns true when the key was used. */
+  /** Handles a timeline shortcut (written in timeline/shortcuts.ts); true when the key was used. */
   handleKey(event: KeyboardEvent): boolean {
     if (event.defaultPrevented || isEditable(event.target)) return false
-    const mod = event.ctrlKey || event.metaKey
-    const key = event.key
-    const lower = key.length === 1 ? key.toLowerCase() : key
-    if (key === '?') {
+    const command = commandFor(event)
+    if (command === 'help') {
       this.helpOpen = !this.helpOpen
       return true
     }
-    if (key === 'Escape') {
+    if (command === 'escape') {
       if (this.helpOpen) this.helpOpen = false
       else if (this.dragging) this.cancelDrag()
       else this.clearSelection()
       return true
     }
-    if (this.helpOpen) return false
-    if (mod && lower === 'z') {
-      void (event.shiftKey ? this.redo() : this.undo())
-      return true
-    }
-    if (mod && lower === 'y') {
-      void this.redo()
-      return true
-    }
-    if (mod && lower === 'd') {
-      void this.duplicate()
-      return true
-    }
-    if (mod && lower === 'a') {
-      this.selectAll()
-      return true
-    }
-    if (mod || event.altKey) return false
-    switch (lower) {
-      case ' ':
-        void this.toggle()
-        return true
-      case 'Home':
-        this.toStart()
-        return true
-      case 'End':
-        this.toEnd()
-        return true
-      case 'l':
-        this.toggleLoop()
-        return true
-      case 's':
-        void this.split()
-        return true
-      case 'n':
+    if (this.helpOpen || command === null) return false
+    this.#run(command)
+    return true
+  }
+
+  #run(command: Exclude<ShortcutCommand, 'help' | 'escape'>): void {
+    switch (command) {
+      case 'undo':
+        return void this.undo()
+      case 'redo':
+        return void this.redo()
+      case 'duplicate':
+        return void this.duplicate()
+      case 'selectAll':
+        return this.selectAll()
+      case 'toggle':
+        return void this.toggle()
+      case 'start':
+        return this.toStart()
+      case 'end':
+        return this.toEnd()
+      case 'loop':
+        return this.toggleLoop()
+      case 'metronome':
+        return this.toggleMetronome()
+      case 'split':
+        return void this.split()
+      case 'snap':
         this.snap = !this.snap
-        return true
-      case 'f':
-        this.fit()
-        return true
-      case '+':
-      case '=':
-        this.zoomBy(1.25)
-        return true
-      case '-':
-      case '_':
-        this.zoomBy(0.8)
-        return true
-      case 'Delete':
-      case 'Backspace':
-        void this.deleteSelected()
-        return true
-      case 'ArrowLeft':
-        this.seek(this.playhead - this.#step() * (event.shiftKey ? 4 : 1))
+        return
+      case 'fit':
+        return this.fit()
+      case 'zoomIn':
+        return this.zoomBy(1.25)
+      case 'zoomOut':
+        return this.zoomBy(0.8)
+      case 'wavesTaller':
+        return this.zoomWaves(2)
+      case 'wavesShorter':
+        return this.zoomWaves(0.5)
+      case 'delete':
+        return void this.deleteSelected()
+      case 'back':
+      case 'back4':
+      case 'forward':
+      case 'forward4': {
+        const beats = command.endsWith('4') ? 4 : 1
+        const sign = command.startsWith('back') ? -1 : 1
+        this.seek(this.playhead + sign * this.#step() * beats)
         this.#follow()
-        return true
-      case 'ArrowRight':
-        this.seek(this.playhead + this.#step() * (event.shiftKey ? 4 : 1))
-        this.#follow()
-        return true
-      default:
-        return false
+        return
+      }
     }
   }
 

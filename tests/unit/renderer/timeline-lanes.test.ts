@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest'
+import { visibleLanes } from '../../../src/renderer/src/timeline/lanes'
+import {
+  deviceScroll,
+  drawLane,
+  type LaneClip,
+  type LanePixels,
+} from '../../../src/renderer/src/timeline/waveform'
+
+describe('visibleLanes', () => {
+  it('builds the lanes crossing the visible band, with an overscan on each side', () => {
+    // 88 px lanes, 600 px visible from 1000: lanes 11 (880–968) … 18 (1584–1672) are seen.
+    expect(visibleLanes(1000, 600, 88, 50, 2)).toEqual({ first: 9, last: 21 })
+    expect(visibleLanes(1000, 600, 88, 50, 0)).toEqual({ first: 11, last: 19 })
+  })
+
+  it('stays inside the list at both ends', () => {
+    expect(visibleLanes(0, 600, 88, 50, 2)).toEqual({ first: 0, last: 9 })
+    expect(visibleLanes(50 * 88 - 600, 600, 88, 50, 2)).toEqual({ first: 41, last: 50 })
+    expect(visibleLanes(0, 600, 88, 3, 2)).toEqual({ first: 0, last: 3 })
+    // Overscrolled (elastic scroll) or scrolled past a list that just shrank.
+    expect(visibleLanes(-40, 600, 88, 50, 0)).toEqual({ first: 0, last: 7 })
+    expect(visibleLanes(9000, 600, 88, 5, 1)).toEqual({ first: 3, last: 5 })
+  })
+
+  it('builds a few lanes before the height is known, none for an empty list', () => {
+    expect(visibleLanes(0, 0, 88, 50, 2, 12)).toEqual({ first: 0, last: 12 })
+    expect(visibleLanes(0, 600, 88, 0)).toEqual({ first: 0, last: 0 })
+  })
+
+  it('a lane exactly at the bottom edge is not built without overscan', () => {
+    // 176 px visible from 0: lanes 0 and 1; lane 2 starts at the edge.
+    expect(visibleLanes(0, 176, 88, 10, 0)).toEqual({ first: 0, last: 2 })
+  })
+})
+
+function image(width: number, height: number): LanePixels {
+  return { width, height, data: new Uint8ClampedArray(width * height * 4) }
+}
+
+function pixels(target: LanePixels): Uint32Array {
+  return new Uint32Array(target.data.buffer)
+}
+
+describe('drawLane strips', () => {
+  const RATE = 48000
+  const peaks = {
+    framesPerPeak: 256,
+    count: 1000,
+    channels: 1,
+    pairs: [
+      Float32Array.from({ length: 2000 }, (_, i) =>
+        i % 2 === 0 ? -Math.abs(Math.sin(i / 50)) : Math.abs(Math.sin(i / 37)),
+      ),
+    ],
+  }
+  const clips: LaneClip[] = [
+    {
+      start: RATE / 2,
+      offset: 0,
+      length: RATE * 4,
+      gainDb: 0,
+      assetRate: RATE,
+      peaks,
+      fadeIn: RATE,
+      fadeOut: 0,
+    },
+    {
+      start: RATE * 5,
+      offset: RATE,
+      length: RATE * 2,
+      gainDb: -6,
+      assetRate: RATE,
+      peaks,
+      fadeIn: 0,
+      fadeOut: RATE / 2,
+    },
+  ]
+  const grid = [0, 1, 2, 3, 4, 5, 6, 7].map((s) => ({ samples: s * RATE, major: s % 2 === 0 }))
+  const colors = { wave: 0xff0000ff, grid: 0x11000000, gridMajor: 0x22000000 }
+  const view = (scrollSeconds: number) => ({
+    scrollSeconds,
+    pixelsPerSecond: 40,
+    sampleRate: RATE,
+    ratio: 1,
+    top: 4,
+    bottom: 2,
+  })
+
+  it('a scrolled lane shifted plus its uncovered strip equals the lane drawn anew', () => {
+    const width = 200
+    const height = 40
+    const shifted = image(width, height)
+    drawLane(shifted, view(0.5), clips, grid, colors)
+    const shift = deviceScroll(view(1.25)) - deviceScroll(view(0.5))
+    expect(shift).toBe(30)
+    // What the canvas blit does: move every row left by `shift`.
+    const moved = pixels(shifted)
+    for (let y = 0; y < height; y++) {
+      moved.copyWithin(y * width, y * width + shift, (y + 1) * width)
+    }
+    drawLane(shifted, view(1.25), clips, grid, colors, { from: width - shift, to: width })
+    const fresh = image(width, height)
+    drawLane(fresh, view(1.25), clips, grid, colors)
+    expect(pixels(shifted)).toEqual(pixels(fresh))
+    expect(pixels(fresh).some((pixel) => pixel === colors.wave)).toBe(true)
+  })
+
+  it('drawing a strip leaves the columns outside it as they were', () => {
+    const target = image(100, 20)
+    pixels(target).fill(7)
+    drawLane(target, view(0), clips, grid, colors, { from: 10, to: 30 })
+    const out = pixels(target)
+    for (let y = 0; y < 20; y++) {
+      expect(out[y * 100 + 9]).toBe(7)
+      expect(out[y * 100 + 30]).toBe(7)
+      expect(out[y * 100 + 10]).not.toBe(7)
+    }
+  })
+})
