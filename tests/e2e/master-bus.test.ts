@@ -27,7 +27,7 @@ describe('the master bus', () => {
     await page.getByRole('button', { name: 'Add the first track' }).click()
     await dropFiles(page, page.locator('[data-track-id]').first(), [drums], { x: 0.01, y: 0.5 })
     await expect.poll(() => page.locator('[data-clip-id]').count(), { timeout: 20_000 }).toBe(1)
-    await dropFiles(page, page.locator('.head'), [bass])
+    await dropFiles(page, page.locator('.head').first(), [bass])
     await expect.poll(() => page.locator('[data-clip-id]').count(), { timeout: 20_000 }).toBe(2)
 
     const strip = page.getByRole('group', { name: 'Master' })
