@@ -9,8 +9,8 @@ import {
   statSync,
   writeSync,
 } from 'node:fs'
-import { join } from 'node:path'
 import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, describe, it } from 'vitest'
 import { startCore } from '../tests/helpers/core'
 
@@ -270,4 +270,77 @@ describe('export benchmark', () => {
     },
     900_000,
   )
+  it('the master bus: a limited (or headroom) mix vs none, and vs ffmpeg amix + alimiter', async () => {
+    // 8 loud tracks x 60 s whose sum clips (8 x 0.3): the limiter works all the time.
+    const sources = Array.from({ length: 8 }, (_, i) => {
+      const path = join(dir, `loud-${i}.wav`)
+      const made = spawnSync('sox', [
+        ...['-n', '-r', '48000', '-c', '2', '-b', '24', path],
+        ...['synth', '60', 'sine', String(55 * (i + 1)), 'vol', '0.3'],
+      ])
+      if (made.status !== 0) throw new Error(`sox failed: ${made.stderr.toString()}`)
+      return path
+    })
+    const core = startCore(join(dir, 'data-master'))
+    const project = await core.call('projects.create', { name: 'Loud' })
+    for (const [i, source] of sources.entries()) {
+      const track = await core.call('tracks.create', { projectId: project.id, name: `T${i}` })
+      const asset = await core.call('assets.import', { projectId: project.id, path: source })
+      await core.call('clips.create', { trackId: track.id, assetId: asset.id, start: 0 })
+    }
+    const times: Record<'none' | 'limiter' | 'headroom' | 'ffmpeg' | 'ffmpegMix', number[]> = {
+      none: [],
+      limiter: [],
+      headroom: [],
+      ffmpeg: [],
+      ffmpegMix: [],
+    }
+    let run = 0
+    const ffmpegArgs = (out: string, limit: boolean) => [
+      ...['-v', 'error', '-y'],
+      ...sources.flatMap((source) => ['-i', source]),
+      '-filter_complex',
+      `amix=inputs=8:normalize=0${limit ? ',alimiter=limit=0.891:level=false' : ''}`,
+      ...['-c:a', 'pcm_s24le', out],
+    ]
+    for (let round = 0; round < 3; round++) {
+      for (const protection of ['none', 'limiter', 'headroom'] as const) {
+        const out = join(dir, `master-${++run}`)
+        mkdirSync(out)
+        const start = performance.now()
+        await core.call('export.stems', {
+          projectId: project.id,
+          directory: out,
+          format: 'wav',
+          bitDepth: 24,
+          sampleRate: 48000,
+          protection,
+        })
+        times[protection].push(performance.now() - start)
+      }
+      times.ffmpeg.push(
+        timed(() => spawnSync('ffmpeg', ffmpegArgs(join(dir, `ff-${round}.wav`), true))),
+      )
+      times.ffmpegMix.push(
+        timed(() => spawnSync('ffmpeg', ffmpegArgs(join(dir, `ffmix-${round}.wav`), false))),
+      )
+    }
+    core.close()
+    const m = (key: keyof typeof times) => median(times[key])
+    console.log(
+      [
+        '',
+        'master bus: 8 loud tracks x 60 s, 48 kHz 24-bit, stems + mix (median of 3)',
+        `  ours, no protection:      ${m('none').toFixed(0)} ms`,
+        `  ours, limiter:            ${m('limiter').toFixed(0)} ms (+${(m('limiter') - m('none')).toFixed(0)} ms)`,
+        `  ours, automatic headroom: ${m('headroom').toFixed(0)} ms (+${(m('headroom') - m('none')).toFixed(0)} ms)`,
+        `  ffmpeg amix + alimiter:   ${m('ffmpeg').toFixed(0)} ms (mix only; amix alone ${m('ffmpegMix').toFixed(0)} ms)`,
+        `  ratio limiter/none:       ${(m('limiter') / m('none')).toFixed(2)}x`,
+        `  ratio ours limiter/ffmpeg: ${(m('limiter') / m('ffmpeg')).toFixed(2)}x (ours also writes 8 stems)`,
+        `  load average: ${loadavg()
+          .map((v) => v.toFixed(2))
+          .join(' ')}`,
+      ].join('\n'),
+    )
+  }, 600_000)
 })

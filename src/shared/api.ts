@@ -4,6 +4,7 @@ import { z } from 'zod'
 import {
   EXPORT_BIT_DEPTHS,
   MAX_TAKES,
+  MIX_PROTECTIONS,
   PROJECT_SAMPLE_RATES,
   SECRET_ACCOUNTS,
   THEMES,
@@ -160,6 +161,10 @@ export const methods = {
         .default(null),
     }),
   ),
+  /** The master bus's gain; a change is one undo step (through timeline.edit). */
+  'projects.setMasterGain': returns<Project>()(
+    z.strictObject({ projectId: id, masterGainDb: gainDb }),
+  ),
   'projects.delete': returns<null>()(z.strictObject({ projectId: id })),
 
   'tracks.create': returns<Track>()(z.strictObject({ projectId: id, name: name.optional() })),
@@ -254,6 +259,8 @@ export const methods = {
       projectId: id,
       directory,
       includeMix: z.boolean().default(true),
+      /** The mix's true-peak protection (see MixProtection); stems are never touched. */
+      protection: z.enum(MIX_PROTECTIONS).default('limiter'),
       ...exportOptions,
     }),
   ),

@@ -10,6 +10,8 @@ export interface Project {
   sampleRate: ProjectSampleRate
   tempoBpm: number | null
   timeSignature: [number, number] | null
+  /** The master bus's gain (dB), applied to the mix in playback and export; never to stems. */
+  masterGainDb: number
   createdAt: number
   updatedAt: number
 }
@@ -92,6 +94,43 @@ export interface ExportResult {
   files: string[]
   frames: number
   sampleRate: number
+  /** What the mix's master did and measured; null without a mix. */
+  mix: MixReport | null
+}
+
+/**
+ * How an export keeps the mix's true peak under the ceiling: a look-ahead limiter, the whole mix
+ * turned down (automatic headroom), or nothing (the overs are then reported).
+ */
+export const MIX_PROTECTIONS = ['limiter', 'headroom', 'none'] as const
+export type MixProtection = (typeof MIX_PROTECTIONS)[number]
+
+/** The true-peak ceiling of a protected mix (dBTP), also the level above which a peak is an over. */
+export const TRUE_PEAK_CEILING_DB = -1
+
+/** One stretch of a mix whose true peak goes over the ceiling. */
+export interface MixOver {
+  /** Where it starts and ends, in seconds from the start of the export. */
+  seconds: number
+  endSeconds: number
+  /** Its highest true peak (dBTP). */
+  truePeakDb: number
+}
+
+export interface MixReport {
+  protection: MixProtection
+  masterGainDb: number
+  /**
+   * True peak (dBTP, BS.1770-4) of the mix as it leaves the master, before the file's integer
+   * samples clamp it at full scale: above 0 dBTP, how far it clips.
+   */
+  truePeakDb: number
+  /** Integrated loudness (LUFS) of the mix as it leaves the master. */
+  integratedLufs: number
+  /** How much the protection turned the mix down at most (dB, 0 or less). */
+  reductionDb: number
+  /** The stretches over the ceiling in the mix as written: none once protected. */
+  overs: { count: number; loudestDb: number | null; first: MixOver[] }
 }
 
 export const PROVIDERS = ['replicate', 'scenario', 'cog', 'local'] as const

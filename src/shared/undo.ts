@@ -48,6 +48,7 @@ export interface UndoStackOptions {
 const UPDATE_ID_KEY: Partial<Record<TimelineMethod, string>> = {
   'clips.update': 'clipId',
   'tracks.update': 'trackId',
+  'projects.setMasterGain': 'projectId',
 }
 
 function field(input: object, key: string): unknown {
@@ -316,5 +317,15 @@ export function deleteTrackCommand(track: Track & { clips: readonly Clip[] }): C
         recreates: clip.id,
       })),
     ],
+  }
+}
+
+/** The master gain from `before` to `after` (dB), as one undo step. */
+export function masterGainCommand(projectId: string, before: number, after: number): Command {
+  return {
+    label: 'Change master gain',
+    do: [{ method: 'projects.setMasterGain', input: { projectId, masterGainDb: after } }],
+    undo: [{ method: 'projects.setMasterGain', input: { projectId, masterGainDb: before } }],
+    mergeKey: `master-gain:${projectId}`,
   }
 }

@@ -73,7 +73,7 @@ describe('drag audio in, export stems out', () => {
     await page.screenshot({ path: shot('import-01-clips.png') })
 
     // Dropping on empty space below the tracks makes a new track.
-    await dropFiles(page, page.locator('.head'), [drums])
+    await dropFiles(page, page.locator('.head').first(), [drums])
     await expect.poll(() => page.locator('[data-track-id]').count()).toBe(2)
 
     const out = join(dir, 'stems')
@@ -106,7 +106,7 @@ describe('drag audio in, export stems out', () => {
     await page.getByRole('button', { name: 'Add the first track' }).click()
     await dropFiles(page, page.locator('[data-track-id]').first(), [long], { x: 0.02, y: 0.5 })
     await expect.poll(() => page.locator('[data-clip-id]').count(), { timeout: 30_000 }).toBe(1)
-    await dropFiles(page, page.locator('.head'), [long])
+    await dropFiles(page, page.locator('.head').first(), [long])
     await expect.poll(() => page.locator('[data-clip-id]').count(), { timeout: 30_000 }).toBe(2)
 
     const out = join(dir, 'stems')

@@ -1,11 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import {
-  kWeightingFilters,
-  LoudnessMeter,
-  measureLoudness,
-} from '../../../src/main/core/audio/loudness'
+import { LoudnessMeter, measureLoudness } from '../../../src/main/core/audio/loudness'
+import { kWeightingFilters } from '../../../src/shared/k-weighting'
 import type { PcmAudio } from '../../../src/main/core/audio/pcm'
 import { encodeWav } from '../../../src/main/core/audio/wav-encode'
 import { makeTempDir, rng, run, sine } from '../../helpers/audio'

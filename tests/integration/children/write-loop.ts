@@ -21,6 +21,7 @@ for (let i = 0; ; i++) {
       sampleRate: 48000,
       tempoBpm: null,
       timeSignature: null,
+      masterGainDb: 0,
       createdAt: i,
       updatedAt: i,
     })

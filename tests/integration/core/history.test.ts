@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { placeClips } from '../../../src/shared/placement'
-import { createClipCommand, updateClipCommand } from '../../../src/shared/undo'
+import { createClipCommand, masterGainCommand, updateClipCommand } from '../../../src/shared/undo'
 import type { Clip } from '../../../src/shared/domain'
 import { makeWav } from '../../fakes/common'
 import { startCore, type TestCore } from '../../helpers/core'
@@ -161,5 +161,38 @@ describe('the timeline history, kept per project in the store', () => {
     expect(undone).toBe(200)
     expect((await core.call('projects.get', { projectId })).tracks[0]!.clips[0]!.start).toBe(5)
     core.close()
+  })
+})
+
+describe('the master gain in the history', () => {
+  it('makes each change one undo step and refuses another project', async () => {
+    const core = startCore(tempDir())
+    const { projectId } = await project(core)
+    const other = await core.call('projects.create', { name: 'Other' })
+    const gain = async () => (await core.call('projects.get', { projectId })).masterGainDb
+    expect(await gain()).toBe(0)
+    await core.call('timeline.edit', { projectId, command: masterGainCommand(projectId, 0, -3) })
+    await core.call('timeline.edit', { projectId, command: masterGainCommand(projectId, -3, -6) })
+    expect(await gain()).toBe(-6)
+    expect(await core.call('timeline.history', { projectId })).toMatchObject({
+      undoLabel: 'Change master gain',
+    })
+    // A fader records its step when it is let go: each change is a step of its own.
+    await core.call('timeline.undo', { projectId })
+    expect(await gain()).toBe(-3)
+    await core.call('timeline.undo', { projectId })
+    expect(await gain()).toBe(0)
+    await core.call('timeline.redo', { projectId })
+    expect(await gain()).toBe(-3)
+    await expect(
+      core.call('timeline.edit', {
+        projectId,
+        command: masterGainCommand(other.id, 0, 3),
+      }),
+    ).rejects.toThrow(/its own project/)
+    await expect(
+      core.call('projects.setMasterGain', { projectId, masterGainDb: 20 }),
+    ).rejects.toThrow(/at most \+12 dB/)
+    expect((await core.call('projects.get', { projectId: other.id })).masterGainDb).toBe(0)
   })
 })

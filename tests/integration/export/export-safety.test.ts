@@ -53,6 +53,7 @@ function request(directory: string, fields: Partial<StemsRequest> = {}): StemsRe
     bitDepth: 16,
     sampleRate: 48000,
     includeMix: true,
+    protection: 'limiter',
     overwrite: false,
     onProgress: () => undefined,
     now: 0,

@@ -135,6 +135,7 @@ export function mixedProject(solo: boolean): ProjectDetail {
     sampleRate: 48000,
     tempoBpm: null,
     timeSignature: null,
+    masterGainDb: 0,
     createdAt: 0,
     updatedAt: 0,
     tracks: [

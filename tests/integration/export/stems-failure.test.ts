@@ -44,6 +44,7 @@ function exportWith(
     format,
     bitDepth: 24,
     sampleRate: 48000,
+    protection: 'limiter',
     includeMix: true,
     overwrite: false,
     onProgress: () => undefined,

@@ -26,6 +26,7 @@ describe('contract validation', () => {
       sampleRate: 48000,
       tempoBpm: null,
       timeSignature: null,
+      masterGainDb: 0,
       createdAt: 0,
       updatedAt: 0,
     }),

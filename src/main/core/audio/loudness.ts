@@ -1,4 +1,6 @@
 import type { PcmAudio } from './pcm'
+import { kWeightedEnergy, kWeightingFilters } from '../../../shared/k-weighting'
+import { TP_TAPS, TRUE_PEAK_PHASES } from './true-peak'
 
 /**
  * ITU-R BS.1770-4 integrated loudness and true peak, computed incrementally.
@@ -25,67 +27,6 @@ export interface LoudnessResult {
   samplePeak: number
 }
 
-/** BS.1770-4 Annex 2, table 1: 4 phases × 12 taps. */
-const TRUE_PEAK_PHASES = [
-  [
-    0.001708984375, 0.010986328125, -0.0196533203125, 0.033203125, -0.0594482421875,
-    0.1373291015625, 0.97216796875, -0.102294921875, 0.047607421875, -0.026611328125,
-    0.014892578125, -0.00830078125,
-  ],
-  [
-    -0.0291748046875, 0.029296875, -0.0517578125, 0.089111328125, -0.16650390625, 0.465087890625,
-    0.77978515625, -0.2003173828125, 0.1015625, -0.0582275390625, 0.0330810546875, -0.0189208984375,
-  ],
-  [
-    -0.0189208984375, 0.0330810546875, -0.0582275390625, 0.1015625, -0.2003173828125, 0.77978515625,
-    0.465087890625, -0.16650390625, 0.089111328125, -0.0517578125, 0.029296875, -0.0291748046875,
-  ],
-  [
-    -0.00830078125, 0.014892578125, -0.026611328125, 0.047607421875, -0.102294921875, 0.97216796875,
-    0.1373291015625, -0.0594482421875, 0.033203125, -0.0196533203125, 0.010986328125,
-    0.001708984375,
-  ],
-]
-const TP_TAPS = 12
-
-interface Biquad {
-  b0: number
-  b1: number
-  b2: number
-  a1: number
-  a2: number
-}
-
-/** The two K-weighting stages for a sample rate (libebur128's formulas). */
-export function kWeightingFilters(sampleRate: number): [Biquad, Biquad] {
-  let f0 = 1681.974450955533
-  const G = 3.999843853973347
-  let Q = 0.7071752369554196
-  let K = Math.tan((Math.PI * f0) / sampleRate)
-  const Vh = 10 ** (G / 20)
-  const Vb = Vh ** 0.4996667741545416
-  let a0 = 1 + K / Q + K * K
-  const shelf: Biquad = {
-    b0: (Vh + (Vb * K) / Q + K * K) / a0,
-    b1: (2 * (K * K - Vh)) / a0,
-    b2: (Vh - (Vb * K) / Q + K * K) / a0,
-    a1: (2 * (K * K - 1)) / a0,
-    a2: (1 - K / Q + K * K) / a0,
-  }
-  f0 = 38.13547087602444
-  Q = 0.5003270373238773
-  K = Math.tan((Math.PI * f0) / sampleRate)
-  a0 = 1 + K / Q + K * K
-  const highPass: Biquad = {
-    b0: 1,
-    b1: -2,
-    b2: 1,
-    a1: (2 * (K * K - 1)) / a0,
-    a2: (1 - K / Q + K * K) / a0,
-  }
-  return [shelf, highPass]
-}
-
 function channelWeights(channels: number): number[] {
   if (channels === 5) return [1, 1, 1, 1.41, 1.41]
   if (channels === 6) return [1, 1, 1, 0, 1.41, 1.41]
@@ -95,8 +36,7 @@ function channelWeights(channels: number): number[] {
 /** Incremental BS.1770 meter: push planar chunks, read the result at any time. */
 export class LoudnessMeter {
   private readonly weights: number[]
-  private readonly shelf: Biquad
-  private readonly highPass: Biquad
+  private readonly filters: ReturnType<typeof kWeightingFilters>
   /** Per channel: shelf x1 x2 y1 y2, high-pass x1 x2 y1 y2 (direct form I). */
   private readonly state: Float64Array[]
   private readonly segmentFrames: number
@@ -120,7 +60,7 @@ export class LoudnessMeter {
     readonly channelCount: number,
   ) {
     this.weights = channelWeights(channelCount)
-    ;[this.shelf, this.highPass] = kWeightingFilters(sampleRate)
+    this.filters = kWeightingFilters(sampleRate)
     this.state = []
     this.tpHistory = []
     for (let c = 0; c < channelCount; c++) {
@@ -152,44 +92,7 @@ export class LoudnessMeter {
 
   /** K-weights samples [pos, pos + n) of a channel; returns their sum of squares. */
   private filter(c: number, x: Float32Array, pos: number, n: number): number {
-    const s = this.state[c]!
-    const { b0, b1, b2, a1, a2 } = this.shelf
-    const h = this.highPass
-    let x1 = s[0]!
-    let x2 = s[1]!
-    let y1 = s[2]!
-    let y2 = s[3]!
-    let u1 = s[4]!
-    let u2 = s[5]!
-    let z1 = s[6]!
-    let z2 = s[7]!
-    let sum = 0
-    for (let i = pos, end = pos + n; i < end; i++) {
-      const x0 = x[i]!
-      const y0 = b0 * x0 + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
-      x2 = x1
-      x1 = x0
-      y2 = y1
-      y1 = y0
-      const z0 = y0 - 2 * u1 + u2 - h.a1 * z1 - h.a2 * z2
-      u2 = u1
-      u1 = y0
-      z2 = z1
-      z1 = z0
-      sum += z0 * z0
-    }
-    // Flush denormals.
-    if (Math.abs(y1) < 1e-30 && Math.abs(y2) < 1e-30) y1 = y2 = 0
-    if (Math.abs(z1) < 1e-30 && Math.abs(z2) < 1e-30) z1 = z2 = 0
-    s[0] = x1
-    s[1] = x2
-    s[2] = y1
-    s[3] = y2
-    s[4] = u1
-    s[5] = u2
-    s[6] = z1
-    s[7] = z2
-    return sum
+    return kWeightedEnergy(this.filters, this.state[c]!, x, pos, n)
   }
 
   private peaks(c: number, x: Float32Array, pos: number, n: number): void {

@@ -2,6 +2,7 @@ import { closeSync, constants, openSync } from 'node:fs'
 import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/flac-encode'
 import { writeAt } from '../direct-io/direct-file'
 import type { TaskAnswer } from '../workers/types'
+import { SequentialWriter } from './sequential-writer'
 import { BufferPool } from './buffer-pool'
 import { isCanceled, reportChunks } from './task-signals'
 import { openStemPlan, type StemPlan } from './render-plan'
@@ -9,8 +10,6 @@ import { StemChunkRenderer } from './stem-chunks'
 
 /** Frames rendered and encoded at a time (the unit of the progress a task reports). */
 export const FLAC_CHUNK_FRAMES = 1 << 12
-/** Encoded bytes collected before a write. */
-const WRITE_BYTES = 1 << 20
 
 /** This thread's read buffers, reused from file to file. */
 const pool = new BufferPool()
@@ -85,37 +84,6 @@ export function renderFlacFile(input: FlacFileInput): Promise<TaskAnswer<{ bytes
     close()
   }
 }
-
-/** Collects bytes into one buffer and writes it out when full: few system calls per file. */
-class SequentialWriter {
-  readonly #buffer = new Uint8Array(WRITE_BYTES)
-  #used = 0
-
-  constructor(
-    private readonly fd: number,
-    private position: number,
-  ) {}
-
-  write(bytes: Uint8Array): void {
-    if (this.#used + bytes.length > this.#buffer.length) this.flush()
-    if (bytes.length > this.#buffer.length) {
-      writeAt(this.fd, bytes, this.position)
-      this.position += bytes.length
-      return
-    }
-    this.#buffer.set(bytes, this.#used)
-    this.#used += bytes.length
-  }
-
-  /** Writes what is buffered; returns the position after it. */
-  flush(): number {
-    writeAt(this.fd, this.#buffer.subarray(0, this.#used), this.position)
-    this.position += this.#used
-    this.#used = 0
-    return this.position
-  }
-}
-
 /** Renders and encodes one FLAC file of a stems export (for flac-files.ts). */
 export interface FlacFileTask {
   'export-flac-file': { input: FlacFileInput; output: { bytes: number } }

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { access, constants, realpath, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ExportBitDepth, ExportResult, ProjectDetail } from '../../../shared/domain'
+import {
+  TRUE_PEAK_CEILING_DB,
+  type ExportBitDepth,
+  type ExportResult,
+  type MixProtection,
+  type MixReport,
+  type ProjectDetail,
+} from '../../../shared/domain'
 import { AppError } from '../app-error'
 import type { AssetRecord } from '../store/assets'
 import type { DecodeTasks } from '../audio/segmented-decode'
@@ -14,6 +21,8 @@ import { mixFileName, sidecarFileName, stemFileName, tempFileName } from './file
 import { layOutStems, type StemPlan } from './render-plan'
 import type { FlacFileTask } from './flac-file-task'
 import { renderFlacFiles } from './flac-files'
+import { mixPasses, renderMixFile } from './mix-file'
+import type { MixTask } from './mix-task'
 import type { WavRangeTask } from './wav-range-task'
 import { renderWavRanges } from './wav-ranges'
 
@@ -26,6 +35,8 @@ export interface StemsRequest {
   bitDepth: ExportBitDepth
   sampleRate: 44100 | 48000
   includeMix: boolean
+  /** How the mix is kept under the true-peak ceiling (stems are never touched). */
+  protection: MixProtection
   overwrite: boolean
   /** A single-clip export: one file with this name, no sidecar. */
   singleFileName?: string
@@ -38,7 +49,7 @@ export interface StemsRequest {
 }
 
 /** The tasks an export runs: decoding its compressed assets, rendering WAV ranges or FLAC files. */
-export type StemsTasks = DecodeTasks & WavRangeTask & FlacFileTask
+export type StemsTasks = DecodeTasks & WavRangeTask & FlacFileTask & MixTask
 
 /** What a sidecar and a WAV comment say about the take behind a clip's audio. */
 export interface TakeSummary {
@@ -138,12 +149,11 @@ async function exportInto(request: StemsRequest): Promise<ExportResult> {
     )
     for (const writer of writers) await writer.open()
 
-    const withMix = mixWriter !== null
-    if (format === 'wav') await renderWav(request, plan, writers, withMix, frames)
-    else await renderFlac(request, plan, writers, withMix, frames)
+    const stemWriters = stems.map((stem) => stem.writer)
+    const mix = await renderAll(request, plan, stemWriters, mixWriter, frames)
 
     if (sidecar) {
-      const description = describeExport(request, frames, stems, mixWriter)
+      const description = describeExport(request, frames, stems, mixWriter, mix)
       const file = await createNewFile(sidecarTemp)
       try {
         await file.writeFile(JSON.stringify(description, null, 2))
@@ -169,6 +179,7 @@ async function exportInto(request: StemsRequest): Promise<ExportResult> {
       ],
       frames,
       sampleRate,
+      mix,
     }
   } catch (error) {
     await Promise.all(writers.map((writer) => writer.discard()))
@@ -178,15 +189,103 @@ async function exportInto(request: StemsRequest): Promise<ExportResult> {
 }
 
 /**
- * Renders a WAV export on the task runner (worker threads), which writes the samples straight
- * into the temporary files; samples that went through the page cache are meanwhile flushed
- * towards the disk.
+ * Renders the stems and the mix side by side on the task runner: the stems as before (WAV in
+ * parallel ranges, FLAC a file per task), the mix in one ordered stream through the master bus
+ * (mix-file.ts), so that a limiter sees it in order. Progress counts both. On a failure of
+ * either, the other is stopped and waited for, then the failure is thrown.
+ */
+async function renderAll(
+  request: StemsRequest,
+  plan: StemPlan,
+  stems: AudioFileWriter[],
+  mixWriter: AudioFileWriter | null,
+  frames: number,
+): Promise<MixReport | null> {
+  const controller = new AbortController()
+  const stop = (): void => controller.abort(request.signal?.reason)
+  if (request.signal?.aborted) stop()
+  request.signal?.addEventListener('abort', stop, { once: true })
+  const stemTotal = request.format === 'wav' ? frames : frames * stems.length
+  const mixTotal = mixWriter ? frames * mixPasses(request.protection) : 0
+  let stemDone = 0
+  let mixDone = 0
+  const report = (): void => request.onProgress(stemDone + mixDone, stemTotal + mixTotal)
+  const inner: StemsRequest = {
+    ...request,
+    signal: controller.signal,
+    onProgress: (done) => {
+      stemDone = done
+      report()
+    },
+  }
+  const work = [
+    (request.format === 'wav'
+      ? renderWav(inner, plan, stems, frames)
+      : renderFlac(inner, plan, stems, frames)
+    ).then(() => null),
+    mixWriter
+      ? renderMixFile(
+          request.tasks,
+          {
+            plan,
+            frames,
+            masterGainDb: request.project.masterGainDb,
+            protection: request.protection,
+            output:
+              request.format === 'wav'
+                ? {
+                    kind: 'wav',
+                    format: WAV_FORMATS[request.bitDepth],
+                    path: mixWriter.tempPath,
+                    dataOffset: mixWriter.dataOffset,
+                  }
+                : {
+                    kind: 'flac',
+                    bitsPerSample: request.bitDepth === 16 ? 16 : 24,
+                    path: mixWriter.tempPath,
+                    dataOffset: mixWriter.dataOffset,
+                  },
+          },
+          (done) => {
+            mixDone = done
+            report()
+          },
+          controller.signal,
+        )
+      : Promise.resolve(null),
+  ].map((promise) =>
+    promise.catch((error: unknown) => {
+      controller.abort(error)
+      throw error
+    }),
+  )
+  try {
+    const settled = await Promise.allSettled(work)
+    if (settled.some((outcome) => outcome.status === 'rejected')) {
+      throw firstFailure(settled, request.signal)
+    }
+    const mix = settled[1] as PromiseFulfilledResult<MixReport | null>
+    return mix.value
+  } finally {
+    request.signal?.removeEventListener('abort', stop)
+  }
+}
+
+/** The export's own cancel reason, else the first failure among the settled parts. */
+function firstFailure(settled: PromiseSettledResult<unknown>[], signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason
+  return settled.find((outcome) => outcome.status === 'rejected')?.reason
+}
+
+/**
+ * Renders the stems of a WAV export on the task runner (worker threads), which writes the samples
+ * straight into the temporary files; samples that went through the page cache are meanwhile
+ * flushed towards the disk.
  */
 async function renderWav(
   request: StemsRequest,
   plan: StemPlan,
   writers: AudioFileWriter[],
-  withMix: boolean,
   frames: number,
 ): Promise<void> {
   const flush = new BackgroundFlush(writers)
@@ -194,7 +293,7 @@ async function renderWav(
     plan,
     format: WAV_FORMATS[request.bitDepth],
     files: writers.map((w) => ({ path: w.tempPath, dataOffset: w.dataOffset })),
-    withMix,
+    withMix: false,
   }
   try {
     await renderWavRanges(
@@ -215,17 +314,16 @@ async function renderWav(
   await flush.settle()
 }
 
-/** Renders a FLAC export on the task runner, one file per task (flac-files.ts). */
+/** Renders the stems of a FLAC export on the task runner, one file per task (flac-files.ts). */
 async function renderFlac(
   request: StemsRequest,
   plan: StemPlan,
   writers: AudioFileWriter[],
-  withMix: boolean,
   frames: number,
 ): Promise<void> {
   const job = { plan, bitsPerSample: request.bitDepth === 16 ? 16 : 24, frames } as const
   const files = writers.map((w) => ({ path: w.tempPath, dataOffset: w.dataOffset }))
-  await renderFlacFiles(request.tasks, job, files, withMix, request.onProgress, request.signal)
+  await renderFlacFiles(request.tasks, job, files, false, request.onProgress, request.signal)
 }
 
 async function checkDirectory(directory: string): Promise<void> {
@@ -311,6 +409,7 @@ function describeExport(
   frames: number,
   stems: { index: number; writer: AudioFileWriter }[],
   mix: AudioFileWriter | null,
+  master: MixReport | null,
 ) {
   const { project } = request
   const fileOf = (index: number) =>
@@ -332,6 +431,7 @@ function describeExport(
     frames,
     seconds: frames / request.sampleRate,
     mix: mix ? mix.spec.path.slice(request.directory.length + 1) : null,
+    master: master && { ...master, ceilingDb: TRUE_PEAK_CEILING_DB },
     tracks: project.tracks.map((track, index) => ({
       name: track.name,
       file: fileOf(index),

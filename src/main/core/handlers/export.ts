@@ -87,6 +87,7 @@ export function exportHandlers(
         ...input,
         project: alone,
         includeMix: false,
+        protection: 'none',
         singleFileName: singleFileName(project.name, baseName, input.format),
       })
     },

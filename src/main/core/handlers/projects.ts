@@ -10,6 +10,7 @@ type ProjectHandlers = Pick<
   | 'projects.get'
   | 'projects.rename'
   | 'projects.setTempo'
+  | 'projects.setMasterGain'
   | 'projects.delete'
 >
 
@@ -38,6 +39,7 @@ export function projectHandlers(ctx: CoreContext): ProjectHandlers {
         sampleRate: sampleRate ?? 48000,
         tempoBpm: null,
         timeSignature: null,
+        masterGainDb: 0,
         createdAt: now,
         updatedAt: now,
       }
@@ -58,6 +60,14 @@ export function projectHandlers(ctx: CoreContext): ProjectHandlers {
       const meter = tempoBpm === null ? null : (timeSignature ?? [4, 4])
       const project = db.transaction(() =>
         projects.setTempo(projectId, tempoBpm, meter, ctx.clock()),
+      )
+      events.emit('projects.changed', { projectId })
+      return project
+    },
+
+    'projects.setMasterGain': ({ projectId, masterGainDb }) => {
+      const project = db.transaction(() =>
+        projects.setMasterGain(projectId, masterGainDb, ctx.clock()),
       )
       events.emit('projects.changed', { projectId })
       return project

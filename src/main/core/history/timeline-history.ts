@@ -137,7 +137,7 @@ export class TimelineHistory {
   #checkProject(projectId: string, method: TimelineMethod, input: object): void {
     const fields = input as { projectId?: string; trackId?: string; clipId?: string }
     let owner: string
-    if (method === 'tracks.create') owner = fields.projectId!
+    if (method === 'tracks.create' || method === 'projects.setMasterGain') owner = fields.projectId!
     else if (method === 'clips.update' || method === 'clips.delete') {
       owner = this.ctx.tracks.get(this.ctx.clips.get(fields.clipId!).trackId).projectId
     } else owner = this.ctx.tracks.get(fields.trackId!).projectId

@@ -9,6 +9,7 @@ interface ProjectRow {
   tempo_bpm: number | null
   time_signature_numerator: number | null
   time_signature_denominator: number | null
+  master_gain_db: number
   created_at: number
   updated_at: number
 }
@@ -21,6 +22,7 @@ function toProject(row: ProjectRow): Project {
     sampleRate: row.sample_rate as ProjectSampleRate,
     tempoBpm: row.tempo_bpm,
     timeSignature: num !== null && den !== null ? [num, den] : null,
+    masterGainDb: row.master_gain_db,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -52,8 +54,9 @@ export class ProjectsTable {
     this.db
       .statement(
         `INSERT INTO projects (id, name, sample_rate, tempo_bpm, time_signature_numerator,
-           time_signature_denominator, created_at, updated_at)
-         VALUES (@id, @name, @sampleRate, @tempoBpm, @num, @den, @createdAt, @updatedAt)`,
+           time_signature_denominator, master_gain_db, created_at, updated_at)
+         VALUES (@id, @name, @sampleRate, @tempoBpm, @num, @den, @masterGainDb, @createdAt,
+           @updatedAt)`,
       )
       .run({
         id: project.id,
@@ -62,6 +65,7 @@ export class ProjectsTable {
         tempoBpm: project.tempoBpm,
         num: project.timeSignature?.[0] ?? null,
         den: project.timeSignature?.[1] ?? null,
+        masterGainDb: project.masterGainDb,
         createdAt: project.createdAt,
         updatedAt: project.updatedAt,
       })
@@ -87,6 +91,14 @@ export class ProjectsTable {
            time_signature_denominator = ?, updated_at = ? WHERE id = ?`,
       )
       .run(tempoBpm, meter?.[0] ?? null, meter?.[1] ?? null, now, id)
+    if (changes === 0) throw notFound('Project', id)
+    return this.get(id)
+  }
+
+  setMasterGain(id: string, masterGainDb: number, now: number): Project {
+    const { changes } = this.db
+      .statement('UPDATE projects SET master_gain_db = ?, updated_at = ? WHERE id = ?')
+      .run(masterGainDb, now, id)
     if (changes === 0) throw notFound('Project', id)
     return this.get(id)
   }

@@ -7,6 +7,7 @@ import { migration006 } from './006-provider-timings'
 import { migration007 } from './007-take-stars'
 import { migration008 } from './008-history-and-drafts'
 import { migration009 } from './009-local-provider'
+import { migration010 } from './010-master-gain'
 import type { Migration } from './migration'
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -19,5 +20,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length

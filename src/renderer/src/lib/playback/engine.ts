@@ -3,6 +3,7 @@
 // its gain, mute and solo; a loop is played pass after pass, each scheduled ahead of time.
 import { Metronome, type MetronomeTempo } from './metronome'
 import {
+  dbToGain,
   fadeCurve,
   planPlayback,
   positionAt,
@@ -41,11 +42,28 @@ export class PlaybackEngine {
   #timer: ReturnType<typeof setInterval> | null = null
   #end = 0
   #generation = 0
+  #masterGain = 1
   #metronome: Metronome | null = null
   /** The metronome's tempo while it is on, null when off. */
   #click: MetronomeTempo | null = null
 
-  constructor(private readonly urlFor: (assetId: string) => Promise<string>) {}
+  /**
+   * `onMaster` is told once the audio graph exists, with the master bus's node (all tracks after
+   * the master gain), for the meters.
+   */
+  constructor(
+    private readonly urlFor: (assetId: string) => Promise<string>,
+    private readonly onMaster?: (context: AudioContext, master: AudioNode) => void,
+  ) {}
+
+  /** The master bus's gain (dB), applied at once, also while playing. */
+  setMasterGain(db: number): void {
+    this.#masterGain = dbToGain(db)
+    const context = this.#context
+    if (context && this.#master) {
+      this.#master.gain.setTargetAtTime(this.#masterGain, context.currentTime, 0.01)
+    }
+  }
 
   get playing(): boolean {
     return this.#request !== null
@@ -172,7 +190,9 @@ export class PlaybackEngine {
     if (!this.#context) {
       this.#context = new AudioContext({ latencyHint: 'interactive' })
       this.#master = this.#context.createGain()
+      this.#master.gain.value = this.#masterGain
       this.#master.connect(this.#context.destination)
+      this.onMaster?.(this.#context, this.#master)
     }
     return this.#context
   }

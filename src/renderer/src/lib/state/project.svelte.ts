@@ -1,6 +1,13 @@
 import type { SketchApi } from '../../../../shared/api'
 import { fail, type ApiError } from '../../../../shared/result'
-import type { Asset, Clip, ExportResult, ProjectDetail, Track } from '../../../../shared/domain'
+import type {
+  Asset,
+  Clip,
+  ExportResult,
+  MixProtection,
+  ProjectDetail,
+  Track,
+} from '../../../../shared/domain'
 import {
   placeClips,
   placeOnNewTrack,
@@ -34,6 +41,7 @@ export interface ExportOptions {
   bitDepth: 16 | 24 | 32
   sampleRate: 44100 | 48000
   includeMix: boolean
+  protection: MixProtection
   overwrite: boolean
   createDirectory: boolean
 }

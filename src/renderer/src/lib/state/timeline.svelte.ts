@@ -24,6 +24,7 @@ import {
   toSet,
   type DragKind,
 } from '../../timeline/edits'
+import { MasterBus } from '../../master/master-bus.svelte'
 import { commandFor, type ShortcutCommand } from '../../timeline/shortcuts'
 import { PlaybackEngine, type LoopRegion } from '../playback/engine'
 import type { PlanTrack } from '../playback/scheduler'
@@ -100,6 +101,8 @@ export class TimelineState {
   metronome = $state(false)
 
   readonly #engine: PlaybackEngine
+  /** The master bus: its gain and the meters on playback. */
+  readonly master: MasterBus
   #drag: DragState | null = null
   #raf = 0
   #tmp = 0
@@ -113,7 +116,15 @@ export class TimelineState {
     private readonly zoom: ZoomBinding,
     urlFor: (assetId: string) => Promise<string>,
   ) {
-    this.#engine = new PlaybackEngine(urlFor)
+    this.#engine = new PlaybackEngine(
+      urlFor,
+      (context, node) => void this.master.attach(context, node),
+    )
+    this.master = new MasterBus(
+      project,
+      (db) => this.#engine.setMasterGain(db),
+      (command) => this.#enqueue(() => this.#execute(command)),
+    )
   }
 
   get rate(): number {
@@ -706,6 +717,7 @@ export class TimelineState {
 
   dispose(): void {
     cancelAnimationFrame(this.#raf)
+    this.master.dispose()
     void this.#engine.dispose()
   }
 }
