@@ -1,6 +1,6 @@
 // The takes list as the contract pages it: what one row shows (a summary), the filters and the
 // cursor. Full takes (`Generation`) are fetched one at a time, when a row needs more.
-import type { AudioFormat, GenerationCost, GenerationStatus, ProviderId } from './domain'
+import type { AudioFormat, Generation, GenerationStatus } from './domain'
 
 export const TAKE_VIEWS = ['all', 'ready', 'failed', 'starred'] as const
 export type TakeView = (typeof TAKE_VIEWS)[number]
@@ -35,29 +35,30 @@ export interface TakeAudio {
   frames: number
 }
 
-/** One row of the takes list: only what the row shows. */
-export interface TakeSummary {
-  id: string
-  provider: ProviderId
+/** One row of the takes list: only what the row shows, the take's own fields as `Generation` has them. */
+export interface TakeSummary extends Pick<
+  Generation,
+  | 'id'
+  | 'provider'
+  | 'seed'
+  | 'status'
+  | 'progress'
+  | 'waitingReason'
+  | 'error'
+  | 'cost'
+  | 'outputAssetId'
+  | 'parentClipId'
+  | 'parentGenerationId'
+  | 'createdAt'
+  | 'startedAt'
+  | 'completedAt'
+> {
   prompt: string
   /** The duration asked for, in seconds. */
   duration: number | null
-  seed: number | null
-  status: GenerationStatus
-  /** 0..1 */
-  progress: number
-  waitingReason: string | null
-  error: { code: string; message: string } | null
-  cost: GenerationCost | null
-  outputAssetId: string | null
-  parentClipId: string | null
-  parentGenerationId: string | null
   /** Its place in a chain of continuations: segment `segment` of `of`; null for a plain take. */
   chain: { segment: number; of: number } | null
   audio: TakeAudio | null
-  createdAt: number
-  startedAt: number | null
-  completedAt: number | null
 }
 
 export interface TakePage {
