@@ -2,11 +2,18 @@ import { createHash } from 'node:crypto'
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { realSleep } from '../../../../src/main/core/providers/http'
+import { realSleep, type Sleep } from '../../../../src/main/core/providers/http'
 import type { Generation } from '../../../../src/shared/domain'
 import { TINY_MODEL, localEngineScript } from '../../../helpers/local-engine-script'
 import { tempDir } from '../../../helpers/temp'
 import { createTake, startJobsCore, waitFor } from '../../jobs/helpers'
+
+/**
+ * The queue's waits (its polls of the engine's progress) cut to 5 ms: the tiny model makes a take
+ * in well under a second, and the progress test must see the take between tokens more than once
+ * however fast the machine is. Each token takes longer than a poll.
+ */
+const briefSleep: Sleep = (ms, signal) => realSleep(Math.min(ms, 5), signal)
 
 /** A core with the tiny random-weight model installed as the manager installs it. */
 async function setup() {
@@ -14,7 +21,7 @@ async function setup() {
   cpSync(TINY_MODEL, join(dir, 'models', 'musicgen-small'), { recursive: true })
   const core = await startJobsCore(dir, {
     keys: false,
-    sleep: realSleep,
+    sleep: briefSleep,
     clock: Date.now,
     localEngineScript: localEngineScript(),
   })
