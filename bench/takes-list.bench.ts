@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from '../tests/helpers/browser'
+import type { SocketScope } from '../tests/helpers/page'
 import { serveApp, type ServedApp } from '../tests/helpers/serve'
 import { buildTakesProject } from '../tests/helpers/takes-fixture'
 
@@ -41,21 +42,13 @@ interface Opening {
 }
 
 // The bench's TypeScript has no DOM library: the narrow shapes the page functions use.
-interface PageScope {
+interface PageScope extends SocketScope {
   document: {
     querySelector(selector: string): {
       textContent: string | null
       querySelectorAll(selector: string): { length: number }
     } | null
     getElementsByTagName(name: string): { length: number }
-  }
-  location: { host: string; search: string }
-  WebSocket: new (url: string) => {
-    onopen: (() => void) | null
-    onmessage: ((event: { data: string }) => void) | null
-    onerror: (() => void) | null
-    send(data: string): void
-    close(): void
   }
 }
 
