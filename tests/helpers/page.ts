@@ -2,21 +2,27 @@ import type { Page } from 'playwright-core'
 import type { Generation, ProjectDetail } from '../../src/shared/domain'
 import type { TakePage } from '../../src/shared/takes'
 
+/**
+ * What a page function needs to reach the host over its own socket. Tests and benches compile
+ * without the DOM library, hence the narrow shape.
+ */
+export interface SocketScope {
+  location: { host: string; search: string }
+  WebSocket: new (url: string) => {
+    onopen: (() => void) | null
+    onmessage: ((event: { data: string }) => void) | null
+    onerror: (() => void) | null
+    send(data: string): void
+    close(): void
+  }
+}
+
 /** A contract call from inside the page, over its own WebSocket to the host (same token). */
 export async function rpc<T>(page: Page, method: string, params: unknown): Promise<T> {
   const result = await page.evaluate(
     async ({ method, params }) => {
       // Runs in the page; the test's TypeScript has no DOM library, hence the narrow types.
-      const scope = globalThis as unknown as {
-        location: { host: string; search: string }
-        WebSocket: new (url: string) => {
-          onopen: (() => void) | null
-          onmessage: ((event: { data: string }) => void) | null
-          onerror: (() => void) | null
-          send(data: string): void
-          close(): void
-        }
-      }
+      const scope = globalThis as unknown as SocketScope
       const token = new URLSearchParams(scope.location.search).get('token') ?? ''
       const socket = new scope.WebSocket(`ws://${scope.location.host}/rpc?token=${token}`)
       return await new Promise<unknown>((resolve, reject) => {
