@@ -80,7 +80,10 @@ describe('the master bus', () => {
       .toMatch(/limiter, at most/)
     expect(await dialog.getByRole('alert').count()).toBe(0)
     await page.screenshot({ path: shot('master-02-export-limited.png') })
-    expect(ffmpegTruePeak(join(limited, 'Loud song - Mix.wav'))).toBeLessThanOrEqual(-0.9)
+    // ffmpeg's meter interpolates with its own filter: on this clipped 55 Hz square it reads up
+    // to 0.2 dB above the BS.1770-4 Annex 2 interpolator the limiter follows (4x oversampling
+    // may under-read by up to 0.69 dB, the standard says). Without the limiter it reads above 0.
+    expect(ffmpegTruePeak(join(limited, 'Loud song - Mix.wav'))).toBeLessThanOrEqual(-0.7)
 
     // Without protection: the overs are named, with where they are.
     const plain = join(dir, 'plain')
