@@ -13,6 +13,7 @@ import type { PreparedRequest } from '../providers/provider'
 import type { TakeSummary } from '../export/stems'
 import { canTransition } from '../jobs/state-machine'
 import type { Db } from './db'
+import { parseJson, takeError } from './generation-columns'
 
 interface GenerationRow {
   id: string
@@ -117,15 +118,6 @@ const COLUMNS = `id, project_id, track_id, provider, params, seed, input_asset_i
   error_code, error_message, cost, output_asset_id, attempts, created_at, updated_at, started_at,
   completed_at, waiting_reason, submit_pending, provider_timings`
 
-function parseJson<T>(text: string | null): T | null {
-  if (text === null) return null
-  try {
-    return JSON.parse(text) as T
-  } catch {
-    return null
-  }
-}
-
 function toRecord(row: GenerationRow): JobRecord {
   return {
     id: row.id,
@@ -137,8 +129,7 @@ function toRecord(row: GenerationRow): JobRecord {
     status: row.status as GenerationStatus,
     progress: row.progress,
     waitingReason: row.waiting_reason,
-    error:
-      row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
+    error: takeError(row.error_code, row.error_message),
     cost: parseJson<GenerationCost>(row.cost),
     providerTimings: parseJson<ProviderTimings>(row.provider_timings),
     inputAssetId: row.input_asset_id,

@@ -14,6 +14,7 @@ import {
   type TakeSummary,
 } from '../../../shared/takes'
 import type { Db } from './db'
+import { parseJson, takeError } from './generation-columns'
 
 interface SummaryRow {
   id: string
@@ -65,15 +66,6 @@ const PAGE = `${SELECT} WHERE ${MATCHES}
 
 const COUNT = `SELECT COUNT(*) AS n FROM generations g WHERE ${MATCHES}`
 
-function parseCost(text: string | null): GenerationCost | null {
-  if (text === null) return null
-  try {
-    return JSON.parse(text) as GenerationCost
-  } catch {
-    return null
-  }
-}
-
 function toSummary(row: SummaryRow, chain: TakeSummary['chain']): TakeSummary {
   return {
     id: row.id,
@@ -84,9 +76,8 @@ function toSummary(row: SummaryRow, chain: TakeSummary['chain']): TakeSummary {
     status: row.status as GenerationStatus,
     progress: row.progress,
     waitingReason: row.waiting_reason,
-    error:
-      row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
-    cost: parseCost(row.cost),
+    error: takeError(row.error_code, row.error_message),
+    cost: parseJson<GenerationCost>(row.cost),
     outputAssetId: row.output_asset_id,
     parentClipId: row.parent_clip_id,
     parentGenerationId: row.parent_generation_id,
