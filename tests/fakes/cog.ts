@@ -121,7 +121,7 @@ function jsonSchemaMessage(p: SchemaProblem, value: unknown): string {
     case 'ge':
       return `${shown} is less than the minimum of 0`
     case 'choice':
-      return `${shown} is not one of the allowed values`
+      return `${shown} is not one of ${JSON.stringify(p.allowed ?? [])}`
   }
 }
 

@@ -19,6 +19,8 @@ export interface SchemaProblem {
   kind: 'integer' | 'number' | 'boolean' | 'string' | 'ge' | 'choice'
   /** Replicate's (JSON Schema) wording. */
   message: string
+  /** The values an enum field takes (kind 'choice'). */
+  allowed?: readonly string[]
 }
 
 /** The Input(...) declarations of predict.py: types, enums (choices) and ge=0. */
@@ -51,6 +53,7 @@ export function predictorSchemaProblems(input: Record<string, unknown>): SchemaP
       out.push({
         field: k,
         kind: 'choice',
+        allowed,
         message: `${k} must be one of the following: ${allowed.map((a) => `"${a}"`).join(', ')}`,
       })
     }
