@@ -4,8 +4,8 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { PcmAudio } from '../src/main/core/audio/pcm'
-import { alignSeam } from '../src/main/core/audio/seam'
+import type { PcmAudio } from '../src/main/core/audio/dsp/pcm'
+import { alignSeam } from '../src/main/core/audio/dsp/seam'
 import { continuation, RATE } from '../tests/helpers/seam-signals'
 
 // The seam alignment of a continuation (cross-correlation over the overlap and BS.1770 loudness

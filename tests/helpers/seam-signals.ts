@@ -1,7 +1,7 @@
 // Test signals for the seam alignment: music-like audio and a continuation of it (the seam
 // tests and bench/seam.bench.ts).
-import type { PcmAudio } from '../../src/main/core/audio/pcm'
-import { resample } from '../../src/main/core/audio/resample'
+import type { PcmAudio } from '../../src/main/core/audio/dsp/pcm'
+import { resample } from '../../src/main/core/audio/dsp/resample'
 import { rng } from './audio'
 
 export const RATE = 48000

@@ -27,22 +27,22 @@ function counted<M extends Record<string, unknown>>(module: M, names: (keyof M &
   return out as M
 }
 
-vi.mock('../../../src/main/core/audio/mp3-frame-index', async (original) =>
+vi.mock('../../../src/main/core/audio/formats/mp3/frame-index', async (original) =>
   counted(await original(), ['indexMp3File']),
 )
-vi.mock('../../../src/main/core/audio/mp3-priming', async (original) =>
+vi.mock('../../../src/main/core/audio/formats/mp3/priming', async (original) =>
   counted(await original(), ['primingStart']),
 )
-vi.mock('../../../src/main/core/audio/decode-mp3', async (original) =>
+vi.mock('../../../src/main/core/audio/formats/mp3/decode', async (original) =>
   counted(await original(), ['createMp3Decoder']),
 )
-vi.mock('../../../src/main/core/audio/decode-flac', async (original) =>
+vi.mock('../../../src/main/core/audio/formats/flac/decode', async (original) =>
   counted(await original(), ['createFlacDecoder']),
 )
-vi.mock('../../../src/main/core/audio/decode-vorbis', async (original) =>
+vi.mock('../../../src/main/core/audio/formats/ogg/vorbis', async (original) =>
   counted(await original(), ['createVorbisDecoder']),
 )
-vi.mock('../../../src/main/core/audio/decode-opus', async (original) =>
+vi.mock('../../../src/main/core/audio/formats/ogg/opus', async (original) =>
   counted(await original(), ['createOpusDecoder']),
 )
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { scanPcmBytes, scanPcmFile } from '../../../src/main/core/assets/pcm-scan-task'
 import { sharedBytesFromBase64 } from '../../../src/main/core/assets/shared-bytes'
-import { encodeWav } from '../../../src/main/core/audio/wav-encode'
+import { encodeWav } from '../../../src/main/core/audio/formats/wav/encode'
 import { makeTempDir } from '../../helpers/audio'
 
 const tmp = makeTempDir('pcm-scan-task')

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ContentStore } from '../../../src/main/core/assets/content-store'
-import { encodeWav } from '../../../src/main/core/audio/wav-encode'
+import { encodeWav } from '../../../src/main/core/audio/formats/wav/encode'
 import { BLOB_GRACE_MS, TEMP_GRACE_MS } from '../../../src/main/core/assets/store-sweep'
 import { startCore } from '../../helpers/core'
 import { tempDir } from '../../helpers/temp'

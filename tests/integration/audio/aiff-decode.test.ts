@@ -4,9 +4,9 @@ import {
   AiffStreamDecoder,
   decodeAiff,
   parseAiffHeader,
-} from '../../../src/main/core/audio/aiff-decode'
+} from '../../../src/main/core/audio/formats/aiff/decode'
 import { AudioError } from '../../../src/main/core/audio/audio-error'
-import { concatPcm } from '../../../src/main/core/audio/pcm'
+import { concatPcm } from '../../../src/main/core/audio/dsp/pcm'
 import {
   ffmpeg,
   ffmpegDecode,

@@ -7,8 +7,8 @@ import {
   encodeFlac,
   FLAC_STREAMINFO_OFFSET,
   FlacEncoder,
-} from '../../../src/main/core/audio/flac-encode'
-import { parseFlacStreamInfo } from '../../../src/main/core/audio/flac-header'
+} from '../../../src/main/core/audio/formats/flac/encode'
+import { parseFlacStreamInfo } from '../../../src/main/core/audio/formats/flac/header'
 import { decodeFileFully } from './decode-helpers'
 import { ffmpegDecode, makeTempDir, rng, run, sine } from '../../helpers/audio'
 import { roundingCases } from './rounding-cases'

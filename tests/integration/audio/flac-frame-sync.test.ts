@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findFrame, frameHeaderLength } from '../../../src/main/core/audio/flac-frame-sync'
+import { findFrame, frameHeaderLength } from '../../../src/main/core/audio/formats/flac/frame-sync'
 import { makeSource, probePackets } from './decode-helpers'
 import { ffmpeg, makeTempDir, readBytes } from '../../helpers/audio'
 

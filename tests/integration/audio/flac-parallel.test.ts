@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { planFlacSegments } from '../../../src/main/core/audio/flac-parallel'
+import { planFlacSegments } from '../../../src/main/core/audio/formats/flac/parallel'
 import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
 import { workerScript } from '../../helpers/worker-script'
 import { decodeFileFully, inlinePair, makeSource } from './decode-helpers'

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importError } from '../../../src/main/core/assets/import-errors'
 import { AudioError } from '../../../src/main/core/audio/audio-error'
-import { PcmScanner } from '../../../src/main/core/audio/pcm-scan'
+import { PcmScanner } from '../../../src/main/core/audio/formats/pcm/scan'
 import { decodeFileFully, inlinePair } from './decode-helpers'
 import { ffmpeg, makeTempDir, readBytes } from '../../helpers/audio'
 

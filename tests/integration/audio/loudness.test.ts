@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { LoudnessMeter, measureLoudness } from '../../../src/main/core/audio/loudness'
+import { LoudnessMeter, measureLoudness } from '../../../src/main/core/audio/dsp/loudness'
 import { kWeightingFilters } from '../../../src/shared/k-weighting'
-import type { PcmAudio } from '../../../src/main/core/audio/pcm'
-import { encodeWav } from '../../../src/main/core/audio/wav-encode'
+import type { PcmAudio } from '../../../src/main/core/audio/dsp/pcm'
+import { encodeWav } from '../../../src/main/core/audio/formats/wav/encode'
 import { makeTempDir, rng, run, sine } from '../../helpers/audio'
 
 const tmp = makeTempDir('loudness')

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { planMp3Segments } from '../../../src/main/core/audio/mp3-parallel'
+import { planMp3Segments } from '../../../src/main/core/audio/formats/mp3/parallel'
 import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
 import { workerScript } from '../../helpers/worker-script'
 import { decodeFileFully, inlinePair, makeSource } from './decode-helpers'

@@ -1,12 +1,12 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { indexMp3File, type Mp3FrameIndex } from '../../../src/main/core/audio/mp3-frame-index'
+import { indexMp3File, type Mp3FrameIndex } from '../../../src/main/core/audio/formats/mp3/frame-index'
 import {
   MAX_PRIME_FRAMES,
   PRIME_STEP,
   primingStart,
-} from '../../../src/main/core/audio/mp3-priming'
-import { decodeMp3Segment } from '../../../src/main/core/audio/mp3-segment-task'
+} from '../../../src/main/core/audio/formats/mp3/priming'
+import { decodeMp3Segment } from '../../../src/main/core/audio/formats/mp3/segment-task'
 import { makeSource } from './decode-helpers'
 import { ffmpeg, makeTempDir } from '../../helpers/audio'
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { planOggSegments } from '../../../src/main/core/audio/ogg-parallel'
+import { planOggSegments } from '../../../src/main/core/audio/formats/ogg/parallel'
 import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
 import { workerScript } from '../../helpers/worker-script'
 import { decodeFileFully, inlinePair, makeSource, snrDb } from './decode-helpers'

@@ -2,8 +2,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AudioError } from '../../../src/main/core/audio/audio-error'
 import { decodeAudioBytes } from '../../../src/main/core/audio/decode'
-import { PcmScanner, type PcmContainer } from '../../../src/main/core/audio/pcm-scan'
-import { PeaksBuilder, serializePeaks } from '../../../src/main/core/audio/peaks'
+import { PcmScanner, type PcmContainer } from '../../../src/main/core/audio/formats/pcm/scan'
+import { PeaksBuilder, serializePeaks } from '../../../src/main/core/audio/dsp/peaks'
 import { ffmpeg, makeTempDir, readBytes, rng, writeTestSignal } from '../../helpers/audio'
 
 const tmp = makeTempDir('pcm-scan')

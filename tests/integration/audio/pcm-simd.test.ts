@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { pcmSimdKernel, type PcmSimdKernel } from '../../../src/main/core/audio/pcm-simd'
-import { encodeWavFramesScalarInto } from '../../../src/main/core/audio/wav-encode'
+import { pcmSimdKernel, type PcmSimdKernel } from '../../../src/main/core/audio/simd/pcm-kernel'
+import { encodeWavFramesScalarInto } from '../../../src/main/core/audio/formats/wav/encode'
 import { rng } from '../../helpers/audio'
 import { roundingCases } from './rounding-cases'
 

@@ -7,12 +7,12 @@ import {
   resample,
   resampledLength,
   type ResampleFilter,
-} from '../../../src/main/core/audio/resample'
+} from '../../../src/main/core/audio/dsp/resample'
 import {
   resampleKernelPairScalar,
   resampleKernelScalar,
-} from '../../../src/main/core/audio/resample-scalar'
-import { simdResampleKernel } from '../../../src/main/core/audio/resample-simd'
+} from '../../../src/main/core/audio/dsp/resample-scalar'
+import { simdResampleKernel } from '../../../src/main/core/audio/simd/resample-kernel'
 import { maxDiff, rng } from '../../helpers/audio'
 
 const root = join(__dirname, '../../..')

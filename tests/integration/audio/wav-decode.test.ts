@@ -1,14 +1,14 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AudioError } from '../../../src/main/core/audio/audio-error'
-import { concatPcm } from '../../../src/main/core/audio/pcm'
-import { pcmFileReader } from '../../../src/main/core/audio/pcm-stream'
+import { concatPcm } from '../../../src/main/core/audio/dsp/pcm'
+import { pcmFileReader } from '../../../src/main/core/audio/formats/pcm/stream'
 import {
   decodeWav,
   decodeWavFrames,
   parseWavHeader,
   WavStreamDecoder,
-} from '../../../src/main/core/audio/wav-decode'
+} from '../../../src/main/core/audio/formats/wav/decode'
 import {
   ffmpeg,
   ffmpegDecode,

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { decodeWav } from '../../../src/main/core/audio/wav-decode'
+import { decodeWav } from '../../../src/main/core/audio/formats/wav/decode'
 import {
   encodeWav,
   encodeWavFrames,
@@ -12,7 +12,7 @@ import {
   wavFileSize,
   type WavEncodeOptions,
   type WavSampleFormat,
-} from '../../../src/main/core/audio/wav-encode'
+} from '../../../src/main/core/audio/formats/wav/encode'
 import { ffmpegDecode, makeTempDir, maxDiff, rng, run } from '../../helpers/audio'
 import { roundingCases } from './rounding-cases'
 import { referenceEncode as referenceEncodeFrames } from '../export/reference-render'

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { decodeWav } from '../../../src/main/core/audio/wav-decode'
+import { decodeWav } from '../../../src/main/core/audio/formats/wav/decode'
 import { startCore, type TestCore } from '../../helpers/core'
 import { tempDir } from '../../helpers/temp'
 

@@ -1,7 +1,7 @@
 import { statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { FlacEncoder } from '../../../src/main/core/audio/flac-encode'
+import { FlacEncoder } from '../../../src/main/core/audio/formats/flac/encode'
 import {
   FLAC_CHUNK_FRAMES,
   renderFlacFile,

@@ -1,20 +1,20 @@
 // The rendering and WAV encoding of stems as export did them before it ran on worker threads,
 // kept verbatim (but for names) as the reference the new path must match bit for bit.
-import type { FrameReader } from '../../../src/main/core/audio/pcm'
-import { pcmReader } from '../../../src/main/core/audio/pcm'
+import type { FrameReader } from '../../../src/main/core/audio/dsp/pcm'
+import { pcmReader } from '../../../src/main/core/audio/dsp/pcm'
 import {
   dbToGain,
   type ClipSource,
   type RenderClip,
   type RenderTrack,
   type StereoBuffer,
-} from '../../../src/main/core/audio/render'
+} from '../../../src/main/core/audio/dsp/render'
 import {
   designResampler,
   resampledLength,
   resampleRange,
-} from '../../../src/main/core/audio/resample'
-import type { WavSampleFormat } from '../../../src/main/core/audio/wav-encode'
+} from '../../../src/main/core/audio/dsp/resample'
+import type { WavSampleFormat } from '../../../src/main/core/audio/formats/wav/encode'
 
 function toReader(source: ClipSource): FrameReader {
   return 'read' in source ? source : pcmReader(source)

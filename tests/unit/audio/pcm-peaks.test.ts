@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { PcmPeaksBuilder } from '../../../src/main/core/audio/pcm-peaks'
-import { PeaksBuilder, type Peaks } from '../../../src/main/core/audio/peaks'
+import { PcmPeaksBuilder } from '../../../src/main/core/audio/formats/pcm/peaks'
+import { PeaksBuilder, type Peaks } from '../../../src/main/core/audio/dsp/peaks'
 import {
   bytesPerFrame,
   decodeInterleaved,
   type SampleLayout,
-} from '../../../src/main/core/audio/sample-format'
+} from '../../../src/main/core/audio/formats/pcm/sample-format'
 import { rng } from '../../helpers/audio'
 
 /** Peaks as PeaksBuilder computes them from decodeInterleaved's floats: the reference. */

@@ -6,7 +6,7 @@ import {
   PeaksBuilder,
   serializePeaks,
   type PeakLevel,
-} from '../../../src/main/core/audio/peaks'
+} from '../../../src/main/core/audio/dsp/peaks'
 import { rng } from '../../helpers/audio'
 
 function signal(channels: number, frames: number, seed: number): Float32Array[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { FrameReader, PcmAudio } from '../../../src/main/core/audio/pcm'
+import type { FrameReader, PcmAudio } from '../../../src/main/core/audio/dsp/pcm'
 import {
   audibleTracks,
   projectEnd,
@@ -12,8 +12,8 @@ import {
   type RenderProject,
   type RenderTrack,
   type StereoBuffer,
-} from '../../../src/main/core/audio/render'
-import { resample } from '../../../src/main/core/audio/resample'
+} from '../../../src/main/core/audio/dsp/render'
+import { resample } from '../../../src/main/core/audio/dsp/resample'
 import { maxDiff, rng, sine } from '../../helpers/audio'
 
 const RATE = 48000

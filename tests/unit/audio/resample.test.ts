@@ -5,8 +5,8 @@ import {
   resampledLength,
   resampleRange,
   StreamResampler,
-} from '../../../src/main/core/audio/resample'
-import { pcmReader } from '../../../src/main/core/audio/pcm'
+} from '../../../src/main/core/audio/dsp/resample'
+import { pcmReader } from '../../../src/main/core/audio/dsp/pcm'
 import { maxDiff, powerSpectrum, rng, sine } from '../../helpers/audio'
 
 const db = (x: number) => 10 * Math.log10(x)

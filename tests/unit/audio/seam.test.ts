@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { measureLoudness } from '../../../src/main/core/audio/loudness'
-import type { PcmAudio } from '../../../src/main/core/audio/pcm'
-import { resample } from '../../../src/main/core/audio/resample'
-import { alignSeam, normalizedCrossCorrelation } from '../../../src/main/core/audio/seam'
+import { measureLoudness } from '../../../src/main/core/audio/dsp/loudness'
+import type { PcmAudio } from '../../../src/main/core/audio/dsp/pcm'
+import { resample } from '../../../src/main/core/audio/dsp/resample'
+import { alignSeam, normalizedCrossCorrelation } from '../../../src/main/core/audio/dsp/seam'
 import { continuation, noise, RATE, scaled } from '../../helpers/seam-signals'
 
 describe('normalizedCrossCorrelation', () => {

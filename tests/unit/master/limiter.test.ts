@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { measureLoudness } from '../../../src/main/core/audio/loudness'
-import { TruePeakDetector } from '../../../src/main/core/audio/true-peak'
+import { measureLoudness } from '../../../src/main/core/audio/dsp/loudness'
+import { TruePeakDetector } from '../../../src/main/core/audio/dsp/true-peak'
 import { TruePeakLimiter } from '../../../src/main/core/master/limiter'
 import { rng, sine } from '../../helpers/audio'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LoudnessMeter } from '../../../src/main/core/audio/loudness'
+import { LoudnessMeter } from '../../../src/main/core/audio/dsp/loudness'
 import { MeterCore, type MeterReading } from '../../../src/renderer/src/master/meter-core'
 import { rng, sine } from '../../helpers/audio'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderMix, type RenderClip } from '../../../src/main/core/audio/render'
+import { renderMix, type RenderClip } from '../../../src/main/core/audio/dsp/render'
 import {
   barsBeats,
   beatSamples,

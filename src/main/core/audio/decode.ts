@@ -1,16 +1,16 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { AiffStreamDecoder } from './aiff-decode'
+import { AiffStreamDecoder } from './formats/aiff/decode'
 import { AudioError } from './audio-error'
 import { checkLength } from './audio-limits'
 import { type ChunkDecoder, planarLength } from './chunk-decoder'
 import type { DecodedInfo } from './decoded-info'
-import { createFlacDecoder } from './decode-flac'
-import { decodeM4a, type M4aSource } from './decode-m4a'
-import { createMp3Decoder } from './decode-mp3'
-import { createOpusDecoder } from './decode-opus'
-import { createVorbisDecoder } from './decode-vorbis'
-import type { PcmHeader, PcmStreamDecoder } from './pcm-stream'
+import { createFlacDecoder } from './formats/flac/decode'
+import { decodeM4a, type M4aSource } from './formats/m4a/decode'
+import { createMp3Decoder } from './formats/mp3/decode'
+import { createOpusDecoder } from './formats/ogg/opus'
+import { createVorbisDecoder } from './formats/ogg/vorbis'
+import type { PcmHeader, PcmStreamDecoder } from './formats/pcm/stream'
 import {
   isSegmentedFormat,
   planSegments,
@@ -19,7 +19,7 @@ import {
   type Segmented,
 } from './segmented-decode'
 import { SNIFF_BYTES, sniffFormat, type SniffedFormat } from './sniff'
-import { WavStreamDecoder } from './wav-decode'
+import { WavStreamDecoder } from './formats/wav/decode'
 import type { TaskRunner } from '../workers/types'
 
 export type { DecodedInfo }

@@ -1,11 +1,11 @@
 import type { TaskAnswer, TaskRunner } from '../workers/types'
 import type { DecodedInfo } from './decoded-info'
-import { decodeFlacSegments, planFlacSegments, type FlacSegmentPlan } from './flac-parallel'
-import type { FlacSegmentTask } from './flac-segment-task'
-import { decodeMp3Segments, planMp3Segments, type Mp3SegmentPlan } from './mp3-parallel'
-import type { Mp3SegmentTask } from './mp3-segment-task'
-import { decodeOggSegments, planOggSegments, type OggSegmentPlan } from './ogg-parallel'
-import type { OggSegmentTask } from './ogg-segment-task'
+import { decodeFlacSegments, planFlacSegments, type FlacSegmentPlan } from './formats/flac/parallel'
+import type { FlacSegmentTask } from './formats/flac/segment-task'
+import { decodeMp3Segments, planMp3Segments, type Mp3SegmentPlan } from './formats/mp3/parallel'
+import type { Mp3SegmentTask } from './formats/mp3/segment-task'
+import { decodeOggSegments, planOggSegments, type OggSegmentPlan } from './formats/ogg/parallel'
+import type { OggSegmentTask } from './formats/ogg/segment-task'
 
 /** A file to decode on worker threads when its format allows. */
 export interface ParallelSource {

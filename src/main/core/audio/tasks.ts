@@ -1,7 +1,7 @@
 import type { TaskHandlers } from '../workers/types'
-import { decodeFlacSegment, type FlacSegmentTask } from './flac-segment-task'
-import { decodeMp3Segment, type Mp3SegmentTask } from './mp3-segment-task'
-import { decodeOggSegment, type OggSegmentTask } from './ogg-segment-task'
+import { decodeFlacSegment, type FlacSegmentTask } from './formats/flac/segment-task'
+import { decodeMp3Segment, type Mp3SegmentTask } from './formats/mp3/segment-task'
+import { decodeOggSegment, type OggSegmentTask } from './formats/ogg/segment-task'
 import { planSegmentsTask, type PlanSegmentsTask } from './segmented-decode'
 
 /** The audio feature's worker tasks: decoding MP3/FLAC/Ogg files in segments. */

@@ -1,10 +1,10 @@
-import { pcmSimdKernel, type PcmSimdKernel } from '../audio/pcm-simd'
+import { pcmSimdKernel, type PcmSimdKernel } from '../audio/simd/pcm-kernel'
 import {
   RenderScratch,
   renderTrackInto,
   type RenderTrack,
   type StereoBuffer,
-} from '../audio/render'
+} from '../audio/dsp/render'
 
 /**
  * Renders the stems of an export and their mix chunk after chunk, in buffers it keeps: a long

@@ -1,0 +1,132 @@
+import { open } from 'node:fs/promises'
+import type { TaskAnswer } from '../../../workers/types'
+import { AudioError } from '../../audio-error'
+import { endOfStream, FLAC_SLICE_SAMPLES, rescaleFlacOutput } from './decode'
+import { findFrame, flacSlices } from './frame-sync'
+
+export interface FlacSegmentInput {
+  path: string
+  /** File offsets bounding the segment: it holds the frames that start in [from, to). */
+  from: number
+  to: number
+  /** True for the last segment, which runs to the end of the file. */
+  last: boolean
+  /** STREAMINFO's largest frame, in bytes. */
+  maxFrame: number
+  /** The most frames per channel the segment can hold by STREAMINFO (its smallest frame). */
+  maxFrames: number
+  bitsPerSample: number
+}
+
+export interface FlacSegmentOutput {
+  /** Planar chunks, in order. */
+  chunks: Float32Array[][]
+  decoded: number
+  /** Errors the decoder reported. */
+  errors: number
+}
+
+/**
+ * Decodes the frames of a native FLAC file that start in a range of bytes (a worker task, for
+ * flac-parallel.ts). FLAC frames decode independently: the only concern is to cut the file
+ * between the same frames as the neighbouring segments do, which frameBoundary sees to.
+ */
+export async function decodeFlacSegment(
+  input: FlacSegmentInput,
+): Promise<TaskAnswer<FlacSegmentOutput>> {
+  const look = boundaryBytes(input.maxFrame)
+  const handle = await open(input.path, 'r')
+  let bytes: Uint8Array
+  let size: number
+  try {
+    size = (await handle.stat()).size
+    const end = input.last ? size : Math.min(size, input.to + look)
+    bytes = new Uint8Array(Math.max(0, end - input.from))
+    let filled = 0
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(
+        bytes,
+        filled,
+        bytes.length - filled,
+        input.from + filled,
+      )
+      if (bytesRead === 0) throw new Error('the FLAC file became shorter while it was decoded')
+      filled += bytesRead
+    }
+  } finally {
+    await handle.close()
+  }
+  const start = frameBoundary(bytes, 0, input.from, size, input.maxFrame)
+  const stop = input.last
+    ? bytes.length
+    : frameBoundary(bytes, input.to - input.from, input.to, size, input.maxFrame)
+
+  // Dynamic import: the package is ESM-only and the main process bundle is CommonJS.
+  const { FLACDecoder } = await import('@wasm-audio-decoders/flac')
+  const decoder = new FLACDecoder()
+  await decoder.ready
+  const outs = []
+  try {
+    // A segment shorter than a frame may hold none. As at the end of a stream, the mark makes
+    // the parser pass on the last frame.
+    if (stop > start) {
+      let frames = 0
+      for (const slice of flacSlices(bytes.subarray(start, stop), FLAC_SLICE_SAMPLES)) {
+        const out = await decoder.decode(slice)
+        frames += out.samplesDecoded
+        // Frames smaller than STREAMINFO's smallest: a header that lies (a bomb's, maybe).
+        if (frames > input.maxFrames) {
+          throw new AudioError('corrupt', 'the FLAC stream holds more audio than its header says')
+        }
+        outs.push(out)
+      }
+      outs.push(await decoder.decode(endOfStream()))
+    }
+  } finally {
+    decoder.free()
+  }
+  const chunks: Float32Array[][] = []
+  let decoded = 0
+  let errors = 0
+  for (const out of outs) {
+    errors += out.errors.length
+    if (out.samplesDecoded === 0) continue
+    decoded += out.samplesDecoded
+    rescaleFlacOutput(out, input.bitsPerSample)
+    chunks.push(out.channelData)
+  }
+  return {
+    value: { chunks, decoded, errors },
+    transfer: chunks.flat().map((ch) => ch.buffer as ArrayBuffer),
+  }
+}
+
+/** Bytes after a segment boundary in which its first frame is looked for and checked. */
+function boundaryBytes(maxFrame: number): number {
+  return 2 * maxFrame + 64
+}
+
+/**
+ * Index in `bytes` (read from file offset `offset - at`) of the first frame at or after file
+ * offset `offset`. Looks only at the boundaryBytes after `offset`, so that the two segments that
+ * share a boundary, reading different spans, place it alike; when no frame shows there (damaged
+ * data), the boundary is the end of that span.
+ */
+function frameBoundary(
+  bytes: Uint8Array,
+  at: number,
+  offset: number,
+  size: number,
+  maxFrame: number,
+): number {
+  const look = boundaryBytes(maxFrame)
+  const span = bytes.subarray(at, at + look)
+  const endOfFile = offset + look >= size
+  const found = findFrame(span, { from: 0, to: span.length, maxFrame, endOfFile })
+  return at + (found < 0 ? span.length : found)
+}
+
+/** Decodes the frames in a range of a FLAC file (for flac-parallel.ts). */
+export interface FlacSegmentTask {
+  'audio-decode-flac-segment': { input: FlacSegmentInput; output: FlacSegmentOutput }
+}
