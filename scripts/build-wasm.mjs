@@ -1,5 +1,5 @@
-// Compiles the WebAssembly text modules of src/main/core/audio (resample-simd.wat, pcm-simd.wat,
-// flac-simd.wat) with wabt and writes each one's bytes, base64, into its committed *-wasm.ts (so
+// Compiles the WebAssembly text modules of src/main/core/audio/simd (resample.wat, pcm.wat,
+// flac.wat) with wabt and writes each one's bytes, base64, into its committed <name>-wasm.ts (so
 // the app needs no build step). `--check` writes nothing and exits 1 when a committed file is out of date.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -8,16 +8,16 @@ import initWabt from 'wabt'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const modules = [
-  { name: 'resample-simd', constant: 'RESAMPLE_SIMD_WASM_BASE64' },
-  { name: 'pcm-simd', constant: 'PCM_SIMD_WASM_BASE64' },
-  { name: 'flac-simd', constant: 'FLAC_SIMD_WASM_BASE64' },
+  { name: 'resample', constant: 'RESAMPLE_SIMD_WASM_BASE64' },
+  { name: 'pcm', constant: 'PCM_SIMD_WASM_BASE64' },
+  { name: 'flac', constant: 'FLAC_SIMD_WASM_BASE64' },
 ]
 
 const wabt = await initWabt()
 let stale = false
 for (const { name, constant } of modules) {
-  const watPath = join(root, `src/main/core/audio/${name}.wat`)
-  const outPath = join(root, `src/main/core/audio/${name}-wasm.ts`)
+  const watPath = join(root, `src/main/core/audio/simd/${name}.wat`)
+  const outPath = join(root, `src/main/core/audio/simd/${name}-wasm.ts`)
   const parsed = wabt.parseWat(`${name}.wat`, readFileSync(watPath, 'utf8'), { simd: true })
   let bytes
   try {

@@ -61,7 +61,7 @@ export function secondsToSamples(seconds: number, sampleRate: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Equal-power crossfades (the same curves as the mixdown in src/main/core/audio/render.ts)
+// Equal-power crossfades (the same curves as the mixdown in src/main/core/audio/dsp/render.ts)
 
 /**
  * Gains at frame `position` of an equal-power crossfade of `length` frames: the outgoing side
@@ -114,7 +114,7 @@ export interface ContinuationInput {
   crossfadeSamples?: number
   /**
    * Seam refinement from cross-correlation: R[i + lag] ≈ context[i] (a positive lag means R's
-   * copy of the context runs late). From alignSeam in src/main/core/audio/seam.ts.
+   * copy of the context runs late). From alignSeam in src/main/core/audio/dsp/seam.ts.
    */
   lagSamples?: number
   /** Gain (dB) that matches R's overlap to the parent's raw audio (alignSeam's gainDb). */

@@ -2,7 +2,11 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { indexMp3File } from '../../../src/main/core/audio/formats/mp3/frame-index'
-import { frameLength, id3v2Size, isFrameHeader } from '../../../src/main/core/audio/formats/mp3/header'
+import {
+  frameLength,
+  id3v2Size,
+  isFrameHeader,
+} from '../../../src/main/core/audio/formats/mp3/header'
 import { makeSource } from './decode-helpers'
 import { ffmpeg, makeTempDir, readBytes, run } from '../../helpers/audio'
 

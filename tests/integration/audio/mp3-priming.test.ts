@@ -1,6 +1,9 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { indexMp3File, type Mp3FrameIndex } from '../../../src/main/core/audio/formats/mp3/frame-index'
+import {
+  indexMp3File,
+  type Mp3FrameIndex,
+} from '../../../src/main/core/audio/formats/mp3/frame-index'
 import {
   MAX_PRIME_FRAMES,
   PRIME_STEP,

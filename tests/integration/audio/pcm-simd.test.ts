@@ -133,8 +133,8 @@ describe('PcmSimdKernel.addInto', () => {
   })
 })
 
-describe('pcm-simd-wasm.ts', () => {
-  it('is built from the committed pcm-simd.wat (scripts/build-wasm.mjs --check)', () => {
+describe('simd/pcm-wasm.ts', () => {
+  it('is built from the committed simd/pcm.wat (scripts/build-wasm.mjs --check)', () => {
     const res = spawnSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--check'], {
       encoding: 'utf8',
     })

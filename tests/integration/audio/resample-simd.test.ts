@@ -108,7 +108,7 @@ describe('resample SIMD kernel', () => {
     ).toThrow(/1 or 2 channels/)
   })
 
-  it('is built from the committed resample-simd.wat (scripts/build-wasm.mjs --check)', () => {
+  it('is built from the committed simd/resample.wat (scripts/build-wasm.mjs --check)', () => {
     const res = spawnSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--check'], {
       encoding: 'utf8',
     })

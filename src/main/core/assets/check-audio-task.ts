@@ -1,7 +1,7 @@
 import type { AudioFormat } from '../../../shared/domain'
 import { AudioError } from '../audio/audio-error'
 import { decodeAudioFile, type AudioDecodeStream } from '../audio/decode'
-import { PeaksBuilder, serializePeaks } from '../audio/dsp/peaks'
+import { PeaksBuilder, serializePeaks } from '../audio/dsp'
 import type { TaskAnswer } from '../workers/types'
 
 /** What checking a compressed file gives an import. */

@@ -9,8 +9,8 @@ import {
   type AudioDecodeStream,
 } from '../audio/decode'
 import { isSegmentedFormat, planSegments } from '../audio/segmented-decode'
-import { PcmScanner, type PcmContainer } from '../audio/formats/pcm/scan'
-import { serializePeaks } from '../audio/dsp/peaks'
+import { PcmScanner, type PcmContainer } from '../audio/formats/pcm'
+import { serializePeaks } from '../audio/dsp'
 import { SNIFF_BYTES, sniffFormat } from '../audio/sniff'
 import type { DecodeTasks } from '../audio/segmented-decode'
 import type { TaskRunner } from '../workers/types'

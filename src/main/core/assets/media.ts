@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { open, rename, rm, stat } from 'node:fs/promises'
 import type { AudioFormat } from '../../../shared/domain'
 import { decodeAudioFile } from '../audio/decode'
-import { encodeWavFrames, encodeWavHeader, type WavEncodeOptions } from '../audio/formats/wav/encode'
+import { encodeWavFrames, encodeWavHeader, type WavEncodeOptions } from '../audio/formats/wav'
 
 export type MediaFile =
   | { kind: 'file'; path: string; contentType: string }

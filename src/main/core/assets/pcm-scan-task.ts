@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
-import { PcmScanner, type PcmContainer } from '../audio/formats/pcm/scan'
-import { serializePeaks } from '../audio/dsp/peaks'
+import { PcmScanner, type PcmContainer } from '../audio/formats/pcm'
+import { serializePeaks } from '../audio/dsp'
 import type { TaskAnswer } from '../workers/types'
 
 export interface PcmScanFileInput {

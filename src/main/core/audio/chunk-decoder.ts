@@ -1,6 +1,6 @@
 /**
- * The common shape of the incremental compressed-audio decoders (decode-mp3, decode-flac,
- * decode-vorbis, decode-opus): feed the bytes of a file in chunks of any size, get planar frames.
+ * The common shape of the incremental compressed-audio decoders (formats/mp3/decode.ts,
+ * formats/flac/decode.ts, formats/ogg/vorbis.ts and opus.ts): feed the bytes of a file in chunks of any size, get planar frames.
  */
 export interface ChunkDecoder {
   /**

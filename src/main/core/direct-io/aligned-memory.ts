@@ -1,4 +1,4 @@
-import { WASM_PAGE } from '../audio/simd/module'
+import { WASM_PAGE } from '../wasm'
 import { DIRECT_IO_ALIGN } from './direct-io'
 
 interface MemoryApi {

@@ -3,13 +3,13 @@ import { rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { ExportBitDepth } from '../../../shared/domain'
 import { AppError } from '../app-error'
-import { FlacEncoder } from '../audio/formats/flac/encode'
+import { FlacEncoder } from '../audio/formats/flac'
 import {
   encodeWavHeader,
   encodeWavTrailer,
   wavBytesPerSample,
   type WavSampleFormat,
-} from '../audio/formats/wav/encode'
+} from '../audio/formats/wav'
 import { DIRECT_IO_ALIGN } from '../direct-io/direct-io'
 import { createNewFile, placeFile } from './exclusive-files'
 import { tempFileName } from './file-names'

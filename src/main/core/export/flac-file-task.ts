@@ -1,5 +1,5 @@
 import { closeSync, constants, openSync } from 'node:fs'
-import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/formats/flac/encode'
+import { FLAC_STREAMINFO_OFFSET, FlacEncoder } from '../audio/formats/flac'
 import { writeAt } from '../direct-io/direct-file'
 import type { TaskAnswer } from '../workers/types'
 import { SequentialWriter } from './sequential-writer'

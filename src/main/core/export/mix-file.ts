@@ -1,5 +1,5 @@
 import { TRUE_PEAK_CEILING_DB, type MixProtection, type MixReport } from '../../../shared/domain'
-import { dbToGain } from '../audio/dsp/render'
+import { dbToGain } from '../audio/dsp'
 import { MARGIN } from '../master/limiter'
 import type { TaskRunner } from '../workers/types'
 import {

@@ -1,7 +1,6 @@
 import { readSync } from 'node:fs'
-import type { BufferedFrameReader, StereoBuffer } from '../audio/dsp/render'
-import type { PcmHeader } from '../audio/formats/pcm/stream'
-import { decodeInterleaved } from '../audio/formats/pcm/sample-format'
+import type { BufferedFrameReader, StereoBuffer } from '../audio/dsp'
+import { decodeInterleaved, type PcmHeader } from '../audio/formats/pcm'
 import { BufferPool } from './buffer-pool'
 
 const S16 = 1 / 32768

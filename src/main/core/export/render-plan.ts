@@ -1,6 +1,6 @@
 import type { Clip, Project, TrackWithClips } from '../../../shared/domain'
 import { framesAtRate } from '../../../shared/timeline'
-import { audibleTracks, projectEnd, type RenderClip, type RenderTrack } from '../audio/dsp/render'
+import { audibleTracks, projectEnd, type RenderClip, type RenderTrack } from '../audio/dsp'
 import { openSourceSpec, type AssetSource, type SourceSpec } from './asset-source'
 import type { BufferPool } from './buffer-pool'
 

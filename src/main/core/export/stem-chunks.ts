@@ -1,10 +1,5 @@
-import { pcmSimdKernel, type PcmSimdKernel } from '../audio/simd/pcm-kernel'
-import {
-  RenderScratch,
-  renderTrackInto,
-  type RenderTrack,
-  type StereoBuffer,
-} from '../audio/dsp/render'
+import { pcmSimdKernel, type PcmSimdKernel } from '../audio/simd'
+import { RenderScratch, renderTrackInto, type RenderTrack, type StereoBuffer } from '../audio/dsp'
 
 /**
  * Renders the stems of an export and their mix chunk after chunk, in buffers it keeps: a long

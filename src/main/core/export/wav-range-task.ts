@@ -1,4 +1,4 @@
-import { encodeWavFramesInto, wavBytesPerSample, type WavSampleFormat } from '../audio/formats/wav/encode'
+import { encodeWavFramesInto, wavBytesPerSample, type WavSampleFormat } from '../audio/formats/wav'
 import type { TaskAnswer } from '../workers/types'
 import { AlignedBlocks } from '../direct-io/aligned-memory'
 import { BufferPool } from './buffer-pool'

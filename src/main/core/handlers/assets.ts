@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import type { Handlers, ParsedInput } from '../../../shared/api'
 import type { PeaksData } from '../../../shared/domain'
-import { deserializePeaks, peaksAt } from '../audio/dsp/peaks'
+import { deserializePeaks, peaksAt } from '../audio/dsp'
 import { decodeAndStore, type ImportSource } from '../assets/import'
 import { finishedUpload, removeUpload } from '../assets/uploads'
 import { sharedBytesFromBase64 } from '../assets/shared-bytes'

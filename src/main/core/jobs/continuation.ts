@@ -10,10 +10,8 @@ import {
   type Command,
 } from '../../../shared/undo'
 import { AppError } from '../app-error'
-import { computePeaks, serializePeaks } from '../audio/dsp/peaks'
-import type { PcmAudio } from '../audio/dsp/pcm'
-import { alignSeam } from '../audio/dsp/seam'
-import { encodeWav } from '../audio/formats/wav/encode'
+import { alignSeam, computePeaks, serializePeaks, type PcmAudio } from '../audio/dsp'
+import { encodeWav } from '../audio/formats/wav'
 import type { CoreContext } from '../context'
 import { openAssetSource } from '../export/asset-source'
 import type { AssetRecord } from '../store/assets'

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import type { AudioFormat } from '../../../shared/domain'
 import type { ContentStore } from '../assets/content-store'
 import { decodeAudioFile } from '../audio/decode'
-import { encodeWavFrames, encodeWavHeader, encodeWavTrailer } from '../audio/formats/wav/encode'
+import { encodeWavFrames, encodeWavHeader, encodeWavTrailer } from '../audio/formats/wav'
 import type { InputAudio } from '../providers/provider'
 import type { AssetRecord } from '../store/assets'
 

@@ -1,4 +1,4 @@
-import { TruePeakDetector } from '../audio/dsp/true-peak'
+import { TruePeakDetector } from '../audio/dsp'
 
 /** Samples on each side of a true-peak reading that its gain must also cover (the
  * interpolator's 12-tap support, whose output concerns the samples up to 11 back). */

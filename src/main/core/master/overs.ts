@@ -1,4 +1,4 @@
-import { TruePeakDetector } from '../audio/dsp/true-peak'
+import { TruePeakDetector } from '../audio/dsp'
 
 /** Overs closer together than this (s) count as one. */
 const JOIN_SECONDS = 0.25

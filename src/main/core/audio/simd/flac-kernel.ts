@@ -1,9 +1,10 @@
 import { FLAC_SIMD_WASM_BASE64 } from './flac-wasm'
 import { CRC16_TABLE, type BitKernel } from '../formats/flac/bits'
-import { instantiateSimd, WASM_PAGE, type WasmMemory } from './module'
+import { WASM_PAGE } from '../../wasm'
+import { instantiateSimd, type WasmMemory } from './module'
 
 /**
- * The FLAC encoder's kernels of flac-simd.wat: the stereo estimate, the autocorrelation of the
+ * The FLAC encoder's kernels of flac.wat: the stereo estimate, the autocorrelation of the
  * windowed block and the 8-tap LPC residual. The module has its own fixed memory; a channel is
  * copied in once (`load`), then analysed and predicted there.
  */
@@ -126,7 +127,7 @@ export class FlacSimdKernel implements BitKernel {
 
   /**
    * The zigzagged residual of the loaded block for i in [8, 8 + 2 × pairs) into `u` (see
-   * flac-simd.wat); qlp holds up to 8 coefficients (missing ones are zero). Returns the largest
+   * flac.wat); qlp holds up to 8 coefficients (missing ones are zero). Returns the largest
    * |residual|.
    */
   residual(qlp: Int32Array, order: number, shift: number, pairs: number): number {

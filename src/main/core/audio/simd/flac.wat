@@ -1,4 +1,4 @@
-;; The hot loops of the FLAC encoder (flac-encode.ts) in WebAssembly SIMD, driven by flac-simd.ts.
+;; The hot loops of the FLAC encoder (formats/flac/encode.ts) in WebAssembly SIMD, driven by flac-kernel.ts.
 ;; Pointers are byte offsets into the exported memory; samples are int32 arrays.
 ;;
 ;; stereo:   Σ|second-order residual| of left, right, mid and side (the stereo estimate).

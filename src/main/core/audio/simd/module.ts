@@ -10,8 +10,6 @@ export interface WasmMemory {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }
 }
 
-export const WASM_PAGE = 65536
-
 /**
  * Instantiates a small SIMD module from its base64 bytes, synchronously; null when this runtime
  * has no WebAssembly or no SIMD (the module then fails validation), so callers fall back to JS.

@@ -1,9 +1,10 @@
-import { instantiateSimd, WASM_PAGE, type WasmMemory } from './module'
+import { WASM_PAGE } from '../../wasm'
+import { instantiateSimd, type WasmMemory } from './module'
 import { PCM_SIMD_WASM_BASE64 } from './pcm-wasm'
 
 /**
- * The PCM kernels of pcm-simd.wat: float32 planar stereo to interleaved little-endian int16 /
- * int24 (byte for byte as the JS encoder of wav-encode.ts) and the float32 sum of a mix. The
+ * The PCM kernels of pcm.wat: float32 planar stereo to interleaved little-endian int16 /
+ * int24 (byte for byte as the JS encoder of formats/wav/encode.ts) and the float32 sum of a mix. The
  * module has its own fixed memory: the audio is copied in and the bytes out block by block,
  * except for audio already in that memory (buffers from `leaseStereo`).
  */

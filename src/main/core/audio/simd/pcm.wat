@@ -1,5 +1,5 @@
 ;; PCM kernels of the WAV export in WebAssembly SIMD: float32 planar stereo to interleaved
-;; little-endian int24 / int16 (byte for byte as encodeWavFramesInto in wav-encode.ts), and the
+;; little-endian int24 / int16 (byte for byte as encodeWavFramesInto in formats/wav/encode.ts), and the
 ;; float32 sum of the mix. Pointers are byte offsets into the exported memory; counts are in
 ;; whole groups (8 frames for int24, 4 for int16, 4 floats for the sum): the caller pads.
 (module

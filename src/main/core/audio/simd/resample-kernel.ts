@@ -1,8 +1,9 @@
-import { instantiateSimd, WASM_PAGE, type WasmMemory } from './module'
+import { WASM_PAGE } from '../../wasm'
+import { instantiateSimd, type WasmMemory } from './module'
 import { RESAMPLE_SIMD_WASM_BASE64 } from './resample-wasm'
 
 /**
- * The polyphase kernel of resample.ts run by a WebAssembly SIMD module (resample-simd.wat):
+ * The polyphase kernel of dsp/resample.ts run by a WebAssembly SIMD module (resample.wat):
  * float32 coefficients and lanes, the lane sums added in float64. Same contract as
  * resampleKernel: the value of each output frame depends only on the frame, not on the call.
  */

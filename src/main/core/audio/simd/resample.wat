@@ -1,7 +1,7 @@
-;; Polyphase FIR kernel of resample.ts in WebAssembly SIMD (f32x4).
+;; Polyphase FIR kernel of dsp/resample.ts in WebAssembly SIMD (f32x4).
 ;;
 ;; Output frame n = Σ_j table[p·taps + j] · x[xi + j], where the phase p and the input offset xi
-;; advance per output by (pInc, bInc) with a carry at `up` (see resampleKernel in resample.ts).
+;; advance per output by (pInc, bInc) with a carry at `up` (see resampleKernel in dsp/resample.ts).
 ;; Pointers are byte offsets into the exported memory; x and out are float32 arrays, the table
 ;; is the float32 copy of the polyphase table (phase-major, `taps` per phase, taps % 4 == 0).
 ;;

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { LOCAL_MODEL } from '../../../../shared/local-model'
 import type { ResolvedMusicgenParams } from '../../../../shared/musicgen'
-import { encodeWav } from '../../audio/formats/wav/encode'
+import { encodeWav } from '../../audio/formats/wav'
 import type { Log } from '../../log'
 import {
   ABSENT,

@@ -1,6 +1,6 @@
-/** The bit writer and checksums of the FLAC encoder (flac-encode.ts). */
+/** The bit writer and checksums of the FLAC encoder (encode.ts). */
 
-/** What the writer uses of the SIMD kernel (flac-simd.ts). */
+/** What the writer uses of the SIMD kernel (simd/flac-kernel.ts). */
 export interface BitKernel {
   readonly frame: Uint8Array
   readonly u: Uint32Array

@@ -6,9 +6,9 @@ import { SubframeEncoder } from './subframe'
 
 /**
  * A lossless FLAC encoder (no dependency), close to libFLAC's and ffmpeg's default level: per
- * channel the smallest of LPC (orders 1–8, flac-lpc.ts), fixed predictors (orders 0–4),
- * constant and verbatim subframes (flac-subframe.ts), with wasted-bits removal and partitioned
- * Rice coding (flac-rice.ts); per frame the cheapest stereo decorrelation (independent,
+ * channel the smallest of LPC (orders 1–8, lpc.ts), fixed predictors (orders 0–4),
+ * constant and verbatim subframes (subframe.ts), with wasted-bits removal and partitioned
+ * Rice coding (rice.ts); per frame the cheapest stereo decorrelation (independent,
  * left/side, right/side, mid/side) by estimated bits; 4096-frame blocks, frame header CRC-8 and
  * frame CRC-16, and a STREAMINFO with the total sample count, frame sizes and the MD5 of the audio.
  *
@@ -65,7 +65,7 @@ export class FlacEncoder {
   private readonly sums = new Float64Array(4)
   private finished = false
   private md5Buffer = new Uint8Array(0)
-  /** Stereo MD5 input made from the float chunks by the PCM kernel (pcm-simd.ts), which
+  /** Stereo MD5 input made from the float chunks by the PCM kernel (simd/pcm-kernel.ts), which
    * converts exactly as encode() does; otherwise from the integers of each block. */
   private readonly md5Kernel: PcmSimdKernel | null
 

@@ -51,7 +51,7 @@ export function autocorrelation(
 ): void {
   for (let i = 0; i < n; i++) scratch[i] = x[i]! * window[i]!
   for (let lag = 0; lag <= maxLag; lag++) {
-    // Four sums, added in the order of the SIMD kernel (flac-simd.wat): the same result.
+    // Four sums, added in the order of the SIMD kernel (simd/flac.wat): the same result.
     let s0 = 0
     let s1 = 0
     let s2 = 0

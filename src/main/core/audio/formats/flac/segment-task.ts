@@ -28,7 +28,7 @@ export interface FlacSegmentOutput {
 
 /**
  * Decodes the frames of a native FLAC file that start in a range of bytes (a worker task, for
- * flac-parallel.ts). FLAC frames decode independently: the only concern is to cut the file
+ * parallel.ts). FLAC frames decode independently: the only concern is to cut the file
  * between the same frames as the neighbouring segments do, which frameBoundary sees to.
  */
 export async function decodeFlacSegment(
@@ -126,7 +126,7 @@ function frameBoundary(
   return at + (found < 0 ? span.length : found)
 }
 
-/** Decodes the frames in a range of a FLAC file (for flac-parallel.ts). */
+/** Decodes the frames in a range of a FLAC file (for parallel.ts). */
 export interface FlacSegmentTask {
   'audio-decode-flac-segment': { input: FlacSegmentInput; output: FlacSegmentOutput }
 }

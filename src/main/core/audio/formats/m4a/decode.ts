@@ -19,7 +19,7 @@ export interface M4aInfo {
 /** Frames gathered into one chunk (about 1.5 s at 44.1 kHz): few hand-offs, bounded memory. */
 const CHUNK_FRAMES = 65536
 
-/** m4a_open's failures (m4a-decoder.c). */
+/** m4a_open's failures (decoder.c). */
 const OPEN_UNREADABLE = -1
 const OPEN_NO_AUDIO = -2
 const OPEN_VIDEO_ONLY = -3
@@ -30,7 +30,7 @@ const OPEN_TRUNCATED = -7
 
 /**
  * Decodes an MP4/M4A (AAC or Apple Lossless) or ADTS AAC file with FFmpeg's own demuxers and
- * decoders (WebAssembly, m4a-module.ts), gapless: the encoder delay is trimmed as ffmpeg trims it
+ * decoders (WebAssembly, wasm-module.ts), gapless: the encoder delay is trimmed as ffmpeg trims it
  * (edit list, iTunSMPB priming) and the output ends at the length the container states (edit
  * list or iTunSMPB), so it has the frame count ffprobe reports. Yields planar chunks; rejects
  * with AudioError naming the problem.

@@ -23,7 +23,7 @@ IMPORT(js_read) int js_read(uint8_t *buf, int size);
 /* Moves to `offset` (whence as fseek; 0x10000 = AVSEEK_SIZE asks the size): the position or -1. */
 IMPORT(js_seek) double js_seek(double offset, int whence);
 
-/* Negative answers of m4a_open, mapped to messages in m4a-module.ts. */
+/* Negative answers of m4a_open, mapped to messages in wasm-module.ts. */
 enum {
   OPEN_UNREADABLE = -1,  /* neither MP4 nor ADTS as libavformat reads it (or cut before moov) */
   OPEN_NO_AUDIO = -2,    /* no track at all */

@@ -8,7 +8,7 @@ export interface RandomAccessBytes {
   read(into: Uint8Array, position: number): number
 }
 
-/** The exports of m4a-decoder.c. */
+/** The exports of decoder.c. */
 interface M4aExports {
   memory: { readonly buffer: ArrayBuffer }
   _initialize(): void
@@ -50,7 +50,7 @@ function wasmModule(): object {
 
 /**
  * One instance of the FFmpeg-based decoder reading `source`: a fresh instance per file (its
- * memory goes with it). Calls are synchronous; see m4a-decoder.c for what each one does.
+ * memory goes with it). Calls are synchronous; see decoder.c for what each one does.
  */
 export class M4aInstance {
   private readonly exports: M4aExports
@@ -112,7 +112,7 @@ export class M4aInstance {
     this.exports._initialize()
   }
 
-  /** 0, or a negative code (see OpenFailure in decode-m4a.ts). */
+  /** 0, or a negative code (see OpenFailure in decode.ts). */
   open(): number {
     return this.exports.m4a_open()
   }

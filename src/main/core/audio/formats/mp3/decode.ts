@@ -3,13 +3,7 @@ import { AudioError } from '../../audio-error'
 import { fixedSlices, type ChunkDecoder } from '../../chunk-decoder'
 import { MP3_TAIL_BYTES, missingBytes } from './cut-frame'
 import { DECODER_DELAY } from './frame-index'
-import {
-  findFrameSync,
-  id3v2Size,
-  parseMp3Frame,
-  streamKey,
-  type Mp3StreamInfo,
-} from './header'
+import { findFrameSync, id3v2Size, parseMp3Frame, streamKey, type Mp3StreamInfo } from './header'
 
 /** Bytes gathered before the first frame is parsed: enough for its header and Xing/LAME tag. */
 const PROBE_BYTES = 8192
@@ -22,7 +16,7 @@ const MP3_SLICE_BYTES = 16384
  * count equals ffmpeg's. mpg123 always outputs two channels: a mono stream is reduced to its first
  * channel, and a stereo stream stays stereo even when both channels are identical. A stream cut
  * inside a frame decodes as ffmpeg decodes it: every whole frame, and the cut one completed with
- * zeros (see mp3-cut-frame.ts).
+ * zeros (see cut-frame.ts).
  */
 export async function createMp3Decoder(): Promise<ChunkDecoder> {
   // Dynamic import: the package is ESM-only and the main process bundle is CommonJS.
@@ -38,7 +32,7 @@ class Mp3Decoder implements ChunkDecoder {
   private skip = 0
   private started = false
   private info: Mp3StreamInfo | undefined
-  /** The first frame's stream key (mp3-header.ts streamKey). */
+  /** The first frame's stream key (header.ts streamKey). */
   private key = 0
   /** The last bytes fed to mpg123 (at most MP3_TAIL_BYTES): where a cut frame would be. */
   private tail: Uint8Array = new Uint8Array(0)

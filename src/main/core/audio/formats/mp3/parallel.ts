@@ -9,7 +9,7 @@ import type { Mp3SegmentInput, Mp3SegmentTask } from './segment-task'
 /** Audio per worker task: long enough that priming costs little, short enough to bound memory. */
 export const MP3_SEGMENT_SECONDS = 20
 
-/** Frames [from, to) of a segment, decoded from frame `prime` on (see mp3-priming.ts). */
+/** Frames [from, to) of a segment, decoded from frame `prime` on (see priming.ts). */
 interface Segment {
   prime: number
   from: number

@@ -26,7 +26,7 @@ export interface Mp3SegmentOutput {
 
 /**
  * Decodes a run of MP3 frames read from the file (a worker task), without gapless trimming,
- * for mp3-parallel.ts. Starts on a fresh decoder; see mp3-priming.ts for why the output past the
+ * for parallel.ts. Starts on a fresh decoder; see priming.ts for why the output past the
  * priming frames equals the one-pass decode.
  */
 export async function decodeMp3Segment(
@@ -60,7 +60,7 @@ export async function decodeMp3Segment(
   }
 }
 
-/** Decodes a run of frames of an MP3 file (for mp3-parallel.ts). */
+/** Decodes a run of frames of an MP3 file (for parallel.ts). */
 export interface Mp3SegmentTask {
   'audio-decode-mp3-segment': { input: Mp3SegmentInput; output: Mp3SegmentOutput }
 }

@@ -32,7 +32,7 @@ export interface OggSegmentOutput {
 const SYNC_BYTES = 4
 
 /**
- * Decodes a segment of an Ogg Vorbis/Opus file (a worker task, for ogg-parallel.ts) on a fresh
+ * Decodes a segment of an Ogg Vorbis/Opus file (a worker task, for parallel.ts) on a fresh
  * decoder: the header pages, the pre-roll pages (their output dropped), then the segment's pages.
  */
 export async function decodeOggSegment(
@@ -96,7 +96,7 @@ async function createWasmDecoder(codec: OggCodec): Promise<OggWasmDecoder> {
   return decoder
 }
 
-/** Decodes a run of pages of an Ogg Vorbis/Opus file (for ogg-parallel.ts). */
+/** Decodes a run of pages of an Ogg Vorbis/Opus file (for parallel.ts). */
 export interface OggSegmentTask {
   'audio-decode-ogg-segment': { input: OggSegmentInput; output: OggSegmentOutput }
 }

@@ -1,0 +1,2 @@
+// AIFF/AIFF-C: the streaming decoder.
+export * from './decode'

@@ -1,0 +1,3 @@
+// WAV: the streaming decoder and the encoder.
+export * from './decode'
+export * from './encode'
