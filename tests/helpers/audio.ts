@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { AudioDecodeStream } from '../../src/main/core/audio/decode'
+import { PeaksBuilder, serializePeaks } from '../../src/main/core/audio/dsp'
+import type { DecodedInfo } from '../../src/main/core/audio/decoded-info'
 
 /** A temporary directory for generated fixtures, removed by the returned cleanup. */
 export function makeTempDir(prefix: string): { dir: string; cleanup: () => void } {
@@ -23,6 +26,14 @@ export function run(
 
 export function ffmpeg(...args: string[]): void {
   run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...args])
+}
+
+/**
+ * What ffmpeg writes to a pipe when it converts `input` with `args` (the output options): a file
+ * whose header cannot give its length, since ffmpeg cannot go back to fill it in.
+ */
+export function ffmpegToPipe(input: string, ...args: string[]): Buffer {
+  return run('ffmpeg', ['-v', 'error', '-i', input, ...args, '-']).stdout
 }
 
 /** A stereo test signal (tone + noise, different per channel, near full scale) as float WAV. */
@@ -153,4 +164,21 @@ export function powerSpectrum(x: Float64Array | Float32Array): Float64Array {
   const p = new Float64Array(n / 2 + 1)
   for (let k = 0; k <= n / 2; k++) p[k] = re[k]! * re[k]! + im[k]! * im[k]!
   return p
+}
+
+/**
+ * A whole decode with PeaksBuilder fed every chunk: what the import computed before it scanned
+ * PCM files and ran on workers, the reference its results are held to.
+ */
+export async function decodeWithPeaks(
+  stream: AudioDecodeStream,
+): Promise<{ info: DecodedInfo; frames: number; peaks: Uint8Array }> {
+  const info = await stream.info()
+  const peaks = new PeaksBuilder(info.channels)
+  let frames = 0
+  for await (const chunk of stream.frames()) {
+    peaks.push(chunk)
+    frames += chunk[0]!.length
+  }
+  return { info, frames, peaks: serializePeaks(peaks.finish()) }
 }

@@ -7,10 +7,10 @@ import { ContentStore } from '../../../src/main/core/assets/content-store'
 import { decodeAndStore, type ImportSource } from '../../../src/main/core/assets/import'
 import { AppError } from '../../../src/main/core/app-error'
 import { decodeAudioFile } from '../../../src/main/core/audio/decode'
-import { PeaksBuilder, serializePeaks } from '../../../src/main/core/audio/dsp/peaks'
 import { InlineRunner } from '../../../src/main/core/workers/task-runner'
 import type { TaskRunner } from '../../../src/main/core/workers/types'
 import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
+import { decodeWithPeaks } from '../../helpers/audio'
 import { bundleChild } from '../../helpers/bundle'
 import { tempDir } from '../../helpers/temp'
 import { workerScript } from '../../helpers/worker-script'
@@ -36,20 +36,13 @@ function audioFile(dir: string, name: string, seconds: number, codecArgs: string
 
 /** What the import computed before it was restructured: a full decode, then the file's hash. */
 async function reference(path: string) {
-  const stream = decodeAudioFile(path)
-  const info = await stream.info()
-  const peaks = new PeaksBuilder(info.channels)
-  let frames = 0
-  for await (const chunk of stream.frames()) {
-    peaks.push(chunk)
-    frames += chunk[0]!.length
-  }
+  const { info, frames, peaks } = await decodeWithPeaks(decodeAudioFile(path))
   return {
     format: info.format,
     sampleRate: info.sampleRate,
     channels: info.channels,
     frames,
-    peaks: serializePeaks(peaks.finish()),
+    peaks,
     sha256: createHash('sha256').update(readFileSync(path)).digest('hex'),
   }
 }

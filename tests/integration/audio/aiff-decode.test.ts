@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   AiffStreamDecoder,
   decodeAiff,
@@ -7,25 +7,10 @@ import {
 } from '../../../src/main/core/audio/formats/aiff/decode'
 import { AudioError } from '../../../src/main/core/audio/audio-error'
 import { concatPcm } from '../../../src/main/core/audio/dsp/pcm'
-import {
-  ffmpeg,
-  ffmpegDecode,
-  makeTempDir,
-  maxDiff,
-  readBytes,
-  rng,
-  run,
-  writeTestSignal,
-} from '../../helpers/audio'
+import { ffmpeg, ffmpegDecode, maxDiff, readBytes, rng, run } from '../../helpers/audio'
+import { testSignalFixture } from '../../helpers/audio-fixture'
 
-const tmp = makeTempDir('aiff')
-let source = ''
-
-beforeAll(() => {
-  source = join(tmp.dir, 'source.wav')
-  writeTestSignal(source, 22050, 0.4)
-})
-afterAll(() => tmp.cleanup())
+const fixture = testSignalFixture('aiff', 22050, 0.4)
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -47,7 +32,7 @@ const variants: {
   {
     name: 'ffmpeg s16be',
     ext: 'aiff',
-    make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_s16be', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_s16be', o),
     channels: 2,
     aifc: false,
     compression: 'NONE',
@@ -55,7 +40,7 @@ const variants: {
   {
     name: 'ffmpeg s24be',
     ext: 'aiff',
-    make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_s24be', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_s24be', o),
     channels: 2,
     aifc: false,
     compression: 'NONE',
@@ -63,7 +48,7 @@ const variants: {
   {
     name: 'ffmpeg s32be',
     ext: 'aiff',
-    make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_s32be', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_s32be', o),
     channels: 2,
     aifc: false,
     compression: 'NONE',
@@ -71,7 +56,7 @@ const variants: {
   {
     name: 'ffmpeg s8 mono',
     ext: 'aiff',
-    make: (o) => ffmpeg('-i', source, '-ac', '1', '-c:a', 'pcm_s8', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-ac', '1', '-c:a', 'pcm_s8', o),
     channels: 1,
     aifc: false,
     compression: 'NONE',
@@ -79,7 +64,7 @@ const variants: {
   {
     name: 'ffmpeg sowt (s16le)',
     ext: 'aifc',
-    make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_s16le', '-f', 'aiff', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_s16le', '-f', 'aiff', o),
     channels: 2,
     aifc: true,
     compression: 'sowt',
@@ -87,7 +72,7 @@ const variants: {
   {
     name: 'ffmpeg fl32',
     ext: 'aifc',
-    make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_f32be', '-f', 'aiff', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_f32be', '-f', 'aiff', o),
     channels: 2,
     aifc: true,
     compression: 'fl32',
@@ -95,7 +80,7 @@ const variants: {
   {
     name: 'ffmpeg fl64',
     ext: 'aifc',
-    make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_f64be', '-f', 'aiff', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_f64be', '-f', 'aiff', o),
     channels: 2,
     aifc: true,
     compression: 'fl64',
@@ -103,7 +88,7 @@ const variants: {
   {
     name: 'sox AIFF-C NONE 16-bit',
     ext: 'aifc',
-    make: (o) => run('sox', [source, '-b', '16', '-e', 'signed-integer', o]),
+    make: (o) => run('sox', [fixture.source(), '-b', '16', '-e', 'signed-integer', o]),
     channels: 2,
     aifc: true,
     compression: 'NONE',
@@ -111,7 +96,7 @@ const variants: {
   {
     name: 'sox AIFF 24-bit',
     ext: 'aiff',
-    make: (o) => run('sox', [source, '-b', '24', o]),
+    make: (o) => run('sox', [fixture.source(), '-b', '24', o]),
     channels: 2,
     aifc: false,
     compression: 'NONE',
@@ -121,7 +106,7 @@ const variants: {
 describe('decodeAiff against ffmpeg', () => {
   for (const v of variants) {
     it(`decodes ${v.name} sample-exactly`, () => {
-      const path = join(tmp.dir, `${v.name.replace(/\W+/g, '_')}.${v.ext}`)
+      const path = join(fixture.dir, `${v.name.replace(/\W+/g, '_')}.${v.ext}`)
       v.make(path)
       const bytes = readBytes(path)
       const { header, audio } = decodeAiff(bytes)
@@ -151,8 +136,8 @@ describe('decodeAiff against ffmpeg', () => {
   }
 
   it('reads the 80-bit sample rate of unusual rates and honours the SSND offset', () => {
-    const path = join(tmp.dir, 'odd-rate.aiff')
-    ffmpeg('-i', source, '-ar', '11025', '-c:a', 'pcm_s16be', path)
+    const path = join(fixture.dir, 'odd-rate.aiff')
+    ffmpeg('-i', fixture.source(), '-ar', '11025', '-c:a', 'pcm_s16be', path)
     const bytes = readBytes(path)
     const { header, audio } = decodeAiff(bytes)
     expect(header.sampleRate).toBe(11025)
@@ -173,8 +158,8 @@ describe('decodeAiff against ffmpeg', () => {
   })
 
   it('rejects bad files with the right error', () => {
-    const path = join(tmp.dir, 'ok.aiff')
-    ffmpeg('-i', source, '-c:a', 'pcm_s16be', path)
+    const path = join(fixture.dir, 'ok.aiff')
+    ffmpeg('-i', fixture.source(), '-c:a', 'pcm_s16be', path)
     const bytes = readBytes(path)
     expect(codeOf(() => decodeAiff(new Uint8Array(0)))).toBe('empty')
     expect(codeOf(() => decodeAiff(bytes.subarray(0, 30)))).toBe('truncated')
@@ -186,8 +171,8 @@ describe('decodeAiff against ffmpeg', () => {
     expect(codeOf(() => decodeAiff(new Uint8Array(3000).map(() => random() * 256)))).toBe(
       'not_audio',
     )
-    const ulaw = join(tmp.dir, 'ulaw.aifc')
-    ffmpeg('-i', source, '-c:a', 'pcm_mulaw', '-f', 'aiff', ulaw)
+    const ulaw = join(fixture.dir, 'ulaw.aifc')
+    ffmpeg('-i', fixture.source(), '-c:a', 'pcm_mulaw', '-f', 'aiff', ulaw)
     expect(codeOf(() => decodeAiff(readBytes(ulaw)))).toBe('unsupported')
     expect(parseAiffHeader(bytes.subarray(0, 20))).toBeUndefined()
   })

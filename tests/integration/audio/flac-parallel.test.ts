@@ -1,33 +1,21 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { planFlacSegments } from '../../../src/main/core/audio/formats/flac/parallel'
 import { WorkerPool } from '../../../src/main/core/workers/worker-pool'
 import { workerScript } from '../../helpers/worker-script'
 import { decodeFileFully, inlinePair, makeSource } from './decode-helpers'
-import {
-  ffmpeg,
-  ffmpegDecode,
-  makeTempDir,
-  maxDiff,
-  readBytes,
-  rng,
-  run,
-} from '../../helpers/audio'
+import { ffmpeg, ffmpegDecode, ffmpegToPipe, maxDiff, readBytes, rng } from '../../helpers/audio'
+import { sourceFixture } from '../../helpers/audio-fixture'
 import type { CoreTasks } from '../../../src/main/core/task-table'
 
 // Decoding a FLAC file in segments on worker threads must give exactly the one-pass decode.
 // Segments as short as 0.05 s are shorter than a frame: some hold none.
-const tmp = makeTempDir('flac-parallel')
-let source = ''
-beforeAll(() => {
-  source = makeSource(tmp.dir, 48000, 3)
-})
-afterAll(() => tmp.cleanup())
+const fixture = sourceFixture('flac-parallel', (dir) => makeSource(dir, 48000, 3))
 
 function encode(name: string, ...args: string[]): string {
-  const path = join(tmp.dir, name)
-  ffmpeg('-i', source, '-c:a', 'flac', ...args, path)
+  const path = join(fixture.dir, name)
+  ffmpeg('-i', fixture.source(), '-c:a', 'flac', ...args, path)
   return path
 }
 
@@ -68,7 +56,7 @@ describe('FLAC decoding in segments', () => {
 
   it('reports a file cut in the middle as the one-pass decode does', async () => {
     const bytes = readBytes(encode('whole.flac', '-sample_fmt', 's16'))
-    const cut = join(tmp.dir, 'cut.flac')
+    const cut = join(fixture.dir, 'cut.flac')
     writeFileSync(cut, bytes.subarray(0, Math.round(bytes.length * 0.6)))
     const alone = await decodeFileFully(cut).catch((error: unknown) => error)
     const parts = await decodeFileFully(cut, {
@@ -83,7 +71,7 @@ describe('FLAC decoding in segments', () => {
     const bytes = readBytes(encode('bad.flac', '-sample_fmt', 's16')).slice()
     const next = rng(11)
     for (let i = 0; i < 4000; i++) bytes[(bytes.length >> 1) + i] = Math.floor(next() * 256)
-    const path = join(tmp.dir, 'garbage.flac')
+    const path = join(fixture.dir, 'garbage.flac')
     writeFileSync(path, bytes)
     const parts = await decodeFileFully(path, { tasks: inlinePair(), segmentSeconds: 0.2 }).catch(
       (error: unknown) => error,
@@ -93,19 +81,8 @@ describe('FLAC decoding in segments', () => {
 
   it('decodes in one pass a stream whose length STREAMINFO does not give, or a short one', async () => {
     // Written to a pipe, ffmpeg cannot go back to fill in the length.
-    const { stdout } = run('ffmpeg', [
-      '-v',
-      'error',
-      '-i',
-      source,
-      '-c:a',
-      'flac',
-      '-f',
-      'flac',
-      '-',
-    ])
-    const piped = join(tmp.dir, 'piped.flac')
-    writeFileSync(piped, stdout)
+    const piped = join(fixture.dir, 'piped.flac')
+    writeFileSync(piped, ffmpegToPipe(fixture.source(), '-c:a', 'flac', '-f', 'flac'))
     expect(await planFlacSegments(piped, 0.2)).toBeUndefined()
     expect(await planFlacSegments(encode('short.flac', '-t', '0.2'), 0.2)).toBeUndefined()
   })

@@ -1,18 +1,13 @@
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AudioError } from '../../../src/main/core/audio/audio-error'
 import { decodeAudioBytes } from '../../../src/main/core/audio/decode'
 import { PcmScanner, type PcmContainer } from '../../../src/main/core/audio/formats/pcm/scan'
-import { PeaksBuilder, serializePeaks } from '../../../src/main/core/audio/dsp/peaks'
-import { ffmpeg, makeTempDir, readBytes, rng, writeTestSignal } from '../../helpers/audio'
+import { serializePeaks } from '../../../src/main/core/audio/dsp/peaks'
+import { decodeWithPeaks, ffmpeg, readBytes, rng } from '../../helpers/audio'
+import { testSignalFixture } from '../../helpers/audio-fixture'
 
-const tmp = makeTempDir('pcm-scan')
-let source = ''
-beforeAll(() => {
-  source = join(tmp.dir, 'source.wav')
-  writeTestSignal(source, 44100, 0.4)
-})
-afterAll(() => tmp.cleanup())
+const fixture = testSignalFixture('pcm-scan', 44100, 0.4)
 
 interface Outcome {
   frames?: number
@@ -30,16 +25,9 @@ function failed(error: unknown): Outcome {
 /** What the import computed before the scanner: a full decode feeding PeaksBuilder. */
 async function byDecoding(bytes: Uint8Array): Promise<Outcome> {
   try {
-    const stream = decodeAudioBytes(bytes, 5000)
-    const info = await stream.info()
-    const peaks = new PeaksBuilder(info.channels)
-    let frames = 0
-    for await (const chunk of stream.frames()) {
-      peaks.push(chunk)
-      frames += chunk[0]!.length
-    }
+    const { info, frames, peaks } = await decodeWithPeaks(decodeAudioBytes(bytes, 5000))
     const { sampleRate, channels } = info
-    return { frames, sampleRate, channels, peaks: serializePeaks(peaks.finish()) }
+    return { frames, sampleRate, channels, peaks }
   } catch (error) {
     return failed(error)
   }
@@ -65,8 +53,8 @@ function byScanning(container: PcmContainer, bytes: Uint8Array, seed: number): O
 }
 
 function encode(name: string, ...args: string[]): Uint8Array {
-  const path = join(tmp.dir, name)
-  ffmpeg('-i', source, ...args, path)
+  const path = join(fixture.dir, name)
+  ffmpeg('-i', fixture.source(), ...args, path)
   return readBytes(path)
 }
 

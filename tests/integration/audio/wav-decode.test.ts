@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AudioError } from '../../../src/main/core/audio/audio-error'
 import { concatPcm } from '../../../src/main/core/audio/dsp/pcm'
 import { pcmFileReader } from '../../../src/main/core/audio/formats/pcm/stream'
@@ -12,23 +12,16 @@ import {
 import {
   ffmpeg,
   ffmpegDecode,
-  makeTempDir,
+  ffmpegToPipe,
   maxDiff,
   readBytes,
   rng,
   run,
-  writeTestSignal,
 } from '../../helpers/audio'
-
-const tmp = makeTempDir('wav')
-let source = ''
+import { testSignalFixture } from '../../helpers/audio-fixture'
 
 /** A 0.3 s stereo test signal (tone + noise, different per channel, near full scale). */
-beforeAll(() => {
-  source = join(tmp.dir, 'source.wav')
-  writeTestSignal(source, 44100, 0.3)
-})
-afterAll(() => tmp.cleanup())
+const fixture = testSignalFixture('wav', 44100, 0.3)
 
 function expectAudioError(fn: () => unknown, code: AudioError['code']): void {
   let caught: unknown
@@ -63,32 +56,36 @@ const variants: {
   channels: number
   extensible?: boolean
 }[] = [
-  { name: 'ffmpeg pcm_u8', make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_u8', o), channels: 2 },
+  {
+    name: 'ffmpeg pcm_u8',
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_u8', o),
+    channels: 2,
+  },
   {
     name: 'ffmpeg pcm_s16le',
-    make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_s16le', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_s16le', o),
     channels: 2,
   },
   {
     name: 'ffmpeg pcm_s24le',
-    make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_s24le', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_s24le', o),
     channels: 2,
     extensible: true,
   },
   {
     name: 'ffmpeg pcm_s32le',
-    make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_s32le', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_s32le', o),
     channels: 2,
     extensible: true,
   },
   {
     name: 'ffmpeg pcm_f32le',
-    make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_f32le', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_f32le', o),
     channels: 2,
   },
   {
     name: 'ffmpeg pcm_f64le',
-    make: (o) => ffmpeg('-i', source, '-c:a', 'pcm_f64le', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-c:a', 'pcm_f64le', o),
     channels: 2,
   },
   {
@@ -96,7 +93,7 @@ const variants: {
     make: (o) =>
       ffmpeg(
         '-i',
-        source,
+        fixture.source(),
         '-af',
         'pan=5.1|c0=c0|c1=c1|c2=0.5*c0|c3=0.1*c1|c4=0.9*c0|c5=0.3*c0+0.6*c1',
         '-c:a',
@@ -108,28 +105,28 @@ const variants: {
   },
   {
     name: 'ffmpeg mono s24 48 kHz',
-    make: (o) => ffmpeg('-i', source, '-ac', '1', '-ar', '48000', '-c:a', 'pcm_s24le', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-ac', '1', '-ar', '48000', '-c:a', 'pcm_s24le', o),
     channels: 1,
   },
   {
     name: 'sox 8-bit',
-    make: (o) => run('sox', [source, '-b', '8', '-e', 'unsigned-integer', o]),
+    make: (o) => run('sox', [fixture.source(), '-b', '8', '-e', 'unsigned-integer', o]),
     channels: 2,
   },
   {
     name: 'sox 24-bit (EXTENSIBLE)',
-    make: (o) => run('sox', [source, '-b', '24', '-e', 'signed-integer', o]),
+    make: (o) => run('sox', [fixture.source(), '-b', '24', '-e', 'signed-integer', o]),
     channels: 2,
     extensible: true,
   },
   {
     name: 'sox 32-bit int',
-    make: (o) => run('sox', [source, '-b', '32', '-e', 'signed-integer', o]),
+    make: (o) => run('sox', [fixture.source(), '-b', '32', '-e', 'signed-integer', o]),
     channels: 2,
   },
   {
     name: 'sox 64-bit float',
-    make: (o) => run('sox', [source, '-b', '64', '-e', 'floating-point', o]),
+    make: (o) => run('sox', [fixture.source(), '-b', '64', '-e', 'floating-point', o]),
     channels: 2,
   },
   {
@@ -137,7 +134,7 @@ const variants: {
     make: (o) =>
       ffmpeg(
         '-i',
-        source,
+        fixture.source(),
         '-metadata',
         'title=Sketch',
         '-metadata',
@@ -150,7 +147,7 @@ const variants: {
   },
   {
     name: 'ffmpeg RF64',
-    make: (o) => ffmpeg('-i', source, '-rf64', 'always', '-c:a', 'pcm_s24le', o),
+    make: (o) => ffmpeg('-i', fixture.source(), '-rf64', 'always', '-c:a', 'pcm_s24le', o),
     channels: 2,
   },
 ]
@@ -158,7 +155,7 @@ const variants: {
 describe('decodeWav against ffmpeg', () => {
   for (const v of variants) {
     it(`decodes ${v.name} sample-exactly`, () => {
-      const path = join(tmp.dir, `${v.name.replace(/\W+/g, '_')}.wav`)
+      const path = join(fixture.dir, `${v.name.replace(/\W+/g, '_')}.wav`)
       v.make(path)
       const bytes = readBytes(path)
       const { header, audio } = decodeWav(bytes)
@@ -178,8 +175,8 @@ describe('decodeWav against ffmpeg', () => {
   }
 
   it('finds the LIST chunk in the tagged file and skips it', () => {
-    const path = join(tmp.dir, 'tagged.wav')
-    ffmpeg('-i', source, '-metadata', 'title=Sketch', '-c:a', 'pcm_s16le', path)
+    const path = join(fixture.dir, 'tagged.wav')
+    ffmpeg('-i', fixture.source(), '-metadata', 'title=Sketch', '-c:a', 'pcm_s16le', path)
     const bytes = readBytes(path)
     const text = Buffer.from(bytes.subarray(0, 200)).toString('latin1')
     const list = text.indexOf('LIST')
@@ -188,20 +185,9 @@ describe('decodeWav against ffmpeg', () => {
   })
 
   it('reads a file written by ffmpeg to a pipe (sizes unknown in the header)', () => {
-    const { stdout } = run('ffmpeg', [
-      '-v',
-      'error',
-      '-i',
-      source,
-      '-c:a',
-      'pcm_s16le',
-      '-f',
-      'wav',
-      '-',
-    ])
-    const bytes = new Uint8Array(stdout)
-    const path = join(tmp.dir, 'seekable.wav')
-    ffmpeg('-i', source, '-c:a', 'pcm_s16le', path)
+    const bytes = new Uint8Array(ffmpegToPipe(fixture.source(), '-c:a', 'pcm_s16le', '-f', 'wav'))
+    const path = join(fixture.dir, 'seekable.wav')
+    ffmpeg('-i', fixture.source(), '-c:a', 'pcm_s16le', path)
     const expected = decodeWav(readBytes(path)).audio
     expect(maxDiff(decodeWav(bytes).audio.channels, expected.channels)).toBe(0)
     expect(maxDiff(streamDecode(bytes, 3).channels, expected.channels)).toBe(0)
@@ -349,8 +335,8 @@ describe('decodeWav on bad files', () => {
   })
 
   it('rejects a truncated header', () => {
-    const path = join(tmp.dir, 'for-truncation.wav')
-    ffmpeg('-i', source, '-c:a', 'pcm_s16le', path)
+    const path = join(fixture.dir, 'for-truncation.wav')
+    ffmpeg('-i', fixture.source(), '-c:a', 'pcm_s16le', path)
     const bytes = readBytes(path)
     for (const n of [4, 11, 20, 30, 43])
       expectAudioError(() => decodeWav(bytes.subarray(0, n)), 'truncated')
@@ -402,8 +388,8 @@ describe('decodeWav on bad files', () => {
   })
 
   it('rejects compressed WAV (A-law) as unsupported', () => {
-    const path = join(tmp.dir, 'alaw.wav')
-    ffmpeg('-i', source, '-c:a', 'pcm_alaw', path)
+    const path = join(fixture.dir, 'alaw.wav')
+    ffmpeg('-i', fixture.source(), '-c:a', 'pcm_alaw', path)
     expectAudioError(() => decodeWav(readBytes(path)), 'unsupported')
   })
 })
