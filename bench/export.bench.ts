@@ -12,7 +12,8 @@ import {
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, it } from 'vitest'
-import { startCore } from '../tests/helpers/core'
+import type { MethodInput, MethodResult } from '../src/shared/api'
+import { startCore, type TestCore } from '../tests/helpers/core'
 
 // Stems export of 8 tracks × 3 minutes at 48 kHz 24-bit, against `sox -m` mixing the same sources.
 const dir = mkdtempSync(join(tmpdir(), 'musicsketch-bench-export-'))
@@ -130,6 +131,24 @@ async function projectOf(sources: string[], data: string) {
   return { core, project }
 }
 
+/**
+ * One stems export of the project into `out`, timed: its result, the wall time and the CPU time
+ * of all threads (ms).
+ */
+async function timedExport(
+  core: TestCore,
+  projectId: string,
+  out: string,
+  options: Omit<MethodInput<'export.stems'>, 'projectId' | 'directory'>,
+): Promise<{ result: MethodResult<'export.stems'>; ms: number; cpuMs: number }> {
+  const start = performance.now()
+  const cpu = process.cpuUsage()
+  const result = await core.call('export.stems', { projectId, directory: out, ...options })
+  const ms = performance.now() - start
+  const used = process.cpuUsage(cpu)
+  return { result, ms, cpuMs: (used.user + used.system) / 1000 }
+}
+
 function load(): string {
   return loadavg()
     .map((v) => v.toFixed(2))
@@ -149,19 +168,14 @@ describe('export benchmark', () => {
     for (let round = 0; round < 3; round++) {
       const out = join(dir, `out-${round}`)
       mkdirSync(out)
-      const start = performance.now()
-      const cpu = process.cpuUsage()
-      const result = await core.call('export.stems', {
-        projectId: project.id,
-        directory: out,
+      const { result, ms, cpuMs } = await timedExport(core, project.id, out, {
         format: 'wav',
         bitDepth: 24,
         sampleRate: 48000,
         includeMix: true,
       })
-      ours.push(performance.now() - start)
-      const used = process.cpuUsage(cpu)
-      oursCpu.push((used.user + used.system) / 1000)
+      ours.push(ms)
+      oursCpu.push(cpuMs)
       soxTimes.push(
         timed(() => spawnSync('sox', ['-m', ...sources, '-b', '24', join(out, 'sox-mix.wav')])),
       )
@@ -219,19 +233,14 @@ describe('export benchmark', () => {
         const out = join(dir, `flac-${name}-${round}`)
         mkdirSync(out)
         loads.push(load())
-        const start = performance.now()
-        const cpu = process.cpuUsage()
-        const result = await core.call('export.stems', {
-          projectId: project.id,
-          directory: out,
+        const { result, ms, cpuMs } = await timedExport(core, project.id, out, {
           format: 'flac',
           bitDepth: 24,
           sampleRate: 44100,
           includeMix: false,
         })
-        ours.push(performance.now() - start)
-        const used = process.cpuUsage(cpu)
-        oursCpu.push((used.user + used.system) / 1000)
+        ours.push(ms)
+        oursCpu.push(cpuMs)
         oursBytes = result.files
           .filter((file) => file.endsWith('.flac'))
           .reduce((sum, file) => sum + statSync(join(out, file)).size, 0)

@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from '../tests/helpers/browser'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { BrowserBench } from './browser-bench'
 import type { SocketScope } from '../tests/helpers/page'
-import { serveApp, type ServedApp } from '../tests/helpers/serve'
 import { buildTakesProject } from '../tests/helpers/takes-fixture'
 
 // Opening a project with 10,000 takes in headless Chromium against browser mode: the time from
@@ -15,14 +13,7 @@ import { buildTakesProject } from '../tests/helpers/takes-fixture'
 // same app opening a project with no takes (time and heap), and the old cost of sending every take
 // (`generations.list` with limit 1000, page after page to the end: bytes). Median of 5 openings,
 // ours and the reference alternated. Needs `npm run build`.
-const dir = mkdtempSync(join(tmpdir(), 'musicsketch-bench-takes-'))
-let browser: Browser | undefined
-let app: ServedApp | undefined
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
+const bench = new BrowserBench('takes')
 
 const TAKES = 10_000
 const ROUNDS = 5
@@ -112,9 +103,9 @@ async function readyAt(page: Page, takes: number): Promise<number> {
 }
 
 async function open(projectId: string, takes: number): Promise<Opening> {
-  const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } })
+  const page = await bench.browser.newPage({ viewport: { width: 1440, height: 900 } })
   const firstPage = watchFirstPage(page)
-  await page.goto(`${app!.url}#/projects/${projectId}`)
+  await page.goto(`${bench.app.url}#/projects/${projectId}`)
   // The page's clock counts from navigation start: the cold opening, app start included.
   const readyMs = await readyAt(page, takes)
   // Then as a musician opens it from the projects list, the app already running.
@@ -163,8 +154,8 @@ async function open(projectId: string, takes: number): Promise<Opening> {
 async function allTakesBytes(
   projectId: string,
 ): Promise<{ bytes: number; takes: number; pages: number }> {
-  const page = await browser!.newPage()
-  await page.goto(app!.url)
+  const page = await bench.browser.newPage()
+  await page.goto(bench.app.url)
   const result = await page.evaluate(async (projectId) => {
     const scope = globalThis as unknown as PageScope
     const token = new URLSearchParams(scope.location.search).get('token') ?? ''
@@ -210,11 +201,10 @@ async function allTakesBytes(
 
 describe('takes list benchmark', () => {
   it('a project with 10,000 takes opens: list ready, DOM nodes, first page bytes, heap', async () => {
-    const dataDir = join(dir, 'data')
+    const dataDir = join(bench.dir, 'data')
     const big = await buildTakesProject(dataDir, { takes: TAKES, starEvery: 50 })
     const none = await buildTakesProject(dataDir, { takes: 0 })
-    app = await serveApp(dataDir)
-    browser = await launchChromium()
+    await bench.start(dataDir)
     const loadBefore = load()
 
     // One opening of each first: the browser's and the host's caches warm alike.

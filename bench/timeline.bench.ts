@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, it } from 'vitest'
-import type { Browser, CDPSession, Page } from 'playwright-core'
-import { launchChromium } from '../tests/helpers/browser'
+import { describe, it } from 'vitest'
+import type { CDPSession, Page } from 'playwright-core'
+import { BrowserBench } from './browser-bench'
 import { buildBigProject, type BigProject } from '../tests/helpers/big-project'
-import { serveApp, type ServedApp } from '../tests/helpers/serve'
 
 // The timeline with 2,000 clips on 50 tracks (and on 100) in headless Chromium against browser
 // mode: frames per second while scrolling sideways, zooming and scrolling the tracks up and down
@@ -13,14 +11,7 @@ import { serveApp, type ServedApp } from '../tests/helpers/serve'
 // painting an empty page while the same wheel events are sent (the most it can do here). Also the
 // time from a clip being created through the contract to its waveform on screen (target < 200 ms).
 // Needs `npm run build`.
-const dir = mkdtempSync(join(tmpdir(), 'musicsketch-bench-timeline-'))
-let browser: Browser | undefined
-let app: ServedApp | undefined
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
+const bench = new BrowserBench('timeline')
 
 const RATE = 48000
 
@@ -222,8 +213,8 @@ function report(name: string, ours: Run, reference: Run, target: boolean): void 
 }
 
 async function openProject(project: BigProject, tracks: number): Promise<Page> {
-  const page = await browser!.newPage({ viewport: { width: 1600, height: 1000 } })
-  await page.goto(`${app!.url}#/projects/${project.projectId}`)
+  const page = await bench.browser.newPage({ viewport: { width: 1600, height: 1000 } })
+  await page.goto(`${bench.app.url}#/projects/${project.projectId}`)
   await page.locator('[data-clip-id]').first().waitFor({ timeout: 60_000 })
   await page.waitForFunction(
     (wanted) =>
@@ -238,22 +229,21 @@ async function openProject(project: BigProject, tracks: number): Promise<Page> {
 
 describe('timeline benchmark', () => {
   it('2,000 clips on 50 and on 100 tracks: fps scrolling and zooming, new clip to waveform', async () => {
-    const dataDir = join(dir, 'data')
-    const fifty = await buildBigProject(dir, dataDir, {
+    const dataDir = join(bench.dir, 'data')
+    const fifty = await buildBigProject(bench.dir, dataDir, {
       name: 'Fifty',
       tracks: 50,
       clips: 2000,
       spare: 5,
     })
-    const hundred = await buildBigProject(dir, dataDir, {
+    const hundred = await buildBigProject(bench.dir, dataDir, {
       name: 'Hundred',
       tracks: 100,
       clips: 2000,
     })
-    app = await serveApp(dataDir)
-    browser = await launchChromium()
+    await bench.start(dataDir)
 
-    const empty = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    const empty = await bench.browser.newPage({ viewport: { width: 1600, height: 1000 } })
     await empty.setContent(EMPTY_PAGE)
     const results: {
       name: string
