@@ -57,6 +57,18 @@ function importInChild(file: CorpusFile): Outcome {
   return { file, crashed: null, ms, rss: report.maxRssBytes, result: report.asset }
 }
 
+/** The largest RSS per file extension, with the file that reached it. */
+function maxRssByFormat(outcomes: Outcome[]): string {
+  const largest = new Map<string, Outcome>()
+  for (const outcome of outcomes) {
+    const format = outcome.file.name.split('.').pop()!
+    if (outcome.rss > (largest.get(format)?.rss ?? -1)) largest.set(format, outcome)
+  }
+  return [...largest]
+    .map(([format, o]) => `${format} ${(o.rss / 2 ** 20).toFixed(0)} MB (${o.file.name})`)
+    .join(', ')
+}
+
 /** What a refusal must look like: the file's name, then the problem in words. */
 const RAW = /RangeError|TypeError|undefined|null|NaN|Infinity|\bat \S+\.(ts|js)|internal/
 
@@ -84,6 +96,7 @@ describe('the malformed-audio corpus', () => {
         `(${slowest.file.name}), max RSS ${(largest.rss / 2 ** 20).toFixed(0)} MB ` +
         `(${largest.file.name})`,
     )
+    console.log(`malformed audio, max RSS by format: ${maxRssByFormat(outcomes)}`)
     expect(problems).toEqual([])
   }, 3_600_000)
 

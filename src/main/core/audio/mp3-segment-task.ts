@@ -1,6 +1,7 @@
 import type { TaskAnswer } from '../workers/types'
 import { silenceStarvedFrames } from './mp3-priming'
 import { readRange } from './read-range'
+import { SegmentPeaksBuilder, type SegmentPeaks } from './segment-peaks'
 
 export interface Mp3SegmentInput {
   path: string
@@ -16,12 +17,19 @@ export interface Mp3SegmentInput {
   primed: boolean
   /** 1 for a mono stream (mpg123 always decodes two channels). */
   channels: number
+  /**
+   * Only the peaks are wanted (see segment-peaks.ts): of the kept samples [from, to) past the
+   * priming (gapless trimming), which start at `offset` in the stream.
+   */
+  peaks?: { from: number; to: number; offset: number }
 }
 
 export interface Mp3SegmentOutput {
+  /** Past the priming, untrimmed (none when only the peaks were asked). */
   channels: Float32Array[]
   /** Errors mpg123 reported. */
   errors: number
+  peaks?: SegmentPeaks
 }
 
 /**
@@ -54,6 +62,13 @@ export async function decodeMp3Segment(
     )
   }
   const channels = out.channelData.slice(0, input.channels).map((ch) => ch.subarray(input.skip))
+  if (input.peaks) {
+    const { from, to, offset } = input.peaks
+    const peaks = new SegmentPeaksBuilder(input.channels, offset)
+    peaks.push(channels.map((ch) => ch.subarray(from, Math.max(from, to))))
+    const value = { channels: [], errors: out.errors.length, peaks: peaks.finish() }
+    return { value, transfer: SegmentPeaksBuilder.buffers(value.peaks) }
+  }
   return {
     value: { channels, errors: out.errors.length },
     transfer: channels.map((ch) => ch.buffer as ArrayBuffer),

@@ -1,6 +1,7 @@
 import type { TaskAnswer } from '../workers/types'
 import type { OggDecodedAudio, OggWasmDecoder } from './ogg-decoder'
 import { readRange } from './read-range'
+import { SegmentPeaksBuilder, type SegmentPeaks } from './segment-peaks'
 
 export type OggCodec = 'vorbis' | 'opus'
 
@@ -21,11 +22,15 @@ export interface OggSegmentInput {
   /** The segment ends the stream: its decode runs past `keep` (the end padding), trimmed here. */
   last: boolean
   channels: number
+  /** Only the peaks are wanted (see segment-peaks.ts): the segment starts at `offset`. */
+  peaks?: { offset: number }
 }
 
 export interface OggSegmentOutput {
+  /** `keep` samples per channel (none when only the peaks were asked). */
   channels: Float32Array[]
   errors: number
+  peaks?: SegmentPeaks
 }
 
 /** The bytes of a page header that make the parser hand over the page before it. */
@@ -66,6 +71,18 @@ export async function decodeOggSegment(
   const decoded = parts.reduce((n, p) => n + (p[0]?.length ?? 0), 0)
   if (input.last ? decoded < input.keep : decoded !== input.keep) {
     throw new Error(`an Ogg segment decoded to ${decoded} samples instead of ${input.keep}`)
+  }
+  if (input.peaks) {
+    const peaks = new SegmentPeaksBuilder(input.channels, input.peaks.offset)
+    let at = 0
+    for (const part of parts) {
+      const length = Math.min(part[0]?.length ?? 0, input.keep - at)
+      if (length <= 0) break
+      peaks.push(part.map((ch) => ch.subarray(0, length)))
+      at += length
+    }
+    const value = { channels: [], errors, peaks: peaks.finish() }
+    return { value, transfer: SegmentPeaksBuilder.buffers(value.peaks) }
   }
   const channels = Array.from({ length: input.channels }, (_, c) => {
     const out = new Float32Array(input.keep)
