@@ -2,11 +2,7 @@ import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
-import {
-  decodeAudioBytes,
-  decodeAudioFile,
-  type AudioDecodeStream,
-} from '../audio/decode'
+import { decodeAudioBytes, decodeAudioFile, type AudioDecodeStream } from '../audio/decode'
 import { isSegmentedFormat, planSegments } from '../audio/segmented-decode'
 import { PcmScanner, type PcmContainer } from '../audio/pcm-scan'
 import { serializePeaks } from '../audio/peaks'

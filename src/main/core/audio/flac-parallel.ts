@@ -136,8 +136,16 @@ export async function flacSegmentPeaks(
   tasks: TaskRunner<FlacSegmentTask>,
 ): Promise<SegmentPeaksJoiner> {
   const { segments, info } = plan
-  const peaks = { totalSamples: info.totalSamples, blockSize: plan.blockSize, channels: info.channels }
-  const joined = new SegmentPeaksJoiner(info.channels, 'the FLAC stream is damaged')
+  const peaks = {
+    totalSamples: info.totalSamples,
+    blockSize: plan.blockSize,
+    channels: info.channels,
+  }
+  const joined = new SegmentPeaksJoiner(
+    info.channels,
+    'the FLAC stream is damaged',
+    info.totalSamples,
+  )
   const results = resultsInOrder(segments.length, tasks, (k) =>
     tasks.run('audio-decode-flac-segment', { ...segments[k]!, peaks }),
   )

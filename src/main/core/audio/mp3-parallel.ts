@@ -112,7 +112,7 @@ export async function mp3SegmentPeaks(
   tasks: TaskRunner<Mp3SegmentTask>,
 ): Promise<SegmentPeaksJoiner> {
   const { inputs, channels } = plan
-  const joined = new SegmentPeaksJoiner(channels, 'the MP3 stream is damaged')
+  const joined = new SegmentPeaksJoiner(channels, 'the MP3 stream is damaged', plan.expectedFrames)
   const results = resultsInOrder(inputs.length, tasks, (k) => {
     const { from, to } = keptRange(plan, k)
     const peaks = { from, to, offset: Math.max(0, plan.firsts[k]! - plan.begin) }

@@ -125,7 +125,6 @@ export async function oggSegmentPeaks(
 ): Promise<SegmentPeaksJoiner> {
   const { inputs } = plan
   const name = plan.codec === 'vorbis' ? 'Vorbis' : 'Opus'
-  const joined = new SegmentPeaksJoiner(plan.channels, `the ${name} stream is damaged`)
   // Every segment decodes to its `keep` samples (the task checks it): they follow each other.
   const offsets: number[] = []
   let length = 0
@@ -135,6 +134,7 @@ export async function oggSegmentPeaks(
   }
   // The granules give the length: a stream beyond the limit is refused before any decoding.
   checkLength(length, plan.sampleRate)
+  const joined = new SegmentPeaksJoiner(plan.channels, `the ${name} stream is damaged`, length)
   const results = resultsInOrder(inputs.length, tasks, (k) =>
     tasks.run('audio-decode-ogg-segment', { ...inputs[k]!, peaks: { offset: offsets[k]! } }),
   )

@@ -77,8 +77,12 @@ export class SegmentPeaksJoiner {
     private readonly channels: number,
     /** The refusal when the segments do not follow each other. */
     private readonly damaged: string,
+    /** The stream's length as its headers give it, when they do: the arrays are made once. */
+    expectedFrames = 0,
   ) {
-    this.levels = this.resolutions.direct.map(() => new PeakArrays(channels, 0))
+    this.levels = this.resolutions.direct.map(
+      (r) => new PeakArrays(channels, Math.ceil(expectedFrames / r)),
+    )
   }
 
   add(segment: SegmentPeaks): void {
@@ -121,7 +125,9 @@ export class SegmentPeaksJoiner {
           if (level.max[c]![last] === -Infinity) level.max[c]![last] = 0
         }
       }
-      return level.level(framesPerPeak)
+      // Views, not copies: the arrays are not written again (a long file's are megabytes).
+      const view = (arrays: Float32Array[]) => arrays.map((a) => a.subarray(0, level.count))
+      return { framesPerPeak, count: level.count, min: view(level.min), max: view(level.max) }
     })
     return assemblePeaks(this.channels, this.frames, direct, this.resolutions.derived)
   }
