@@ -146,8 +146,11 @@ export async function flacSegmentPeaks(
     'the FLAC stream is damaged',
     info.totalSamples,
   )
-  const results = resultsInOrder(segments.length, tasks, (k) =>
-    tasks.run('audio-decode-flac-segment', { ...segments[k]!, peaks }),
+  const results = resultsInOrder(
+    segments.length,
+    tasks,
+    (k) => tasks.run('audio-decode-flac-segment', { ...segments[k]!, peaks }),
+    1,
   )
   let decoded = 0
   let errors = 0

@@ -113,11 +113,16 @@ export async function mp3SegmentPeaks(
 ): Promise<SegmentPeaksJoiner> {
   const { inputs, channels } = plan
   const joined = new SegmentPeaksJoiner(channels, 'the MP3 stream is damaged', plan.expectedFrames)
-  const results = resultsInOrder(inputs.length, tasks, (k) => {
-    const { from, to } = keptRange(plan, k)
-    const peaks = { from, to, offset: Math.max(0, plan.firsts[k]! - plan.begin) }
-    return tasks.run('audio-decode-mp3-segment', { ...inputs[k]!, peaks })
-  })
+  const results = resultsInOrder(
+    inputs.length,
+    tasks,
+    (k) => {
+      const { from, to } = keptRange(plan, k)
+      const peaks = { from, to, offset: Math.max(0, plan.firsts[k]! - plan.begin) }
+      return tasks.run('audio-decode-mp3-segment', { ...inputs[k]!, peaks })
+    },
+    1,
+  )
   let decoded = 0
   let errors = 0
   for await (const out of results) {

@@ -135,8 +135,11 @@ export async function oggSegmentPeaks(
   // The granules give the length: a stream beyond the limit is refused before any decoding.
   checkLength(length, plan.sampleRate)
   const joined = new SegmentPeaksJoiner(plan.channels, `the ${name} stream is damaged`, length)
-  const results = resultsInOrder(inputs.length, tasks, (k) =>
-    tasks.run('audio-decode-ogg-segment', { ...inputs[k]!, peaks: { offset: offsets[k]! } }),
+  const results = resultsInOrder(
+    inputs.length,
+    tasks,
+    (k) => tasks.run('audio-decode-ogg-segment', { ...inputs[k]!, peaks: { offset: offsets[k]! } }),
+    1,
   )
   let errors = 0
   for await (const out of results) {

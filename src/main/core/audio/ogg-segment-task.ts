@@ -33,6 +33,9 @@ export interface OggSegmentOutput {
   peaks?: SegmentPeaks
 }
 
+/** Input bytes per decode call when only the peaks are wanted: the output stays a few MB. */
+const PEAKS_PIECE_BYTES = 1 << 14
+
 /** The bytes of a page header that make the parser hand over the page before it. */
 const SYNC_BYTES = 4
 
@@ -51,7 +54,19 @@ export async function decodeOggSegment(
     errors += out.errors.length
     return out.samplesDecoded > 0 ? out.channelData.slice(0, input.channels) : []
   }
+  // The segment's samples: held for the caller, or when only the peaks are wanted, taken into
+  // them piece by piece (never `keep` samples past the segment's end) and dropped.
   const parts: Float32Array[][] = []
+  const peaks = input.peaks && new SegmentPeaksBuilder(input.channels, input.peaks.offset)
+  let decoded = 0
+  const sink = (part: Float32Array[]) => {
+    const length = part[0]?.length ?? 0
+    if (!peaks) parts.push(part)
+    else if (decoded < input.keep) {
+      peaks.push(part.map((ch) => ch.subarray(0, Math.min(length, input.keep - decoded))))
+    }
+    decoded += length
+  }
   try {
     take(await decoder.decode(header))
     // The codec parser hands a page over once the next one starts: up to the segment's sync.
@@ -63,24 +78,18 @@ export async function decodeOggSegment(
         `an Ogg pre-roll decoded to ${primedLength} samples instead of ${input.primed}`,
       )
     }
-    parts.push(take(await decoder.decode(body.subarray(split))))
-    parts.push(take(await decoder.flush()))
+    const piece = peaks ? PEAKS_PIECE_BYTES : body.length
+    for (let at = split; at < body.length; at += piece) {
+      sink(take(await decoder.decode(body.subarray(at, at + piece))))
+    }
+    sink(take(await decoder.flush()))
   } finally {
     decoder.free()
   }
-  const decoded = parts.reduce((n, p) => n + (p[0]?.length ?? 0), 0)
   if (input.last ? decoded < input.keep : decoded !== input.keep) {
     throw new Error(`an Ogg segment decoded to ${decoded} samples instead of ${input.keep}`)
   }
-  if (input.peaks) {
-    const peaks = new SegmentPeaksBuilder(input.channels, input.peaks.offset)
-    let at = 0
-    for (const part of parts) {
-      const length = Math.min(part[0]?.length ?? 0, input.keep - at)
-      if (length <= 0) break
-      peaks.push(part.map((ch) => ch.subarray(0, length)))
-      at += length
-    }
+  if (peaks) {
     const value = { channels: [], errors, peaks: peaks.finish() }
     return { value, transfer: SegmentPeaksBuilder.buffers(value.peaks) }
   }
