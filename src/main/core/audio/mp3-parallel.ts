@@ -84,7 +84,7 @@ export async function* decodeMp3Segments(
   plan: Mp3SegmentPlan,
   tasks: TaskRunner<Mp3SegmentTask>,
 ): AsyncGenerator<Float32Array[]> {
-  const { inputs, firsts } = plan
+  const { inputs } = plan
   const results = resultsInOrder(inputs.length, tasks, (k) =>
     tasks.run('audio-decode-mp3-segment', inputs[k]!),
   )
