@@ -1,7 +1,9 @@
 import type { AudioFormat } from '../../../shared/domain'
 import { AudioError } from '../audio/audio-error'
+import { checkLength } from '../audio/audio-limits'
 import { decodeAudioFile, type AudioDecodeStream } from '../audio/decode'
 import { PeaksBuilder, serializePeaks } from '../audio/dsp'
+import type { Segmented } from '../audio/segmented-decode'
 import type { TaskAnswer } from '../workers/types'
 
 /** What checking a compressed file gives an import. */
@@ -29,6 +31,19 @@ export async function checkDecodedStream(stream: AudioDecodeStream): Promise<Aud
   if (frames === 0) throw new AudioError('empty', 'the file holds no audio')
   const { format, sampleRate, channels } = info
   return { format, sampleRate, channels, frames, peaks: serializePeaks(peaks.finish()) }
+}
+
+/**
+ * Checks a file decoded in segments on worker threads, which compute the peaks there: the decoded
+ * audio never reaches this thread. The same result as checkDecodedStream of the same decode.
+ */
+export async function checkSegmented(segmented: Segmented): Promise<AudioFileCheck> {
+  const { format, sampleRate, channels, expectedFrames } = segmented.info
+  checkLength(expectedFrames ?? 0, sampleRate)
+  const peaks = (await segmented.peaks()).finish()
+  checkLength(peaks.frames, sampleRate)
+  if (peaks.frames === 0) throw new AudioError('empty', 'the file holds no audio')
+  return { format, sampleRate, channels, frames: peaks.frames, peaks: serializePeaks(peaks) }
 }
 
 /**

@@ -2,12 +2,7 @@ import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AudioFormat } from '../../../shared/domain'
-import {
-  decodeAudioBytes,
-  decodeAudioFile,
-  decodeSegmented,
-  type AudioDecodeStream,
-} from '../audio/decode'
+import { decodeAudioBytes, decodeAudioFile, type AudioDecodeStream } from '../audio/decode'
 import { isSegmentedFormat, planSegments } from '../audio/segmented-decode'
 import { PcmScanner, type PcmContainer } from '../audio/formats/pcm'
 import { serializePeaks } from '../audio/dsp'
@@ -15,7 +10,7 @@ import { SNIFF_BYTES, sniffFormat } from '../audio/sniff'
 import type { DecodeTasks } from '../audio/segmented-decode'
 import type { TaskRunner } from '../workers/types'
 import { STORE_CHUNK_BYTES, type ContentStore, type StoredBlob } from './content-store'
-import { checkDecodedStream, type CheckAudioFileTask } from './check-audio-task'
+import { checkDecodedStream, checkSegmented, type CheckAudioFileTask } from './check-audio-task'
 import { bufferPoolFor, readChunks } from './file-chunks'
 import { importError, notOrdinaryFile, sourceStep } from './import-errors'
 import type { PcmScanTasks } from './pcm-scan-task'
@@ -234,7 +229,7 @@ async function checkCompressedFile(
   const format = sniffFormat(head.subarray(0, SNIFF_BYTES))
   if (format && isSegmentedFormat(format)) {
     const segmented = await planSegments(format, { path, tasks, segmentSeconds: undefined })
-    if (segmented) return checkDecodedStream(decodeSegmented(segmented))
+    if (segmented) return checkSegmented(segmented)
   }
   return tasks.run('assets-check-audio-file', { path })
 }

@@ -76,11 +76,6 @@ export function decodeAudioFile(path: string, options: DecodeFileOptions = {}): 
   }
 }
 
-/** The decode of a file planned in segments (segmented-decode.ts). */
-export function decodeSegmented(segmented: Segmented): AudioDecodeStream {
-  return new DecodeStream((announce) => segmentedFrames(segmented, announce))
-}
-
 /** Decodes bytes in memory (fed to the decoders in chunks as a file would be). */
 export function decodeAudioBytes(
   bytes: Uint8Array,

@@ -1,11 +1,27 @@
 import type { TaskAnswer, TaskRunner } from '../workers/types'
 import type { DecodedInfo } from './decoded-info'
-import { decodeFlacSegments, planFlacSegments, type FlacSegmentPlan } from './formats/flac/parallel'
+import {
+  decodeFlacSegments,
+  flacSegmentPeaks,
+  planFlacSegments,
+  type FlacSegmentPlan,
+} from './formats/flac/parallel'
 import type { FlacSegmentTask } from './formats/flac/segment-task'
-import { decodeMp3Segments, planMp3Segments, type Mp3SegmentPlan } from './formats/mp3/parallel'
+import {
+  decodeMp3Segments,
+  mp3SegmentPeaks,
+  planMp3Segments,
+  type Mp3SegmentPlan,
+} from './formats/mp3/parallel'
 import type { Mp3SegmentTask } from './formats/mp3/segment-task'
-import { decodeOggSegments, planOggSegments, type OggSegmentPlan } from './formats/ogg/parallel'
+import {
+  decodeOggSegments,
+  oggSegmentPeaks,
+  planOggSegments,
+  type OggSegmentPlan,
+} from './formats/ogg/parallel'
 import type { OggSegmentTask } from './formats/ogg/segment-task'
+import type { SegmentPeaksJoiner } from './dsp'
 
 /** A file to decode on worker threads when its format allows. */
 export interface ParallelSource {
@@ -18,6 +34,8 @@ export interface ParallelSource {
 export interface Segmented {
   info: DecodedInfo
   decode(): AsyncGenerator<Float32Array[]>
+  /** The decode's peaks alone, computed on the workers: the samples stay there. */
+  peaks(): Promise<SegmentPeaksJoiner>
 }
 
 /** The formats decoded in segments when worker threads run. */
@@ -92,6 +110,7 @@ function segmentedDecode(plan: SegmentPlan, tasks: TaskRunner<DecodeTasks>): Seg
         ...(expectedFrames !== undefined && { expectedFrames }),
       },
       decode: () => decodeMp3Segments(plan.mp3, tasks),
+      peaks: () => mp3SegmentPeaks(plan.mp3, tasks),
     }
   }
   if (plan.format !== 'flac') {
@@ -99,11 +118,13 @@ function segmentedDecode(plan: SegmentPlan, tasks: TaskRunner<DecodeTasks>): Seg
     return {
       info: { format: plan.format, sampleRate, channels },
       decode: () => decodeOggSegments(plan.ogg, tasks),
+      peaks: () => oggSegmentPeaks(plan.ogg, tasks),
     }
   }
   const { sampleRate, channels, totalSamples } = plan.flac.info
   return {
     info: { format: 'flac', sampleRate, channels, expectedFrames: totalSamples },
     decode: () => decodeFlacSegments(plan.flac, tasks),
+    peaks: () => flacSegmentPeaks(plan.flac, tasks),
   }
 }

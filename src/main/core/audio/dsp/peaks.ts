@@ -84,9 +84,13 @@ export class PeakArrays {
   }
 }
 
-class LevelAccumulator {
+/**
+ * One level's peaks as frames arrive. `startFill` frames of the first peak came before the first
+ * frame pushed (a segment that starts inside a peak, see segment-peaks.ts).
+ */
+export class LevelAccumulator {
   readonly peaks: PeakArrays
-  private fill = 0
+  private fill: number
   private curMin: Float64Array
   private curMax: Float64Array
 
@@ -94,7 +98,9 @@ class LevelAccumulator {
     readonly framesPerPeak: number,
     private readonly channels: number,
     capacity: number,
+    startFill = 0,
   ) {
+    this.fill = startFill
     this.peaks = new PeakArrays(channels, capacity)
     this.curMin = new Float64Array(channels).fill(Infinity)
     this.curMax = new Float64Array(channels).fill(-Infinity)
@@ -142,16 +148,20 @@ class LevelAccumulator {
     peaks.count = countAfter
   }
 
-  finish(): PeakLevel {
+  /**
+   * The level, its last peak partial when the frames stop inside one. `open`: that peak keeps
+   * ±Infinity where it saw no number (a segment's, to be joined with the next one's first);
+   * otherwise a partial bucket of NaNs only shows silence.
+   */
+  finish(open = false): PeakLevel {
     const peaks = this.peaks
     if (this.fill > 0) {
       peaks.reserve(1)
       for (let c = 0; c < this.channels; c++) {
         const mn = this.curMin[c]!
         const mx = this.curMax[c]!
-        // A partial bucket of NaNs only: show silence.
-        peaks.min[c]![peaks.count] = mn === Infinity ? 0 : mn
-        peaks.max[c]![peaks.count] = mx === -Infinity ? 0 : mx
+        peaks.min[c]![peaks.count] = mn === Infinity && !open ? 0 : mn
+        peaks.max[c]![peaks.count] = mx === -Infinity && !open ? 0 : mx
       }
       peaks.count++
       this.fill = 0

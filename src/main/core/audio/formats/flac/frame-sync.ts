@@ -158,3 +158,17 @@ export function* flacSlices(bytes: Uint8Array, budget: number): Generator<Uint8A
   }
   if (start < bytes.length) yield bytes.subarray(start)
 }
+
+/**
+ * The stream position (in samples per channel) of the frame whose valid header is at `at`: its
+ * coded sample number, or for a fixed-blocksize stream its frame number times `blockSize`.
+ */
+export function frameFirstSample(bytes: Uint8Array, at: number, blockSize: number): number {
+  const lead = bytes[at + 4]!
+  let numberBytes = 1
+  if (lead >= 0x80) while (lead & (0x80 >> numberBytes)) numberBytes++
+  let value = numberBytes === 1 ? lead : lead & (0x7f >> numberBytes)
+  for (let i = 1; i < numberBytes; i++) value = value * 64 + (bytes[at + 4 + i]! & 0x3f)
+  const variable = (bytes[at + 1]! & 1) === 1
+  return variable ? value : value * blockSize
+}

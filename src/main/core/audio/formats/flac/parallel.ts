@@ -11,6 +11,7 @@ import {
   type FlacStreamInfo,
 } from './header'
 import type { FlacSegmentInput, FlacSegmentTask } from './segment-task'
+import { SegmentPeaksJoiner } from '../../dsp'
 
 /** Audio per worker task: long enough for small fixed costs, short enough to bound memory. */
 export const FLAC_SEGMENT_SECONDS = 20
@@ -23,6 +24,8 @@ const MAX_SEGMENT_SPLIT = 8
 /** How a native FLAC file is decoded in segments on worker threads. */
 export interface FlacSegmentPlan {
   info: FlacStreamInfo
+  /** STREAMINFO's largest block: a fixed-blocksize stream's, by which frame numbers count. */
+  blockSize: number
   segments: FlacSegmentInput[]
 }
 
@@ -92,7 +95,7 @@ export async function planFlacSegments(
         bitsPerSample: info.bitsPerSample,
       })
     }
-    return { info, segments }
+    return { info, blockSize: maxBlock, segments }
   } finally {
     await file.close()
   }
@@ -122,4 +125,40 @@ export async function* decodeFlacSegments(
     }
   }
   checkFlacDecoded(decoded, expected, errors)
+}
+
+/**
+ * The peaks of a planned FLAC file (an import's check): each segment's worker computes its own,
+ * and only they cross to this thread. Throws the one-pass decode's AudioErrors at the end.
+ */
+export async function flacSegmentPeaks(
+  plan: FlacSegmentPlan,
+  tasks: TaskRunner<FlacSegmentTask>,
+): Promise<SegmentPeaksJoiner> {
+  const { segments, info } = plan
+  const peaks = {
+    totalSamples: info.totalSamples,
+    blockSize: plan.blockSize,
+    channels: info.channels,
+  }
+  const joined = new SegmentPeaksJoiner(
+    info.channels,
+    'the FLAC stream is damaged',
+    info.totalSamples,
+  )
+  const results = resultsInOrder(
+    segments.length,
+    tasks,
+    (k) => tasks.run('audio-decode-flac-segment', { ...segments[k]!, peaks }),
+    1,
+  )
+  let decoded = 0
+  let errors = 0
+  for await (const out of results) {
+    errors += out.errors
+    decoded += out.decoded
+    if (errors === 0) joined.add(out.peaks!)
+  }
+  checkFlacDecoded(decoded, info.totalSamples, errors)
+  return joined
 }

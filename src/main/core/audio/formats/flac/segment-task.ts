@@ -1,8 +1,10 @@
 import { open } from 'node:fs/promises'
+import type { FLACDecodedAudio } from '@wasm-audio-decoders/flac'
 import type { TaskAnswer } from '../../../workers/types'
 import { AudioError } from '../../audio-error'
 import { endOfStream, FLAC_SLICE_SAMPLES, rescaleFlacOutput } from './decode'
-import { findFrame, flacSlices } from './frame-sync'
+import { findFrame, flacSlices, frameFirstSample } from './frame-sync'
+import { SegmentPeaksBuilder, type SegmentPeaks } from '../../dsp'
 
 export interface FlacSegmentInput {
   path: string
@@ -16,14 +18,21 @@ export interface FlacSegmentInput {
   /** The most frames per channel the segment can hold by STREAMINFO (its smallest frame). */
   maxFrames: number
   bitsPerSample: number
+  /**
+   * Only the peaks are wanted (see segment-peaks.ts): of the frames before STREAMINFO's length,
+   * placed in the stream by the first frame's number (frames of `blockSize` samples when the
+   * stream's block size is fixed).
+   */
+  peaks?: { totalSamples: number; blockSize: number; channels: number }
 }
 
 export interface FlacSegmentOutput {
-  /** Planar chunks, in order. */
+  /** Planar chunks, in order (none when only the peaks were asked). */
   chunks: Float32Array[][]
   decoded: number
   /** Errors the decoder reported. */
   errors: number
+  peaks?: SegmentPeaks
 }
 
 /**
@@ -65,35 +74,43 @@ export async function decodeFlacSegment(
   const { FLACDecoder } = await import('@wasm-audio-decoders/flac')
   const decoder = new FLACDecoder()
   await decoder.ready
-  const outs = []
+  const chunks: Float32Array[][] = []
+  let decoded = 0
+  let errors = 0
+  const wanted = input.peaks
+  const offset = wanted && stop > start ? frameFirstSample(bytes, start, wanted.blockSize) : 0
+  const peaks = wanted && new SegmentPeaksBuilder(wanted.channels, offset)
+  const take = (out: FLACDecodedAudio) => {
+    errors += out.errors.length
+    if (out.samplesDecoded === 0) return
+    rescaleFlacOutput(out, input.bitsPerSample)
+    if (!peaks) chunks.push(out.channelData)
+    else {
+      // Never past STREAMINFO's length (a stray frame after the end), as decodeFlacSegments.
+      const keep = Math.min(out.samplesDecoded, wanted.totalSamples - offset - decoded)
+      if (keep > 0) peaks.push(out.channelData.map((ch) => ch.subarray(0, keep)))
+    }
+    decoded += out.samplesDecoded
+  }
   try {
     // A segment shorter than a frame may hold none. As at the end of a stream, the mark makes
     // the parser pass on the last frame.
     if (stop > start) {
-      let frames = 0
       for (const slice of flacSlices(bytes.subarray(start, stop), FLAC_SLICE_SAMPLES)) {
-        const out = await decoder.decode(slice)
-        frames += out.samplesDecoded
+        take(await decoder.decode(slice))
         // Frames smaller than STREAMINFO's smallest: a header that lies (a bomb's, maybe).
-        if (frames > input.maxFrames) {
+        if (decoded > input.maxFrames) {
           throw new AudioError('corrupt', 'the FLAC stream holds more audio than its header says')
         }
-        outs.push(out)
       }
-      outs.push(await decoder.decode(endOfStream()))
+      take(await decoder.decode(endOfStream()))
     }
   } finally {
     decoder.free()
   }
-  const chunks: Float32Array[][] = []
-  let decoded = 0
-  let errors = 0
-  for (const out of outs) {
-    errors += out.errors.length
-    if (out.samplesDecoded === 0) continue
-    decoded += out.samplesDecoded
-    rescaleFlacOutput(out, input.bitsPerSample)
-    chunks.push(out.channelData)
+  if (peaks) {
+    const value = { chunks, decoded, errors, peaks: peaks.finish() }
+    return { value, transfer: SegmentPeaksBuilder.buffers(value.peaks) }
   }
   return {
     value: { chunks, decoded, errors },

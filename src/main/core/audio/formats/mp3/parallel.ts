@@ -5,6 +5,7 @@ import { checkMp3Decoded, mp3ExpectedFrames } from './decode'
 import { DECODER_DELAY, indexMp3File, type Mp3FrameIndex } from './frame-index'
 import { PRIME_STEP, primingStart } from './priming'
 import type { Mp3SegmentInput, Mp3SegmentTask } from './segment-task'
+import { SegmentPeaksJoiner } from '../../dsp'
 
 /** Audio per worker task: long enough that priming costs little, short enough to bound memory. */
 export const MP3_SEGMENT_SECONDS = 20
@@ -83,7 +84,7 @@ export async function* decodeMp3Segments(
   plan: Mp3SegmentPlan,
   tasks: TaskRunner<Mp3SegmentTask>,
 ): AsyncGenerator<Float32Array[]> {
-  const { inputs, firsts } = plan
+  const { inputs } = plan
   const results = resultsInOrder(inputs.length, tasks, (k) =>
     tasks.run('audio-decode-mp3-segment', inputs[k]!),
   )
@@ -92,14 +93,51 @@ export async function* decodeMp3Segments(
   let k = 0
   for await (const out of results) {
     errors += out.errors
-    const first = firsts[k++]!
-    const from = Math.max(0, plan.begin - first)
-    const to = Math.min(out.channels[0]!.length, plan.end - first)
+    const { from, to: end } = keptRange(plan, k++)
+    const to = Math.min(out.channels[0]!.length, end)
     if (to <= from) continue
     decoded += to - from
     yield out.channels.map((ch) => ch.subarray(from, to))
   }
   checkMp3Decoded(decoded, plan.expectedFrames, errors)
+}
+
+/**
+ * The peaks of a planned MP3 file (an import's check): each segment's worker trims its samples
+ * and computes their peaks, and only they cross to this thread. Throws the one-pass decode's
+ * AudioErrors at the end.
+ */
+export async function mp3SegmentPeaks(
+  plan: Mp3SegmentPlan,
+  tasks: TaskRunner<Mp3SegmentTask>,
+): Promise<SegmentPeaksJoiner> {
+  const { inputs, channels } = plan
+  const joined = new SegmentPeaksJoiner(channels, 'the MP3 stream is damaged', plan.expectedFrames)
+  const results = resultsInOrder(
+    inputs.length,
+    tasks,
+    (k) => {
+      const { from, to } = keptRange(plan, k)
+      const peaks = { from, to, offset: Math.max(0, plan.firsts[k]! - plan.begin) }
+      return tasks.run('audio-decode-mp3-segment', { ...inputs[k]!, peaks })
+    },
+    1,
+  )
+  let decoded = 0
+  let errors = 0
+  for await (const out of results) {
+    errors += out.errors
+    decoded += out.peaks!.frames
+    joined.add(out.peaks!)
+  }
+  checkMp3Decoded(decoded, plan.expectedFrames, errors)
+  return joined
+}
+
+/** The samples of segment k kept by gapless trimming: [from, to) of its output past priming. */
+function keptRange(plan: Mp3SegmentPlan, k: number): { from: number; to: number } {
+  const first = plan.firsts[k]!
+  return { from: Math.max(0, plan.begin - first), to: plan.end - first }
 }
 
 function segmentInput(

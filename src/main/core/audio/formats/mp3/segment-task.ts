@@ -1,6 +1,8 @@
+import type { MPEGDecoder } from 'mpg123-decoder'
 import type { TaskAnswer } from '../../../workers/types'
 import { silenceStarvedFrames } from './priming'
 import { readRange } from '../../read-range'
+import { SegmentPeaksBuilder, type SegmentPeaks } from '../../dsp'
 
 export interface Mp3SegmentInput {
   path: string
@@ -16,12 +18,19 @@ export interface Mp3SegmentInput {
   primed: boolean
   /** 1 for a mono stream (mpg123 always decodes two channels). */
   channels: number
+  /**
+   * Only the peaks are wanted (see segment-peaks.ts): of the kept samples [from, to) past the
+   * priming (gapless trimming), which start at `offset` in the stream.
+   */
+  peaks?: { from: number; to: number; offset: number }
 }
 
 export interface Mp3SegmentOutput {
+  /** Past the priming, untrimmed (none when only the peaks were asked). */
   channels: Float32Array[]
   /** Errors mpg123 reported. */
   errors: number
+  peaks?: SegmentPeaks
 }
 
 /**
@@ -38,26 +47,59 @@ export async function decodeMp3Segment(
   const { MPEGDecoder } = await import('mpg123-decoder')
   const decoder = new MPEGDecoder({ enableGapless: false })
   await decoder.ready
-  let out
+  const expected = input.keep < 0 ? undefined : input.skip + input.keep
+  const check = (decoded: number) => {
+    if (decoded < input.skip || (expected !== undefined && decoded !== expected)) {
+      throw new Error(
+        `an MP3 segment decoded to ${decoded} samples instead of ${expected ?? input.skip}`,
+      )
+    }
+  }
   try {
-    out = decoder.decode(bytes)
+    if (input.peaks) return peaksOf(input, input.peaks, bytes, decoder, check)
+    const out = decoder.decode(bytes)
+    check(out.samplesDecoded)
+    const channels = out.channelData.slice(0, input.channels).map((ch) => ch.subarray(input.skip))
+    return {
+      value: { channels, errors: out.errors.length },
+      transfer: channels.map((ch) => ch.buffer as ArrayBuffer),
+    }
   } finally {
     decoder.free()
   }
-  const expected = input.keep < 0 ? undefined : input.skip + input.keep
-  if (
-    out.samplesDecoded < input.skip ||
-    (expected !== undefined && out.samplesDecoded !== expected)
-  ) {
-    throw new Error(
-      `an MP3 segment decoded to ${out.samplesDecoded} samples instead of ${expected ?? input.skip}`,
-    )
+}
+
+/** Input bytes per decode call when only the peaks are wanted: a few seconds of audio. */
+const PEAKS_PIECE_BYTES = 1 << 16
+
+/**
+ * The peaks of the kept samples, decoded a few seconds at a time: a piece's samples go to the
+ * peaks and are dropped, so the segment's audio is never held whole.
+ */
+function peaksOf(
+  input: Mp3SegmentInput,
+  { from, to, offset }: NonNullable<Mp3SegmentInput['peaks']>,
+  bytes: Uint8Array,
+  decoder: MPEGDecoder,
+  check: (decoded: number) => void,
+): TaskAnswer<Mp3SegmentOutput> {
+  const peaks = new SegmentPeaksBuilder(input.channels, offset)
+  // The kept samples, counted from the first one decoded (priming included).
+  const keepFrom = input.skip + from
+  const keepTo = input.skip + to
+  let decoded = 0
+  let errors = 0
+  for (let at = 0; at < bytes.length; at += PEAKS_PIECE_BYTES) {
+    const out = decoder.decode(bytes.subarray(at, at + PEAKS_PIECE_BYTES))
+    errors += out.errors.length
+    const a = Math.max(keepFrom, decoded) - decoded
+    const b = Math.min(keepTo, decoded + out.samplesDecoded) - decoded
+    if (b > a) peaks.push(out.channelData.slice(0, input.channels).map((ch) => ch.subarray(a, b)))
+    decoded += out.samplesDecoded
   }
-  const channels = out.channelData.slice(0, input.channels).map((ch) => ch.subarray(input.skip))
-  return {
-    value: { channels, errors: out.errors.length },
-    transfer: channels.map((ch) => ch.buffer as ArrayBuffer),
-  }
+  check(decoded)
+  const value = { channels: [], errors, peaks: peaks.finish() }
+  return { value, transfer: SegmentPeaksBuilder.buffers(value.peaks) }
 }
 
 /** Decodes a run of frames of an MP3 file (for parallel.ts). */

@@ -1,11 +1,13 @@
 import type { TaskRunner } from '../../../workers/types'
 import { AudioError } from '../../audio-error'
+import { checkLength } from '../../audio-limits'
 import { readOpusHeader } from './opus'
 import { readVorbisHeader } from './vorbis'
 import { FileWindow } from '../../file-window'
 import { indexOggPages, type OggPageIndex } from './page-index'
 import type { OggCodec, OggSegmentInput, OggSegmentTask } from './segment-task'
 import { resultsInOrder } from '../../../workers/results-in-order'
+import { SegmentPeaksJoiner } from '../../dsp'
 
 /** Audio per worker task: long enough that the pre-roll costs little, short enough for memory. */
 export const OGG_SEGMENT_SECONDS = 20
@@ -110,6 +112,42 @@ export async function* decodeOggSegments(
     const name = plan.codec === 'vorbis' ? 'Vorbis' : 'Opus'
     throw new AudioError('corrupt', `the ${name} stream is damaged`)
   }
+}
+
+/**
+ * The peaks of a planned Ogg file (an import's check): each segment's worker computes its own,
+ * and only they cross to this thread. Throws the one-pass decode's AudioError when the decoder
+ * reported damage.
+ */
+export async function oggSegmentPeaks(
+  plan: OggSegmentPlan,
+  tasks: TaskRunner<OggSegmentTask>,
+): Promise<SegmentPeaksJoiner> {
+  const { inputs } = plan
+  const name = plan.codec === 'vorbis' ? 'Vorbis' : 'Opus'
+  // Every segment decodes to its `keep` samples (the task checks it): they follow each other.
+  const offsets: number[] = []
+  let length = 0
+  for (const input of inputs) {
+    offsets.push(length)
+    length += input.keep
+  }
+  // The granules give the length: a stream beyond the limit is refused before any decoding.
+  checkLength(length, plan.sampleRate)
+  const joined = new SegmentPeaksJoiner(plan.channels, `the ${name} stream is damaged`, length)
+  const results = resultsInOrder(
+    inputs.length,
+    tasks,
+    (k) => tasks.run('audio-decode-ogg-segment', { ...inputs[k]!, peaks: { offset: offsets[k]! } }),
+    1,
+  )
+  let errors = 0
+  for await (const out of results) {
+    errors += out.errors
+    joined.add(out.peaks!)
+  }
+  if (errors > 0) throw new AudioError('corrupt', `the ${name} stream is damaged`)
+  return joined
 }
 
 /** The first page (identification header), for rate and channels. */

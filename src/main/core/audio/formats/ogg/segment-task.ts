@@ -1,6 +1,7 @@
 import type { TaskAnswer } from '../../../workers/types'
 import type { OggDecodedAudio, OggWasmDecoder } from './decode'
 import { readRange } from '../../read-range'
+import { SegmentPeaksBuilder, type SegmentPeaks } from '../../dsp'
 
 export type OggCodec = 'vorbis' | 'opus'
 
@@ -21,12 +22,19 @@ export interface OggSegmentInput {
   /** The segment ends the stream: its decode runs past `keep` (the end padding), trimmed here. */
   last: boolean
   channels: number
+  /** Only the peaks are wanted (see segment-peaks.ts): the segment starts at `offset`. */
+  peaks?: { offset: number }
 }
 
 export interface OggSegmentOutput {
+  /** `keep` samples per channel (none when only the peaks were asked). */
   channels: Float32Array[]
   errors: number
+  peaks?: SegmentPeaks
 }
+
+/** Input bytes per decode call when only the peaks are wanted: the output stays a few MB. */
+const PEAKS_PIECE_BYTES = 1 << 14
 
 /** The bytes of a page header that make the parser hand over the page before it. */
 const SYNC_BYTES = 4
@@ -46,7 +54,19 @@ export async function decodeOggSegment(
     errors += out.errors.length
     return out.samplesDecoded > 0 ? out.channelData.slice(0, input.channels) : []
   }
+  // The segment's samples: held for the caller, or when only the peaks are wanted, taken into
+  // them piece by piece (never `keep` samples past the segment's end) and dropped.
   const parts: Float32Array[][] = []
+  const peaks = input.peaks && new SegmentPeaksBuilder(input.channels, input.peaks.offset)
+  let decoded = 0
+  const sink = (part: Float32Array[]) => {
+    const length = part[0]?.length ?? 0
+    if (!peaks) parts.push(part)
+    else if (decoded < input.keep) {
+      peaks.push(part.map((ch) => ch.subarray(0, Math.min(length, input.keep - decoded))))
+    }
+    decoded += length
+  }
   try {
     take(await decoder.decode(header))
     // The codec parser hands a page over once the next one starts: up to the segment's sync.
@@ -58,14 +78,20 @@ export async function decodeOggSegment(
         `an Ogg pre-roll decoded to ${primedLength} samples instead of ${input.primed}`,
       )
     }
-    parts.push(take(await decoder.decode(body.subarray(split))))
-    parts.push(take(await decoder.flush()))
+    const piece = peaks ? PEAKS_PIECE_BYTES : body.length
+    for (let at = split; at < body.length; at += piece) {
+      sink(take(await decoder.decode(body.subarray(at, at + piece))))
+    }
+    sink(take(await decoder.flush()))
   } finally {
     decoder.free()
   }
-  const decoded = parts.reduce((n, p) => n + (p[0]?.length ?? 0), 0)
   if (input.last ? decoded < input.keep : decoded !== input.keep) {
     throw new Error(`an Ogg segment decoded to ${decoded} samples instead of ${input.keep}`)
+  }
+  if (peaks) {
+    const value = { channels: [], errors, peaks: peaks.finish() }
+    return { value, transfer: SegmentPeaksBuilder.buffers(value.peaks) }
   }
   const channels = Array.from({ length: input.channels }, (_, c) => {
     const out = new Float32Array(input.keep)
