@@ -1,5 +1,6 @@
 import type { TaskAnswer } from '../workers/types'
-import type { OggDecodedAudio, OggWasmDecoder } from './ogg-decoder'
+import type { OggDecodedAudio } from './ogg-decoder'
+import { FfmpegOggDecoder } from './ogg-ffmpeg'
 import { readRange } from './read-range'
 
 export type OggCodec = 'vorbis' | 'opus'
@@ -28,9 +29,6 @@ export interface OggSegmentOutput {
   errors: number
 }
 
-/** The bytes of a page header that make the parser hand over the page before it. */
-const SYNC_BYTES = 4
-
 /**
  * Decodes a segment of an Ogg Vorbis/Opus file (a worker task, for ogg-parallel.ts) on a fresh
  * decoder: the header pages, the pre-roll pages (their output dropped), then the segment's pages.
@@ -40,7 +38,7 @@ export async function decodeOggSegment(
 ): Promise<TaskAnswer<OggSegmentOutput>> {
   const header = await readRange(input.path, 0, input.headerEnd, 'Ogg')
   const body = await readRange(input.path, input.primeStart, input.end, 'Ogg')
-  const decoder = await createWasmDecoder(input.codec)
+  const decoder = new FfmpegOggDecoder(input.codec)
   let errors = 0
   const take = (out: OggDecodedAudio) => {
     errors += out.errors.length
@@ -49,8 +47,7 @@ export async function decodeOggSegment(
   const parts: Float32Array[][] = []
   try {
     take(await decoder.decode(header))
-    // The codec parser hands a page over once the next one starts: up to the segment's sync.
-    const split = input.start - input.primeStart + SYNC_BYTES
+    const split = input.start - input.primeStart
     const primed = take(await decoder.decode(body.subarray(0, split)))
     const primedLength = primed[0]?.length ?? 0
     if (input.primed >= 0 && primedLength !== input.primed) {
@@ -80,20 +77,6 @@ export async function decodeOggSegment(
     return out
   })
   return { value: { channels, errors }, transfer: channels.map((ch) => ch.buffer) }
-}
-
-async function createWasmDecoder(codec: OggCodec): Promise<OggWasmDecoder> {
-  // Dynamic imports: the packages are ESM-only and the main process bundle is CommonJS.
-  if (codec === 'vorbis') {
-    const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis')
-    const decoder = new OggVorbisDecoder()
-    await decoder.ready
-    return decoder
-  }
-  const { OggOpusDecoder } = await import('ogg-opus-decoder')
-  const decoder = new OggOpusDecoder({ forceStereo: false })
-  await decoder.ready
-  return decoder
 }
 
 /** Decodes a run of pages of an Ogg Vorbis/Opus file (for ogg-parallel.ts). */
