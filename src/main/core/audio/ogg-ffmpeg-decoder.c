@@ -31,7 +31,7 @@ static uint8_t *input;
 static int input_capacity;
 static int32_t lengths[4096];
 static float *out[MAX_CHANNELS];
-static int out_capacity, out_length;
+static int out_capacity, out_allocated, out_length;
 static int out_channels;
 static int decode_errors;
 
@@ -72,16 +72,18 @@ EXPORT(ogg_open) int ogg_open(int codec_kind, int size) {
   return 0;
 }
 
-static int reserve(int samples) {
-  if (samples <= out_capacity) return 0;
+/* Room for `samples` per channel in the first `channels` output buffers. */
+static int reserve(int samples, int channels) {
+  if (samples <= out_capacity && channels <= out_allocated) return 0;
   int capacity = out_capacity ? out_capacity : 8192;
   while (capacity < samples) capacity *= 2;
-  for (int c = 0; c < MAX_CHANNELS; c++) {
+  for (int c = 0; c < channels; c++) {
     float *grown = av_realloc(out[c], sizeof(float) * (size_t)capacity);
     if (!grown) return AVERROR(ENOMEM);
     out[c] = grown;
   }
   out_capacity = capacity;
+  out_allocated = channels;
   return 0;
 }
 
@@ -91,7 +93,7 @@ static int take_frame(void) {
   int channels = frame->ch_layout.nb_channels;
   if (channels <= 0 || channels > MAX_CHANNELS) return AVERROR_PATCHWELCOME;
   if (frame->format != AV_SAMPLE_FMT_FLTP) return AVERROR_PATCHWELCOME;
-  int ret = reserve(out_length + n);
+  int ret = reserve(out_length + n, channels);
   if (ret < 0) return ret;
   out_channels = channels;
   for (int c = 0; c < channels; c++) {

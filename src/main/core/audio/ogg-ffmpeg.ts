@@ -1,4 +1,3 @@
-import type { OggDecodedAudio, OggWasmDecoder } from './ogg-decoder'
 import { OGG_WASM_BROTLI_BASE64 } from './ogg-ffmpeg-wasm'
 import { OggPacketReader, type OggPacketPage } from './ogg-packets'
 import type { OggCodec } from './ogg-segment-task'
@@ -19,12 +18,27 @@ interface OggFfmpegExports extends ReactorExports {
 /** Header packets before the audio: Vorbis identification, comment, setup; Opus head, tags. */
 const HEADER_PACKETS: Record<OggCodec, number> = { vorbis: 3, opus: 2 }
 
+/**
+ * Packet bytes decoded per call into the module: a few seconds of audio. What a call gives is
+ * held in the module until copied out; bounded, the module's memory stays small (and a 20-second
+ * segment decoded in one call ran 2-3 times slower than in calls of this size).
+ */
+const BATCH_BYTES = 32 * 1024
+
 let compiled: object | undefined
 
 /** The module, decompressed and compiled once per thread on first use. */
 function wasmModule(): object {
   compiled ??= compileBrotliWasm(OGG_WASM_BROTLI_BASE64)
   return compiled
+}
+
+/** What a call decoded: planar parts in order, as the module gave them (not joined: no copy). */
+export interface OggDecodedAudio {
+  parts: Float32Array[][]
+  samplesDecoded: number
+  /** Packets the decoder refused, or a refused header. */
+  errors: number
 }
 
 /** One logical stream: its decoder instance (fresh per stream, its memory goes with it). */
@@ -49,7 +63,7 @@ interface StreamState {
  * of the last packets (Vorbis: the granule counts samples; Opus: it counts the pre-skip too).
  * A new stream after the end of one (a chained file) starts a new decoder.
  */
-export class FfmpegOggDecoder implements OggWasmDecoder {
+export class FfmpegOggDecoder {
   private readonly reader = new OggPacketReader()
   private stream: StreamState | undefined
   private batch: Uint8Array[] = []
@@ -60,17 +74,19 @@ export class FfmpegOggDecoder implements OggWasmDecoder {
 
   constructor(private readonly codec: OggCodec) {}
 
+  /** Decodes the pages completed by `data` (bytes of any size, in file order). */
   decode(data: Uint8Array): OggDecodedAudio {
     for (const page of this.reader.push(data)) this.page(page)
     this.decodeBatch()
     return this.take()
   }
 
-  flush(): Promise<OggDecodedAudio> {
+  /** Decodes what is left at the end of the input. */
+  flush(): OggDecodedAudio {
     this.decodeBatch()
     const exports = this.stream?.exports
     if (exports) this.collect(exports, exports.ogg_decode(0))
-    return Promise.resolve(this.take())
+    return this.take()
   }
 
   free(): void {
@@ -100,7 +116,12 @@ export class FfmpegOggDecoder implements OggWasmDecoder {
       } else if (stream.exports) {
         this.batch.push(packet)
         this.batchBytes += packet.length
-        if (this.batch.length === stream.exports.ogg_max_packets()) this.decodeBatch()
+        if (
+          this.batch.length === stream.exports.ogg_max_packets() ||
+          this.batchBytes >= BATCH_BYTES
+        ) {
+          this.decodeBatch()
+        }
       }
     }
     if (page.eos) {
@@ -165,24 +186,11 @@ export class FfmpegOggDecoder implements OggWasmDecoder {
   }
 
   private take(): OggDecodedAudio {
-    const parts = this.out
-    const samplesDecoded = this.outLength
-    const errors = Array.from({ length: this.errors }, () => 'damaged packet')
+    const out = { parts: this.out, samplesDecoded: this.outLength, errors: this.errors }
     this.out = []
     this.outLength = 0
     this.errors = 0
-    if (parts.length === 1) return { channelData: parts[0]!, samplesDecoded, errors }
-    const channels = parts.reduce((most, p) => Math.max(most, p.length), 0)
-    const channelData = Array.from({ length: channels }, (_, c) => {
-      const joined = new Float32Array(samplesDecoded)
-      let at = 0
-      for (const part of parts) {
-        joined.set(part[c] ?? new Float32Array(part[0]!.length), at)
-        at += part[0]!.length
-      }
-      return joined
-    })
-    return { channelData, samplesDecoded, errors }
+    return out
   }
 }
 

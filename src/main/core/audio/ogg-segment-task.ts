@@ -1,6 +1,6 @@
 import type { TaskAnswer } from '../workers/types'
-import type { OggDecodedAudio } from './ogg-decoder'
-import { FfmpegOggDecoder } from './ogg-ffmpeg'
+import { joinParts } from './ogg-decoder'
+import { FfmpegOggDecoder, type OggDecodedAudio } from './ogg-ffmpeg'
 import { readRange } from './read-range'
 
 export type OggCodec = 'vorbis' | 'opus'
@@ -40,43 +40,32 @@ export async function decodeOggSegment(
   const body = await readRange(input.path, input.primeStart, input.end, 'Ogg')
   const decoder = new FfmpegOggDecoder(input.codec)
   let errors = 0
-  const take = (out: OggDecodedAudio) => {
-    errors += out.errors.length
-    return out.samplesDecoded > 0 ? out.channelData.slice(0, input.channels) : []
-  }
   const parts: Float32Array[][] = []
+  let decoded = 0
   try {
-    take(await decoder.decode(header))
-    const split = input.start - input.primeStart
-    const primed = take(await decoder.decode(body.subarray(0, split)))
-    const primedLength = primed[0]?.length ?? 0
-    if (input.primed >= 0 && primedLength !== input.primed) {
+    errors += decoder.decode(header).errors
+    const primed = decoder.decode(body.subarray(0, input.start - input.primeStart))
+    errors += primed.errors
+    if (input.primed >= 0 && primed.samplesDecoded !== input.primed) {
       throw new Error(
-        `an Ogg pre-roll decoded to ${primedLength} samples instead of ${input.primed}`,
+        `an Ogg pre-roll decoded to ${primed.samplesDecoded} samples instead of ${input.primed}`,
       )
     }
-    parts.push(take(await decoder.decode(body.subarray(split))))
-    parts.push(take(await decoder.flush()))
+    const keep = (out: OggDecodedAudio) => {
+      errors += out.errors
+      parts.push(...out.parts)
+      decoded += out.samplesDecoded
+    }
+    keep(decoder.decode(body.subarray(input.start - input.primeStart)))
+    keep(decoder.flush())
   } finally {
     decoder.free()
   }
-  const decoded = parts.reduce((n, p) => n + (p[0]?.length ?? 0), 0)
   if (input.last ? decoded < input.keep : decoded !== input.keep) {
     throw new Error(`an Ogg segment decoded to ${decoded} samples instead of ${input.keep}`)
   }
-  const channels = Array.from({ length: input.channels }, (_, c) => {
-    const out = new Float32Array(input.keep)
-    let at = 0
-    for (const part of parts) {
-      const ch = part[c]
-      if (!ch) continue
-      out.set(ch.subarray(0, Math.min(ch.length, input.keep - at)), at)
-      at += ch.length
-      if (at >= input.keep) break
-    }
-    return out
-  })
-  return { value: { channels, errors }, transfer: channels.map((ch) => ch.buffer) }
+  const channels = joinParts(parts, input.keep, input.channels)
+  return { value: { channels, errors }, transfer: channels.map((ch) => ch.buffer as ArrayBuffer) }
 }
 
 /** Decodes a run of pages of an Ogg Vorbis/Opus file (for ogg-parallel.ts). */
