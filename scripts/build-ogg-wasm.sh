@@ -6,7 +6,7 @@
 # pages are read in TypeScript (ogg-packets.ts), so no demuxer is built. Debian/Ubuntu only; run
 # as root or with sudo for apt.
 #
-#   sh scripts/build-ogg-wasm.sh            rebuild (about 4 minutes on 2 cores)
+#   sh scripts/build-ogg-wasm.sh            rebuild (about 70 s of CPU: a few minutes on 2 cores)
 #
 # The result is reproducible from the same toolchain: the committed file is what this writes.
 set -eu
