@@ -1,6 +1,6 @@
 import { AudioError } from './audio-error'
 import type { ChunkDecoder } from './chunk-decoder'
-import type { FfmpegOggDecoder, OggDecodedAudio } from './ogg-ffmpeg'
+import { joinParts, type FfmpegOggDecoder, type OggDecodedAudio } from './ogg-ffmpeg'
 import { OggPageWalker } from './ogg-pages'
 
 /** Channels and output rate, read from the identification header of the first Ogg packet. */
@@ -102,28 +102,4 @@ export class OggChunkDecoder implements ChunkDecoder {
 export function firstPacketOffset(bytes: Uint8Array): number {
   if (bytes.length < 27) return -1
   return 27 + bytes[26]!
-}
-
-/**
- * The first `length` samples of the first `channels` channels of decoded parts, as one block
- * (views of the part when there is one).
- */
-export function joinParts(
-  parts: Float32Array[][],
-  length: number,
-  channels: number,
-): Float32Array[] {
-  if (parts.length === 1) return parts[0]!.slice(0, channels).map((ch) => ch.subarray(0, length))
-  return Array.from({ length: channels }, (_, c) => {
-    const out = new Float32Array(length)
-    let at = 0
-    for (const part of parts) {
-      const ch = part[c]
-      if (!ch) continue
-      out.set(ch.subarray(0, Math.min(ch.length, length - at)), at)
-      at += ch.length
-      if (at >= length) break
-    }
-    return out
-  })
 }

@@ -1,7 +1,9 @@
 import { OGG_WASM_BROTLI_BASE64 } from './ogg-ffmpeg-wasm'
 import { OggPacketReader, type OggPacketPage } from './ogg-packets'
-import type { OggCodec } from './ogg-segment-task'
 import { compileBrotliWasm, instantiateReactor, type ReactorExports } from './wasi-reactor'
+
+/** The codecs of Ogg files decoded here. */
+export type OggCodec = 'vorbis' | 'opus'
 
 /** The exports of ogg-ffmpeg-decoder.c. */
 interface OggFfmpegExports extends ReactorExports {
@@ -217,4 +219,28 @@ function xiphLaced(packets: Uint8Array[]): Uint8Array {
 /** OpusHead: 'OpusHead', version (u8), channels (u8), pre-skip (u16 LE). */
 function opusPreSkip(head: Uint8Array): number {
   return head.length >= 12 ? head[10]! | (head[11]! << 8) : 0
+}
+
+/**
+ * The first `length` samples of the first `channels` channels of decoded parts, as one block
+ * (views of the part when there is one).
+ */
+export function joinParts(
+  parts: Float32Array[][],
+  length: number,
+  channels: number,
+): Float32Array[] {
+  if (parts.length === 1) return parts[0]!.slice(0, channels).map((ch) => ch.subarray(0, length))
+  return Array.from({ length: channels }, (_, c) => {
+    const out = new Float32Array(length)
+    let at = 0
+    for (const part of parts) {
+      const ch = part[c]
+      if (!ch) continue
+      out.set(ch.subarray(0, Math.min(ch.length, length - at)), at)
+      at += ch.length
+      if (at >= length) break
+    }
+    return out
+  })
 }

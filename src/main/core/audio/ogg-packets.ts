@@ -85,7 +85,12 @@ export class OggPacketReader {
 
 function findCapture(bytes: Uint8Array, from: number): number {
   for (let i = from; i + 4 <= bytes.length; i++) {
-    if (bytes[i] === 0x4f && bytes[i + 1] === 0x67 && bytes[i + 2] === 0x67 && bytes[i + 3] === 0x53) {
+    if (
+      bytes[i] === 0x4f &&
+      bytes[i + 1] === 0x67 &&
+      bytes[i + 2] === 0x67 &&
+      bytes[i + 3] === 0x53
+    ) {
       return i
     }
   }

@@ -4,7 +4,8 @@ import { readOpusHeader } from './decode-opus'
 import { readVorbisHeader } from './decode-vorbis'
 import { FileWindow } from './file-window'
 import { indexOggPages, type OggPageIndex } from './ogg-page-index'
-import type { OggCodec, OggSegmentInput, OggSegmentTask } from './ogg-segment-task'
+import type { OggCodec } from './ogg-ffmpeg'
+import type { OggSegmentInput, OggSegmentTask } from './ogg-segment-task'
 import { resultsInOrder } from '../workers/results-in-order'
 
 /** Audio per worker task: long enough that the pre-roll costs little, short enough for memory. */

@@ -1,9 +1,6 @@
 import type { TaskAnswer } from '../workers/types'
-import { joinParts } from './ogg-decoder'
-import { FfmpegOggDecoder, type OggDecodedAudio } from './ogg-ffmpeg'
+import { FfmpegOggDecoder, joinParts, type OggCodec, type OggDecodedAudio } from './ogg-ffmpeg'
 import { readRange } from './read-range'
-
-export type OggCodec = 'vorbis' | 'opus'
 
 export interface OggSegmentInput {
   codec: OggCodec

@@ -35,9 +35,8 @@ export function instantiateReactor<E extends ReactorExports>(
   name: string,
   env: object = {},
 ): E {
-  let exports: E | undefined
   // The imports run only once the instance exists, with `exports` set.
-  const view = (): DataView => new DataView(exports!.memory.buffer)
+  const view = (): DataView => new DataView(exports.memory.buffer)
   const wasi = {
     environ_sizes_get: (count: number, size: number): number => {
       view().setUint32(count, 0, true)
@@ -69,7 +68,7 @@ export function instantiateReactor<E extends ReactorExports>(
     poll_oneoff: () => WASI_EBADF,
   }
   const instance = new (wasmApi().Instance)(module, { env, wasi_snapshot_preview1: wasi })
-  exports = instance.exports as E
+  const exports = instance.exports as E
   exports._initialize()
   return exports
 }
