@@ -1,7 +1,7 @@
 /*
  * Vorbis and Opus packet decoding through FFmpeg's own decoders (libavcodec's native Vorbis and
  * Opus decoders, LGPL-2.1-or-later), compiled to WebAssembly by scripts/build-ogg-wasm.sh. One
- * stream per module instance. The Ogg pages are read in JavaScript (ogg-ffmpeg.ts): it hands
+ * stream at a time per module instance (ogg_open starts the next). The Ogg pages are read in JavaScript (ogg-ffmpeg.ts): it hands
  * over the codec's header packets once, then batches of audio packets laid end to end in the
  * input buffer with their lengths; every frame they decode to is appended to planar float
  * buffers that JavaScript copies out after the call.
@@ -55,6 +55,10 @@ EXPORT(ogg_max_packets) int ogg_max_packets(void) { return sizeof lengths / size
  */
 EXPORT(ogg_open) int ogg_open(int codec_kind, int size) {
   av_log_set_level(AV_LOG_QUIET);
+  /* An instance is reused for the next stream: the previous decoder goes, its buffers stay. */
+  avcodec_free_context(&dec);
+  out_channels = 0;
+  decode_errors = 0;
   enum AVCodecID id = codec_kind == 0 ? AV_CODEC_ID_VORBIS : codec_kind == 1 ? AV_CODEC_ID_OPUS : AV_CODEC_ID_NONE;
   if (id == AV_CODEC_ID_NONE) return OPEN_CODEC;
   const AVCodec *codec = avcodec_find_decoder(id);
@@ -66,8 +70,8 @@ EXPORT(ogg_open) int ogg_open(int codec_kind, int size) {
   memcpy(dec->extradata, input, (size_t)size);
   dec->extradata_size = size;
   if (avcodec_open2(dec, codec, NULL) < 0) return OPEN_DECODER;
-  pkt = av_packet_alloc();
-  frame = av_frame_alloc();
+  if (!pkt) pkt = av_packet_alloc();
+  if (!frame) frame = av_frame_alloc();
   if (!pkt || !frame) return AVERROR(ENOMEM);
   return 0;
 }

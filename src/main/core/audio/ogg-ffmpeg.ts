@@ -28,6 +28,12 @@ const HEADER_PACKETS: Record<OggCodec, number> = { vorbis: 3, opus: 2 }
 const BATCH_BYTES = 32 * 1024
 
 let compiled: object | undefined
+/**
+ * An instance no decoder uses, kept for the next (one per thread): a fresh instance per 20-second
+ * segment cost its set-up and the first touch of its memory every time. It holds a few megabytes
+ * until the thread ends (workers end when idle).
+ */
+let spare: OggFfmpegExports | undefined
 
 /** The module, decompressed and compiled once per thread on first use. */
 function wasmModule(): object {
@@ -91,13 +97,21 @@ export class FfmpegOggDecoder {
     return this.take()
   }
 
+  /** Ends the decode; the module instance is kept for the next decoder on this thread. */
   free(): void {
+    this.release()
     this.stream = undefined
+  }
+
+  private release(): void {
+    if (this.stream?.exports) spare ??= this.stream.exports
+    if (this.stream) this.stream.exports = undefined
   }
 
   private page(page: OggPacketPage): void {
     if (this.stream === undefined || (this.stream.ended && page.bos)) {
       this.decodeBatch()
+      this.release()
       this.stream = {
         serial: page.serial,
         headers: [],
@@ -137,11 +151,13 @@ export class FfmpegOggDecoder {
 
   private open(stream: StreamState): void {
     const setup = this.codec === 'vorbis' ? xiphLaced(stream.headers) : stream.headers[0]!
-    const exports = instantiateReactor<OggFfmpegExports>(wasmModule(), 'Ogg decoder')
+    const exports = spare ?? instantiateReactor<OggFfmpegExports>(wasmModule(), 'Ogg decoder')
+    spare = undefined
     const at = exports.ogg_input(setup.length)
     if (at === 0) throw new Error('the Ogg decoder ran out of memory')
     new Uint8Array(exports.memory.buffer, at, setup.length).set(setup)
     if (exports.ogg_open(this.codec === 'vorbis' ? 0 : 1, setup.length) < 0) {
+      spare ??= exports
       stream.refused = true
       this.errors++
       return
