@@ -8,12 +8,7 @@ export default defineConfig({
       // ESM-only WebAssembly decoders are bundled into main (they inline their WASM); native and
       // CommonJS dependencies stay external and load from node_modules.
       externalizeDeps: {
-        exclude: [
-          'mpg123-decoder',
-          '@wasm-audio-decoders/flac',
-          '@wasm-audio-decoders/ogg-vorbis',
-          'ogg-opus-decoder',
-        ],
+        exclude: ['mpg123-decoder', '@wasm-audio-decoders/flac'],
       },
       rollupOptions: {
         // `host` is browser mode: the same core served over a loopback WebSocket, run by plain Node.

@@ -41,7 +41,7 @@ EOF
   # shellcheck disable=SC2086
   apt-get $APT update
   # shellcheck disable=SC2086
-  (cd "$WORK" && apt-get $APT source --download-only "ffmpeg=$VERSION-0+deb12u1")
+  (cd "$WORK" && apt-get $APT source --download-only "ffmpeg=7:$VERSION-0+deb12u1")
   tar xJf "$WORK/ffmpeg_$VERSION.orig.tar.xz" -C "$WORK"
   # wasi-libc declares mkstemp only under feature macros FFmpeg does not set.
   sed -i '1i int mkstemp(char *); /* wasi-libc hides it under FFmpeg feature macros */' \

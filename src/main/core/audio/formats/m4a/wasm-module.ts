@@ -1,4 +1,4 @@
-import { brotliDecompressSync } from 'node:zlib'
+import { compileBrotliWasm, instantiateReactor, type ReactorExports } from '../wasi-reactor'
 import { M4A_WASM_BROTLI_BASE64 } from './wasm'
 
 /** Random access to the bytes of one file, synchronous (the WebAssembly reads through it). */
@@ -9,9 +9,7 @@ export interface RandomAccessBytes {
 }
 
 /** The exports of decoder.c. */
-interface M4aExports {
-  memory: { readonly buffer: ArrayBuffer }
-  _initialize(): void
+interface M4aExports extends ReactorExports {
   m4a_open(): number
   m4a_profile(): number
   m4a_codec_tag(): number
@@ -27,24 +25,13 @@ interface M4aExports {
   m4a_decode_errors(): number
 }
 
-/** The WebAssembly API as used here (@types/node does not declare the global). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: unknown }
-}
-
 const AVSEEK_SIZE = 0x10000
-/** WASI errno: bad file descriptor. The module has no files; its FFmpeg never opens one. */
-const WASI_EBADF = 8
 
 let compiled: object | undefined
 
 /** The module, decompressed and compiled once per thread on first use. */
 function wasmModule(): object {
-  if (!compiled) {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
-    compiled = new wasm.Module(brotliDecompressSync(Buffer.from(M4A_WASM_BROTLI_BASE64, 'base64')))
-  }
+  compiled ??= compileBrotliWasm(M4A_WASM_BROTLI_BASE64)
   return compiled
 }
 
@@ -57,10 +44,7 @@ export class M4aInstance {
   private position = 0
 
   constructor(private readonly source: RandomAccessBytes) {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
-    // The imports run only once the instance exists, with `this.exports` set.
     const buffer = (): ArrayBuffer => this.exports.memory.buffer
-    const view = (): DataView => new DataView(buffer())
     const env = {
       js_read: (ptr: number, size: number): number => {
         const n = this.source.read(new Uint8Array(buffer(), ptr, size), this.position)
@@ -75,41 +59,7 @@ export class M4aInstance {
         return this.position
       },
     }
-    // The few WASI calls wasi-libc makes: no environment, a clock, log writes swallowed (FFmpeg's
-    // log level is quiet anyway), no files.
-    const wasi = {
-      environ_sizes_get: (count: number, size: number): number => {
-        view().setUint32(count, 0, true)
-        view().setUint32(size, 0, true)
-        return 0
-      },
-      environ_get: (): number => 0,
-      clock_time_get: (_id: number, _precision: bigint, out: number): number => {
-        view().setBigUint64(out, BigInt(Date.now()) * 1_000_000n, true)
-        return 0
-      },
-      fd_write: (_fd: number, iovs: number, count: number, written: number): number => {
-        let total = 0
-        for (let i = 0; i < count; i++) total += view().getUint32(iovs + 8 * i + 4, true)
-        view().setUint32(written, total, true)
-        return 0
-      },
-      proc_exit: (code: number): never => {
-        throw new Error(`the M4A decoder stopped (exit ${code})`)
-      },
-      fd_close: () => WASI_EBADF,
-      fd_fdstat_get: () => WASI_EBADF,
-      fd_fdstat_set_flags: () => WASI_EBADF,
-      fd_prestat_get: () => WASI_EBADF,
-      fd_prestat_dir_name: () => WASI_EBADF,
-      fd_read: () => WASI_EBADF,
-      fd_seek: () => WASI_EBADF,
-      path_open: () => WASI_EBADF,
-      poll_oneoff: () => WASI_EBADF,
-    }
-    const instance = new wasm.Instance(wasmModule(), { env, wasi_snapshot_preview1: wasi })
-    this.exports = instance.exports as M4aExports
-    this.exports._initialize()
+    this.exports = instantiateReactor<M4aExports>(wasmModule(), 'M4A decoder', env)
   }
 
   /** 0, or a negative code (see OpenFailure in decode.ts). */

@@ -1,20 +1,7 @@
 import { AudioError } from '../../audio-error'
 import type { ChunkDecoder } from '../../chunk-decoder'
+import { joinParts, type FfmpegOggDecoder, type OggDecodedAudio } from './ffmpeg'
 import { OggPageWalker } from './pages'
-
-/** What the WASM Ogg decoders (Vorbis, Opus) return for each call. */
-export interface OggDecodedAudio {
-  channelData: Float32Array[]
-  samplesDecoded: number
-  errors: readonly unknown[]
-}
-
-/** The part of a WASM Ogg decoder used here (decode may answer synchronously). */
-export interface OggWasmDecoder {
-  decode(data: Uint8Array): Promise<OggDecodedAudio> | OggDecodedAudio
-  flush(): Promise<OggDecodedAudio>
-  free(): void
-}
 
 /** Channels and output rate, read from the identification header of the first Ogg packet. */
 export type OggHeaderReader = (
@@ -23,8 +10,8 @@ export type OggHeaderReader = (
 
 /**
  * Shared streaming wrapper for Ogg codecs: the page walker notices a cut or damaged stream (the
- * WASM decoders resynchronise silently), the identification header gives rate and channels
- * before the first frames come out.
+ * decoder's page reader resynchronises silently), the identification header gives rate and
+ * channels before the first frames come out.
  */
 export class OggChunkDecoder implements ChunkDecoder {
   private readonly pages = new OggPageWalker()
@@ -36,7 +23,7 @@ export class OggChunkDecoder implements ChunkDecoder {
 
   constructor(
     private readonly codec: string,
-    private readonly decoder: OggWasmDecoder,
+    private readonly decoder: FfmpegOggDecoder,
     private readonly readHeader: OggHeaderReader,
   ) {}
 
@@ -74,7 +61,7 @@ export class OggChunkDecoder implements ChunkDecoder {
     return pieces
   }
 
-  async push(chunk: Uint8Array): Promise<Float32Array[]> {
+  push(chunk: Uint8Array): Promise<Float32Array[]> {
     this.pages.push(chunk)
     if (this.format === undefined && this.head.length < 512) {
       const joined = new Uint8Array(this.head.length + chunk.length)
@@ -83,17 +70,17 @@ export class OggChunkDecoder implements ChunkDecoder {
       this.head = joined.length > 512 ? joined.slice(0, 512) : joined
       this.format = this.readHeader(this.head)
     }
-    return this.take(await this.decoder.decode(chunk))
+    return Promise.resolve(this.take(this.decoder.decode(chunk)))
   }
 
-  async end(): Promise<Float32Array[]> {
-    const last = this.take(await this.decoder.flush())
+  end(): Promise<Float32Array[]> {
+    const last = this.take(this.decoder.flush())
     this.pages.checkComplete()
     if (this.errors > 0) throw new AudioError('corrupt', `the ${this.codec} stream is damaged`)
     if (this.decoded === 0) {
       throw new AudioError('corrupt', `no ${this.codec} audio in the file could be decoded`)
     }
-    return last
+    return Promise.resolve(last)
   }
 
   free(): void {
@@ -103,11 +90,11 @@ export class OggChunkDecoder implements ChunkDecoder {
   }
 
   private take(out: OggDecodedAudio): Float32Array[] {
-    this.errors += out.errors.length
+    this.errors += out.errors
     if (out.samplesDecoded === 0) return []
     this.decoded += out.samplesDecoded
-    const channels = this.format?.channels ?? out.channelData.length
-    return out.channelData.slice(0, channels)
+    const channels = this.format?.channels ?? out.parts[0]!.length
+    return joinParts(out.parts, out.samplesDecoded, channels)
   }
 }
 

@@ -1,18 +1,16 @@
 import type { ChunkDecoder } from '../../chunk-decoder'
-import { firstPacketOffset, OggChunkDecoder, type OggWasmDecoder } from './decode'
+import { firstPacketOffset, OggChunkDecoder } from './decode'
+import { FfmpegOggDecoder } from './ffmpeg'
 
 /**
- * Streaming Ogg Vorbis decoder over libvorbis (WASM). Rate and channels come from the Vorbis
- * identification header; the package trims the last page to its granule position, so the frame
- * count equals ffmpeg's.
+ * Streaming Ogg Vorbis decoder over FFmpeg's Vorbis decoder (WASM, ogg-ffmpeg.ts). Rate and
+ * channels come from the Vorbis identification header; the last page's granule position trims
+ * the end, so the samples and their count are ffmpeg's.
  */
-export async function createVorbisDecoder(): Promise<ChunkDecoder> {
-  // Dynamic import: the package is ESM-only and the main process bundle is CommonJS.
-  const { OggVorbisDecoder: Decoder } = await import('@wasm-audio-decoders/ogg-vorbis')
-  const decoder = new Decoder()
-  await decoder.ready
-  const wasm: OggWasmDecoder = decoder
-  return new OggChunkDecoder('Vorbis', wasm, readVorbisHeader)
+export function createVorbisDecoder(): Promise<ChunkDecoder> {
+  return Promise.resolve(
+    new OggChunkDecoder('Vorbis', new FfmpegOggDecoder('vorbis'), readVorbisHeader),
+  )
 }
 
 /** '\x01vorbis', version (u32), channels (u8), rate (u32 LE). */

@@ -1,0 +1,262 @@
+import { OGG_WASM_BROTLI_BASE64 } from './ffmpeg-wasm'
+import { OggPacketReader, type OggPacketPage } from './packets'
+import { compileBrotliWasm, instantiateReactor, type ReactorExports } from '../wasi-reactor'
+
+/** The codecs of Ogg files decoded here. */
+export type OggCodec = 'vorbis' | 'opus'
+
+/** The exports of ffmpeg-decoder.c. */
+interface OggFfmpegExports extends ReactorExports {
+  ogg_input(size: number): number
+  ogg_lengths(): number
+  ogg_max_packets(): number
+  ogg_open(codec: number, size: number): number
+  ogg_decode(count: number): number
+  ogg_channel(c: number): number
+  ogg_channels(): number
+  ogg_decode_errors(): number
+}
+
+/** Header packets before the audio: Vorbis identification, comment, setup; Opus head, tags. */
+const HEADER_PACKETS: Record<OggCodec, number> = { vorbis: 3, opus: 2 }
+
+/**
+ * Packet bytes decoded per call into the module: a few seconds of audio. What a call gives is
+ * held in the module until copied out; bounded, the module's memory stays small (and a 20-second
+ * segment decoded in one call ran 2-3 times slower than in calls of this size).
+ */
+const BATCH_BYTES = 32 * 1024
+
+let compiled: object | undefined
+/**
+ * An instance no decoder uses, kept for the next (one per thread): a fresh instance per 20-second
+ * segment cost its set-up and the first touch of its memory every time. It holds a few megabytes
+ * until the thread ends (workers end when idle).
+ */
+let spare: OggFfmpegExports | undefined
+
+/** The module, decompressed and compiled once per thread on first use. */
+function wasmModule(): object {
+  compiled ??= compileBrotliWasm(OGG_WASM_BROTLI_BASE64)
+  return compiled
+}
+
+/** What a call decoded: planar parts in order, as the module gave them (not joined: no copy). */
+export interface OggDecodedAudio {
+  parts: Float32Array[][]
+  samplesDecoded: number
+  /** Packets the decoder refused, or a refused header. */
+  errors: number
+}
+
+/** One logical stream: its decoder instance (fresh per stream, its memory goes with it). */
+interface StreamState {
+  serial: number
+  headers: Uint8Array[]
+  exports: OggFfmpegExports | undefined
+  /** The header packets were refused: the stream's audio is not decoded. */
+  refused: boolean
+  /** Samples per channel given so far. */
+  given: number
+  /** Samples per channel the stream holds, known at its last page. */
+  limit: number
+  ended: boolean
+  errorsSeen: number
+}
+
+/**
+ * An Ogg Vorbis or Opus decoder over FFmpeg's own Vorbis and Opus decoders (WebAssembly, see
+ * ffmpeg-decoder.c), with the gapless rules of ffmpeg's Ogg demuxer: Opus drops the header's
+ * pre-skip (the decoder does), and the end-of-stream page's granule position trims the padding
+ * of the last packets (Vorbis: the granule counts samples; Opus: it counts the pre-skip too).
+ * A new stream after the end of one (a chained file) starts a new decoder.
+ */
+export class FfmpegOggDecoder {
+  private readonly reader = new OggPacketReader()
+  private stream: StreamState | undefined
+  private batch: Uint8Array[] = []
+  private batchBytes = 0
+  private out: Float32Array[][] = []
+  private outLength = 0
+  private errors = 0
+
+  constructor(private readonly codec: OggCodec) {}
+
+  /** Decodes the pages completed by `data` (bytes of any size, in file order). */
+  decode(data: Uint8Array): OggDecodedAudio {
+    for (const page of this.reader.push(data)) this.page(page)
+    this.decodeBatch()
+    return this.take()
+  }
+
+  /** Decodes what is left at the end of the input. */
+  flush(): OggDecodedAudio {
+    this.decodeBatch()
+    const exports = this.stream?.exports
+    if (exports) this.collect(exports, exports.ogg_decode(0))
+    return this.take()
+  }
+
+  /** Ends the decode; the module instance is kept for the next decoder on this thread. */
+  free(): void {
+    this.release()
+    this.stream = undefined
+  }
+
+  private release(): void {
+    if (this.stream?.exports) spare ??= this.stream.exports
+    if (this.stream) this.stream.exports = undefined
+  }
+
+  private page(page: OggPacketPage): void {
+    if (this.stream === undefined || (this.stream.ended && page.bos)) {
+      this.decodeBatch()
+      this.release()
+      this.stream = {
+        serial: page.serial,
+        headers: [],
+        exports: undefined,
+        refused: false,
+        given: 0,
+        limit: Infinity,
+        ended: false,
+        errorsSeen: 0,
+      }
+    }
+    const stream = this.stream
+    if (page.serial !== stream.serial || stream.ended) return
+    for (const packet of page.packets) {
+      if (stream.headers.length < HEADER_PACKETS[this.codec]) {
+        stream.headers.push(packet.slice())
+        if (stream.headers.length === HEADER_PACKETS[this.codec]) this.open(stream)
+      } else if (stream.exports) {
+        this.batch.push(packet)
+        this.batchBytes += packet.length
+        if (
+          this.batch.length === stream.exports.ogg_max_packets() ||
+          this.batchBytes >= BATCH_BYTES
+        ) {
+          this.decodeBatch()
+        }
+      }
+    }
+    if (page.eos) {
+      if (page.granule >= 0 && stream.headers.length > 0) {
+        stream.limit = page.granule - (this.codec === 'opus' ? opusPreSkip(stream.headers[0]!) : 0)
+      }
+      this.decodeBatch()
+      stream.ended = true
+    }
+  }
+
+  private open(stream: StreamState): void {
+    const setup = this.codec === 'vorbis' ? xiphLaced(stream.headers) : stream.headers[0]!
+    const exports = spare ?? instantiateReactor<OggFfmpegExports>(wasmModule(), 'Ogg decoder')
+    spare = undefined
+    const at = exports.ogg_input(setup.length)
+    if (at === 0) throw new Error('the Ogg decoder ran out of memory')
+    new Uint8Array(exports.memory.buffer, at, setup.length).set(setup)
+    if (exports.ogg_open(this.codec === 'vorbis' ? 0 : 1, setup.length) < 0) {
+      spare ??= exports
+      stream.refused = true
+      this.errors++
+      return
+    }
+    stream.exports = exports
+  }
+
+  /** Decodes the packets gathered so far, in one call into the module. */
+  private decodeBatch(): void {
+    const exports = this.stream?.exports
+    if (!exports || this.batch.length === 0) return
+    const at = exports.ogg_input(this.batchBytes)
+    if (at === 0) throw new Error('the Ogg decoder ran out of memory')
+    const input = new Uint8Array(exports.memory.buffer, at, this.batchBytes)
+    const lengths = new Int32Array(exports.memory.buffer, exports.ogg_lengths(), this.batch.length)
+    let offset = 0
+    this.batch.forEach((packet, i) => {
+      input.set(packet, offset)
+      offset += packet.length
+      lengths[i] = packet.length
+    })
+    const count = this.batch.length
+    this.batch = []
+    this.batchBytes = 0
+    this.collect(exports, exports.ogg_decode(count))
+  }
+
+  /** Copies out what the last call decoded, up to the stream's length. */
+  private collect(exports: OggFfmpegExports, decoded: number): void {
+    const stream = this.stream!
+    if (decoded < 0) throw new Error(`FFmpeg error ${decoded}`)
+    const errors = exports.ogg_decode_errors()
+    this.errors += errors - stream.errorsSeen
+    stream.errorsSeen = errors
+    const n = Math.max(0, Math.min(decoded, stream.limit - stream.given))
+    if (n === 0) return
+    const channels: Float32Array[] = []
+    for (let c = 0; c < exports.ogg_channels(); c++) {
+      channels.push(new Float32Array(exports.memory.buffer, exports.ogg_channel(c), n).slice())
+    }
+    stream.given += n
+    this.out.push(channels)
+    this.outLength += n
+  }
+
+  private take(): OggDecodedAudio {
+    const out = { parts: this.out, samplesDecoded: this.outLength, errors: this.errors }
+    this.out = []
+    this.outLength = 0
+    this.errors = 0
+    return out
+  }
+}
+
+/** The three Vorbis header packets as one setup block in Xiph lacing (FFmpeg's extradata). */
+function xiphLaced(packets: Uint8Array[]): Uint8Array {
+  const sizes: number[] = [packets.length - 1]
+  for (const p of packets.slice(0, -1)) {
+    for (let n = p.length; ; n -= 255) {
+      sizes.push(Math.min(n, 255))
+      if (n < 255) break
+    }
+  }
+  const total = packets.reduce((n, p) => n + p.length, sizes.length)
+  const out = new Uint8Array(total)
+  out.set(sizes)
+  let at = sizes.length
+  for (const p of packets) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+/** OpusHead: 'OpusHead', version (u8), channels (u8), pre-skip (u16 LE). */
+function opusPreSkip(head: Uint8Array): number {
+  return head.length >= 12 ? head[10]! | (head[11]! << 8) : 0
+}
+
+/**
+ * The first `length` samples of the first `channels` channels of decoded parts, as one block
+ * (views of the part when there is one).
+ */
+export function joinParts(
+  parts: Float32Array[][],
+  length: number,
+  channels: number,
+): Float32Array[] {
+  if (parts.length === 1) return parts[0]!.slice(0, channels).map((ch) => ch.subarray(0, length))
+  return Array.from({ length: channels }, (_, c) => {
+    const out = new Float32Array(length)
+    let at = 0
+    for (const part of parts) {
+      const ch = part[c]
+      if (!ch) continue
+      out.set(ch.subarray(0, Math.min(ch.length, length - at)), at)
+      at += ch.length
+      if (at >= length) break
+    }
+    return out
+  })
+}
