@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { cpSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { realSleep } from '../../../../src/main/core/providers/http'
@@ -150,11 +150,22 @@ describe('continuing a clip on this computer (tiny random-weight model)', () => 
 
   it('says what to do when the installed model has no EnCodec encoder', async () => {
     const { core, model, riff } = await setup()
-    rmSync(join(model, 'onnx', 'encodec_encode.onnx'))
+    // A hub that serves the model without its encoder: not in the manifest, not installed.
+    const encoder = 'onnx/encodec_encode.onnx'
+    const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as {
+      files: { path: string }[]
+    }
+    manifest.files = manifest.files.filter((f) => f.path !== encoder)
+    writeFileSync(join(model, 'manifest.json'), JSON.stringify(manifest))
+    rmSync(join(model, encoder))
+    expect((await core.call('localModel.status', {})).status).toMatchObject({
+      state: 'installed',
+      continues: false,
+    })
     const done = await continueClip(core, riff.id, PARAMS)
     expect(done.status).toBe('failed')
     expect(done.error?.message).toMatch(
-      /cannot continue a clip: it was installed without its EnCodec encoder .* download it again/,
+      /cannot continue a clip: it was installed without its EnCodec encoder\. Delete it in Settings and download it again/,
     )
   })
 })

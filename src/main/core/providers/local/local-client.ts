@@ -5,7 +5,7 @@ import { createReadStream, existsSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { LOCAL_MODEL } from '../../../../shared/local-model'
+import { LOCAL_MODEL, NO_ENCODER_MESSAGE } from '../../../../shared/local-model'
 import type { ResolvedMusicgenParams } from '../../../../shared/musicgen'
 import { decodeWav } from '../../audio/wav-decode'
 import { encodeWav } from '../../audio/wav-encode'
@@ -44,11 +44,6 @@ interface LocalJob {
 
 export const NO_MODEL_MESSAGE = `The local model is not installed: download ${LOCAL_MODEL.label} in Settings (${LOCAL_MODEL.licence}).`
 
-export const NO_ENCODER_MESSAGE =
-  'The model on this computer cannot continue a clip: it was installed without its EnCodec ' +
-  `encoder (${MODEL_FILES.encodecEncoder}). Delete it in Settings and download it again from a ` +
-  'hub that has that file, or continue with another provider.'
-
 function snapshot(id: string, patch: Partial<JobSnapshot>): JobSnapshot {
   return {
     providerJobId: id,
@@ -83,17 +78,15 @@ export class LocalClient implements ProviderClient {
   }
 
   async prepare(job: SubmitJob): Promise<PreparedRequest> {
-    if ((await this.deps.manager.installed()) === null) {
-      throw new ProviderError('local', 'invalid_input', NO_MODEL_MESSAGE)
-    }
+    const installed = await this.deps.manager.installed()
+    if (installed === null) throw new ProviderError('local', 'invalid_input', NO_MODEL_MESSAGE)
     const p: ResolvedMusicgenParams = job.params
     const audio = job.inputAudio ?? null
     assertSendable(p, 'local', audio !== null)
     let continued: JsonObject = {}
     if (audio !== null) {
-      if (!existsSync(join(this.deps.manager.modelDir, MODEL_FILES.encodecEncoder))) {
+      if (!installed.continues)
         throw new ProviderError('local', 'invalid_input', NO_ENCODER_MESSAGE)
-      }
       const samples = continuedSlice(audio.bytes, p)
       this.#continued.set(job.clientId, samples)
       continued = {
