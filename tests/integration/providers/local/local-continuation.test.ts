@@ -8,7 +8,7 @@ import { encodeWav } from '../../../../src/main/core/audio/wav-encode'
 import { rng } from '../../../helpers/audio'
 import { TINY_MODEL, localEngineScript } from '../../../helpers/local-engine-script'
 import { tempDir } from '../../../helpers/temp'
-import { type JobsCore, startJobsCore, until, waitFor } from '../../jobs/helpers'
+import { type JobsCore, createTake, startJobsCore, until, waitFor } from '../../jobs/helpers'
 
 let core: JobsCore | null = null
 
@@ -126,6 +126,29 @@ describe('continuing a clip on this computer (tiny random-weight model)', () => 
     expect(await audioHash(core, b)).toBe(await audioHash(core, a))
     expect(other.seed).toBe(a.seed)
     expect(await audioHash(core, other)).not.toBe(await audioHash(core, a))
+  })
+
+  it('continues the slice of input audio the take names, as predict.py slices it', async () => {
+    const { core, projectId, riff } = await setup()
+    // The clip's whole 3 s file as input audio: only the slice is continued, or the take (3 s)
+    // would have no room after it.
+    const sliced = (start: number) =>
+      createTake(core, projectId, 'local', {
+        ...PARAMS,
+        duration: 3,
+        input_audio: { assetId: riff.assetId },
+        continuation: true,
+        continuation_start: start,
+        continuation_end: start + 1,
+      }).then((g) => waitFor(core, g.id, undefined, 60_000))
+    const first = await sliced(0)
+    const second = await sliced(1)
+    expect([first.status, second.status]).toEqual(['succeeded', 'succeeded'])
+    const assets = await core.call('assets.list', { projectId })
+    expect(assets.find((a) => a.id === first.outputAssetId)).toMatchObject({
+      frames: 3 * 32_000,
+    })
+    expect(await audioHash(core, second)).not.toBe(await audioHash(core, first))
   })
 
   it('refuses, before queuing, a take that leaves no room after the continued audio', async () => {
