@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { shot, useE2e } from '../helpers/e2e'
@@ -106,6 +106,24 @@ describe('generating on this computer, end to end', () => {
       sampleRate: 32_000,
       frames: 6 * 32_000,
     })
+
+    // A model from a hub that had no EnCodec encoder: the panel says so before anything is queued.
+    const model = join(data, 'models', 'musicgen-small')
+    const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as {
+      files: { path: string }[]
+    }
+    manifest.files = manifest.files.filter((f) => f.path !== 'onnx/encodec_encode.onnx')
+    writeFileSync(join(model, 'manifest.json'), JSON.stringify(manifest))
+    await page.reload()
+    await page.locator(`[data-clip-id="${next.id}"]`).click({ button: 'right' })
+    await page.getByRole('menuitem', { name: 'Continue…' }).click()
+    await page
+      .getByText(/cannot continue a clip: it was installed without its EnCodec encoder/)
+      .waitFor()
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Continue', exact: true }).isDisabled())
+      .toBe(true)
+    await page.screenshot({ path: shot('local-05-no-encoder.png') })
     expect(errors).toEqual([])
   })
 })
