@@ -86,9 +86,7 @@ export class KvCache {
       throw new RangeError(`the key/value cache holds ${capacity} positions`)
     }
     if (this.#length + added > this.#room) {
-      this.#grow(
-        Math.min(capacity, Math.ceil((this.#length + added) / ROOM_CHUNK) * ROOM_CHUNK),
-      )
+      this.#grow(Math.min(capacity, Math.ceil((this.#length + added) / ROOM_CHUNK) * ROOM_CHUNK))
     }
     const rows = batch * heads
     const room = this.#room
