@@ -171,7 +171,12 @@ export class LocalClient implements ProviderClient {
         await mkdir(this.deps.outputDir, { recursive: true })
         const path = join(this.deps.outputDir, `${id}.wav`)
         await writeFile(path, wav)
-        this.deps.log.info('local take generated', { id, rssMB: Math.round(out.rssBytes / 1e6) })
+        this.deps.log.info('local take generated', {
+          id,
+          rssMB: Math.round(out.rssBytes / 1e6),
+          // Whether the model was still loaded from the take before (no loading in this one).
+          warm: out.warm,
+        })
         update({
           status: 'succeeded',
           providerStatus: 'succeeded',
