@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import type { AudioFormat } from '../../../shared/domain'
 import type { ContentStore } from '../assets/content-store'
 import { decodeAudioFile } from '../audio/decode'
+import { concatPcm } from '../audio/pcm'
 import { StreamResampler } from '../audio/resample'
 import { encodeWav, encodeWavFrames, encodeWavHeader, encodeWavTrailer } from '../audio/wav-encode'
 import type { InputAudioForm } from '../providers/descriptor'
@@ -92,18 +93,10 @@ async function monoAt(path: string, rate: number): Promise<Float32Array> {
   try {
     const info = await stream.info()
     const resampler = new StreamResampler(info.sampleRate, rate, 1)
-    const parts: Float32Array[] = []
-    for await (const planar of stream.frames()) {
-      parts.push(resampler.process([mean(planar)])[0]!)
-    }
-    parts.push(resampler.flush()[0]!)
-    const out = new Float32Array(parts.reduce((n, part) => n + part.length, 0))
-    let at = 0
-    for (const part of parts) {
-      out.set(part, at)
-      at += part.length
-    }
-    return out
+    const chunks: Float32Array[][] = []
+    for await (const planar of stream.frames()) chunks.push(resampler.process([mean(planar)]))
+    chunks.push(resampler.flush())
+    return concatPcm(rate, 1, chunks).channels[0]!
   } finally {
     await stream.close()
   }

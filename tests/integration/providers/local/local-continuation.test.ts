@@ -153,22 +153,17 @@ describe('continuing a clip on this computer (tiny random-weight model)', () => 
 
   it('refuses, before queuing, a take that leaves no room after the continued audio', async () => {
     const { core, riff } = await setup()
-    await expect(
+    const asking = (duration: number) =>
       core.call('generations.continue', {
         clipId: riff.id,
         provider: 'local',
         contextSeconds: 2,
-        params: { ...PARAMS, duration: 2 },
-      }),
-    ).rejects.toThrow(/Duration \(2 s\) must be longer than the audio it continues \(2 s\)/)
-    await expect(
-      core.call('generations.continue', {
-        clipId: riff.id,
-        provider: 'local',
-        contextSeconds: 2,
-        params: { ...PARAMS, duration: 31 },
-      }),
-    ).rejects.toThrow(/Duration must be a whole number from 1 to 30 seconds/)
+        params: { ...PARAMS, duration },
+      })
+    await expect(asking(2)).rejects.toThrow(
+      /Duration \(2 s\) must be longer than the audio it continues \(2 s\)/,
+    )
+    await expect(asking(31)).rejects.toThrow(/Duration must be a whole number from 1 to 30 seconds/)
   })
 
   it('says what to do when the installed model has no EnCodec encoder', async () => {
