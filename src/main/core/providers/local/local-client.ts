@@ -88,6 +88,9 @@ export class LocalClient implements ProviderClient {
       if (!installed.continues)
         throw new ProviderError('local', 'invalid_input', NO_ENCODER_MESSAGE)
       const samples = continuedSlice(audio.bytes, p)
+      // The queue prepares one local take at a time (the descriptor's concurrency): anything
+      // still here is of a take canceled between its prepare and its submit.
+      this.#continued.clear()
       this.#continued.set(job.clientId, samples)
       continued = {
         input_audio: audio.filename,
