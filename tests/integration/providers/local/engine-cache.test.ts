@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { copyFileSync, cpSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { InferenceSession, Tensor } from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +8,7 @@ import { SeededRandom } from '../../../../src/main/core/providers/local/sampler'
 import { readModelConfig } from '../../../../src/main/core/providers/local/model-files'
 import { UnigramTokenizer } from '../../../../src/main/core/providers/local/tokenizer'
 import { TINY_MODEL } from '../../../helpers/local-engine-script'
+import { tempDir } from '../../../helpers/temp'
 
 // The engine steps the decoder with its key/value cache read in place (kv-cache.ts) and the text's
 // cross-attention keys computed once. The reference here has no cache at all: every step runs the
@@ -179,5 +180,17 @@ describe('local engine decoder cache (tiny random-weight model)', () => {
         () => false,
       ),
     ).rejects.toThrow(/as long as the take/)
+  })
+
+  it('refuses a decoder that does not read its cache in place, saying to make the model again', async () => {
+    // Any graph without `past_length` stands for optimum's layout here: the check is on that
+    // input, before a step runs. The text encoder is a valid ONNX file that lacks it.
+    const dir = tempDir()
+    cpSync(TINY_MODEL, dir, { recursive: true })
+    copyFileSync(join(dir, 'onnx/text_encoder.onnx'), join(dir, 'onnx/decoder_model_merged.onnx'))
+    await expect(MusicgenEngine.load(dir, { quantized: false })).rejects.toMatchObject({
+      file: 'onnx/decoder_model_merged.onnx',
+      detail: expect.stringMatching(/past_length.*scripts\/musicgen_onnx\/export\.py/),
+    })
   })
 })
