@@ -28,7 +28,7 @@ from transformers import AutoTokenizer, MusicgenForConditionalGeneration
 
 sys.path.insert(0, str(Path(__file__).parent))
 import configs  # noqa: E402
-from decoder import DecoderStep, past_names  # noqa: E402
+from decoder import DecoderStep, output_names, past_names  # noqa: E402
 from merge import merge  # noqa: E402
 from tokenizer import train  # noqa: E402
 
@@ -73,7 +73,7 @@ def export(module, args, path, input_names, output_names, dynamic_axes):
     )
 
 
-def export_decoder(model, onnx_dir, tmp, quantize):
+def export_decoder(model, onnx_dir, tmp, quantize, per_channel):
     cfg = model.decoder.config
     layers, heads, hd = cfg.num_hidden_layers, cfg.num_attention_heads, cfg.hidden_size // cfg.num_attention_heads
     text_hidden = model.text_encoder.config.hidden_size
@@ -81,33 +81,39 @@ def export_decoder(model, onnx_dir, tmp, quantize):
     ids = torch.full((b * cfg.num_codebooks, 1), cfg.pad_token_id, dtype=torch.int64)
     ehs = torch.randn(b, s, text_hidden)
     mask = torch.ones(b, s, dtype=torch.int64)
-    pin = past_names(layers, "past_key_values")
-    pout = past_names(layers, "present")
+    pin = past_names(layers)
+    pout = output_names(layers)
     axes = {"input_ids": {0: "batch_x_codebooks", 1: "seq"}, "encoder_hidden_states": {0: "batch", 1: "enc_seq"},
             "encoder_attention_mask": {0: "batch", 1: "enc_seq"}, "logits": {0: "batch_x_codebooks", 1: "seq"}}
     for n in pin:
-        axes[n] = {0: "batch", 2: "past_seq" if ".decoder." in n else "enc_seq"}
+        axes[n] = {0: "batch", 2: "past_capacity" if ".decoder." in n else "enc_seq"}
     for n in pout:
-        axes[n] = {0: "batch", 2: "present_seq" if ".decoder." in n else "enc_seq"}
+        axes[n] = {0: "batch", 2: "seq" if ".decoder." in n else "enc_seq"}
     parts = {}
     for with_past in (False, True):
-        past_len = 3 if with_past else 0
+        # The traced past has more room than keys (6 positions, 3 used), as the app feeds it.
+        capacity = 6 if with_past else 0
         past = []
         for _ in range(layers):
-            past += [torch.randn(b, heads, past_len, hd), torch.randn(b, heads, past_len, hd),
+            past += [torch.randn(b, heads, capacity, hd), torch.randn(b, heads, capacity, hd),
                      torch.randn(b, heads, s, hd), torch.randn(b, heads, s, hd)]
+        length = [torch.tensor([3], dtype=torch.int64)] if with_past else []
         path = tmp / f"decoder_{'with_past' if with_past else 'no_past'}.onnx"
-        export(DecoderStep(model, with_past), (ids, ehs, mask, *past), path,
-               ["input_ids", "encoder_hidden_states", "encoder_attention_mask", *pin], ["logits", *pout], axes)
+        export(DecoderStep(model, with_past), (ids, ehs, mask, *past, *length), path,
+               ["input_ids", "encoder_hidden_states", "encoder_attention_mask", *pin,
+                *(["past_length"] if with_past else [])], ["logits", *pout], axes)
         parts[with_past] = path
     save(merge(onnx.load(str(parts[False])), onnx.load(str(parts[True]))), onnx_dir / "decoder_model_merged.onnx")
     if quantize:
         # Each branch is quantized on its own (the quantizer does not reach weights an If's
-        # branches take from the outer graph), then merged like the fp32 pair.
+        # branches take from the outer graph), then merged like the fp32 pair. Only the MatMuls
+        # (every weight that counts: projections, feed-forward, the four heads): the embeddings
+        # are a lookup of one row per code and stay exact.
         q = {}
         for key, path in parts.items():
             q[key] = path.with_name(path.stem + "_int8.onnx")
-            quantize_dynamic(str(path), str(q[key]), weight_type=QuantType.QInt8)
+            quantize_dynamic(str(path), str(q[key]), weight_type=QuantType.QInt8, per_channel=per_channel,
+                             op_types_to_quantize=["MatMul"])
         save(merge(onnx.load(str(q[False])), onnx.load(str(q[True]))), onnx_dir / "decoder_model_merged_quantized.onnx")
 
 
@@ -116,7 +122,7 @@ def save(model, path):
     onnx.save_model(model, str(path))
 
 
-def reference_logits(model, text_hidden, steps=4):
+def reference_logits(model, text_hidden, steps=7):
     """transformers' own logits for a few steps, taken before any export: the legacy exporter
     leaves transformers' forward pass altered afterwards in this process."""
     cfg = model.decoder.config
@@ -131,29 +137,40 @@ def reference_logits(model, text_hidden, steps=4):
 
 
 def check_decoder(model, onnx_path, reference):
-    """The merged ONNX decoder, stepped with its cache, gives transformers' logits."""
+    """The merged ONNX decoder, stepped with its cache as the app keeps it (a buffer with room to
+    spare, grown in chunks, the new keys written in after each call), gives transformers' logits."""
     cfg = model.decoder.config
     codes, ehs, mask, ref = reference
     steps = codes.shape[1]
     sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     layers, heads = cfg.num_hidden_layers, cfg.num_attention_heads
     hd = cfg.hidden_size // heads
-    feeds_past = {}
-    for i in range(layers):
-        for part in ("decoder.key", "decoder.value", "encoder.key", "encoder.value"):
-            feeds_past[f"past_key_values.{i}.{part}"] = np.zeros((1, heads, 0, hd), np.float32)
+    chunk = 3
+    cache = {f"past_key_values.{i}.{part}": np.zeros((1, heads, 0, hd), np.float32)
+             for i in range(layers) for part in ("decoder.key", "decoder.value", "encoder.key", "encoder.value")}
+    names = [o.name for o in sess.get_outputs()]
     for t in range(steps):
-        out = sess.run(None, {
-            "input_ids": codes[:, t : t + 1].numpy(), "encoder_hidden_states": ehs.numpy(),
-            "encoder_attention_mask": mask.numpy(), "use_cache_branch": np.array([t > 0]), **feeds_past,
-        })
-        names = [o.name for o in sess.get_outputs()]
+        feeds = {"input_ids": codes[:, t : t + 1].numpy(), "encoder_hidden_states": ehs.numpy(),
+                 "encoder_attention_mask": mask.numpy(), "use_cache_branch": np.array([t > 0]),
+                 "past_length": np.array([t], np.int64), **cache}
+        out = sess.run(None, {k: v for k, v in feeds.items() if k in {i.name for i in sess.get_inputs()}})
         got = out[0][:, 0, :]
         diff = np.abs(got - ref[:, t, :]).max()
         if diff > 1e-3:
             raise SystemExit(f"decoder step {t} differs from transformers by {diff}")
         for name, value in zip(names[1:], out[1:]):
-            feeds_past[name.replace("present", "past_key_values")] = value
+            if name.startswith("present."):
+                cache[name.replace("present", "past_key_values")] = value
+                continue
+            past = name.replace("new", "past_key_values")
+            buf = cache[past]
+            if buf.shape[2] < t + 1:
+                # Grown by a chunk; the room past the keys holds garbage, which the mask must hide.
+                grown = np.random.randn(1, heads, buf.shape[2] + chunk, hd).astype(np.float32)
+                grown[:, :, :t] = buf[:, :, :t]
+                buf = grown
+            buf[:, :, t : t + 1] = value
+            cache[past] = buf
     print(f"decoder matches transformers over {steps} cached steps")
 
 
@@ -186,6 +203,8 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-quantize", action="store_true")
+    p.add_argument("--per-channel", action="store_true",
+                   help="int8 scales per output channel instead of per tensor (slower on CPU, closer to fp32)")
     a = p.parse_args()
     out = Path(os.path.expanduser(a.out))
     onnx_dir = out / "onnx"
@@ -226,7 +245,7 @@ def main():
         export(EncodecEncode(model), (audio,), onnx_dir / "encodec_encode.onnx", ["input_values"], ["audio_codes"],
                {"input_values": {0: "batch", 2: "samples"}, "audio_codes": {0: "batch", 2: "frames"}})
         check_encoder(model, onnx_dir / "encodec_encode.onnx")
-        export_decoder(model, onnx_dir, tmp, quantize=not a.no_quantize)
+        export_decoder(model, onnx_dir, tmp, quantize=not a.no_quantize, per_channel=a.per_channel)
     for f in ([] if os.environ.get("KEEP_TMP") else tmp.iterdir()):
         f.unlink()
     os.environ.get("KEEP_TMP") or tmp.rmdir()

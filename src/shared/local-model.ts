@@ -16,10 +16,17 @@ export const LOCAL_MODEL = {
   sampleRate: 32_000,
 } as const
 
+/** Why a continuation cannot run on a model installed without EnCodec's encoder, and what to do. */
+export const NO_ENCODER_MESSAGE =
+  'The model on this computer cannot continue a clip: it was installed without its EnCodec ' +
+  'encoder. Delete it in Settings and download it again from a hub that has the encoder, or ' +
+  'continue with another provider.'
+
 export type LocalModelState =
   | { state: 'absent' }
   | { state: 'downloading'; bytesDone: number; bytesTotal: number }
-  | { state: 'installed'; bytes: number; path: string }
+  /** `continues`: the model has EnCodec's encoder, which continuing a clip needs. */
+  | { state: 'installed'; bytes: number; path: string; continues: boolean }
 
 export interface LocalModelStatus {
   model: typeof LOCAL_MODEL

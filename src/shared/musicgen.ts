@@ -241,7 +241,8 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<Provider, ProviderCapabiliti
     seed: RANGES.seed,
     inputAudioNeedsMelodyModel: false,
   },
-  // MusicGen small on this machine (src/main/core/providers/local): text to music, mono 32 kHz.
+  // MusicGen small on this machine (src/main/core/providers/local): text to music, mono 32 kHz,
+  // and continuation of input audio (its EnCodec encoder); small follows no melody.
   local: {
     id: 'local',
     label: 'This computer',
@@ -249,14 +250,19 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<Provider, ProviderCapabiliti
     params: [
       'prompt',
       'model_version',
+      'input_audio',
       'duration',
+      'continuation',
+      'continuation_start',
+      'continuation_end',
       'top_k',
       'top_p',
       'temperature',
       'classifier_free_guidance',
       'seed',
     ],
-    // 30 s: one window of the model; longer takes would need windowed generation on a CPU.
+    // 30 s: one window of the model; longer takes would need windowed generation on a CPU. A
+    // continuation's 30 s include the audio it continues, as in audiocraft's generate_continuation.
     duration: { min: 1, max: LOCAL_MAX_SECONDS, integer: true },
     classifierFreeGuidance: RANGES.classifier_free_guidance,
     seed: RANGES.seed,
@@ -704,10 +710,13 @@ export function validate(params: MusicgenParams, provider: Provider): Problem[] 
     })
   }
   if (continuationOk && !p.continuation && audioGiven && modelCaps !== null && !modelCaps.melody) {
+    const melodyOffered = caps?.modelVersions.some((v) => MODEL_CAPABILITIES[v].melody) ?? true
     problems.push({
       field: 'model_version',
       code: 'melody_unsupported',
-      message: `The ${modelCaps.label} model cannot follow a melody: pick a melody model`,
+      message: melodyOffered
+        ? `The ${modelCaps.label} model cannot follow a melody: pick a melody model`
+        : `${caps?.label ?? 'This provider'} cannot follow a melody, only continue audio: turn on ${fieldLabel('continuation')}`,
     })
   } else if (
     continuationOk &&

@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { decodeWav } from '../../src/main/core/audio/formats/wav/decode'
 import type { Generation } from '../../src/shared/domain'
-import { centerOf, clipsOf, drag, rpc, takesOf } from '../helpers/page'
+import { centerOf, clipsOf, drag, dragTakeOnto, rpc, takesOf } from '../helpers/page'
 import { makeAudio, shot, useE2e, useReplicateFake } from '../helpers/e2e'
 import { dropFiles } from '../helpers/drop'
 import { tempDir } from '../helpers/temp'
@@ -12,20 +12,6 @@ import { tempDir } from '../helpers/temp'
 const replicate = useReplicateFake({ maxOutputSeconds: 30, token: 'r8_e2eToken123' })
 
 const e2e = useE2e()
-
-/** Drags a take from the takes list onto a lane, as the pointer would. */
-async function dragTakeOnto(page: Page, take: Locator, lane: Locator): Promise<void> {
-  const box = await lane.boundingBox()
-  if (!box) throw new Error('lane not visible')
-  const dataTransfer = await page.evaluateHandle(() => {
-    const { DataTransfer } = globalThis as unknown as { DataTransfer: new () => object }
-    return new DataTransfer()
-  })
-  await take.dispatchEvent('dragstart', { dataTransfer })
-  const at = { dataTransfer, clientX: box.x + 4, clientY: box.y + box.height / 2 }
-  await lane.dispatchEvent('dragover', at)
-  await lane.dispatchEvent('drop', at)
-}
 
 async function takes(page: Page): Promise<Generation[]> {
   return takesOf(page)

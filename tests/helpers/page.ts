@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import type { Generation, ProjectDetail } from '../../src/shared/domain'
 import type { TakePage } from '../../src/shared/takes'
 
@@ -94,4 +94,18 @@ export async function takesOf(page: Page): Promise<Generation[]> {
   return Promise.all(
     takes.map((take) => rpc<Generation>(page, 'generations.get', { generationId: take.id })),
   )
+}
+
+/** Drags a take from the takes list onto a lane, as the pointer would. */
+export async function dragTakeOnto(page: Page, take: Locator, lane: Locator): Promise<void> {
+  const box = await lane.boundingBox()
+  if (!box) throw new Error('lane not visible')
+  const dataTransfer = await page.evaluateHandle(() => {
+    const { DataTransfer } = globalThis as unknown as { DataTransfer: new () => object }
+    return new DataTransfer()
+  })
+  await take.dispatchEvent('dragstart', { dataTransfer })
+  const at = { dataTransfer, clientX: box.x + 4, clientY: box.y + box.height / 2 }
+  await lane.dispatchEvent('dragover', at)
+  await lane.dispatchEvent('drop', at)
 }

@@ -133,8 +133,9 @@ export function createCore(options: CoreOptions): Core {
     log,
     onChange: (status) => ctx.events.emit('localModel.changed', status),
   })
+  const localEngine = new LocalEngineHost(options.localEngineScript ?? null)
   const localClient = new LocalClient({
-    host: new LocalEngineHost(options.localEngineScript ?? null),
+    host: localEngine,
     manager: localModel,
     outputDir: join(dataDir, 'tmp', 'local'),
     log,
@@ -205,6 +206,7 @@ export function createCore(options: CoreOptions): Core {
       // In-flight requests are aborted; their rows stay resumable for the next start.
       queue.stop()
       void ctx.tasks.close()
+      void localEngine.close()
       db.close()
     },
   }

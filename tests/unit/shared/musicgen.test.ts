@@ -19,7 +19,7 @@ import {
   validate,
   withDefaults,
 } from '../../../src/shared/musicgen'
-import type { MusicgenParams, Problem, Provider } from '../../../src/shared/musicgen'
+import type { MusicgenParams, ParamKey, Problem, Provider } from '../../../src/shared/musicgen'
 
 const audio = (seconds: number) => ({ assetId: 'asset-1', seconds })
 
@@ -103,13 +103,15 @@ describe('defaults and tables', () => {
     expect(PROVIDER_CAPABILITIES[p].duration).toEqual({ min: 1, max, integer: true })
   })
 
-  it('local runs MusicGen small, text only, durations 1..30', () => {
+  it('local runs MusicGen small, text or continuation, durations 1..30', () => {
     const caps = PROVIDER_CAPABILITIES.local
     expect(caps.modelVersions).toEqual(['small'])
     expect(caps.duration).toMatchObject({ min: 1, max: 30, integer: true })
-    for (const key of ['input_audio', 'continuation', 'output_format'] as const) {
+    for (const key of ['output_format', 'multi_band_diffusion'] as const) {
       expect(providerTakes('local', key)).toBe(false)
     }
+    const continuing = ['input_audio', 'continuation', 'continuation_start', 'continuation_end']
+    for (const key of continuing as ParamKey[]) expect(providerTakes('local', key)).toBe(true)
   })
 
   it.each([
@@ -561,6 +563,30 @@ describe('validate', () => {
   it('accepts the defaults with a prompt on local once the model is small, and names it otherwise', () => {
     expect(validate(params({ model_version: 'small' }), 'local')).toEqual([])
     expect(validate(params({}), 'local').map((p) => p.field)).toEqual(['model_version'])
+  })
+
+  it('local continues input audio within 30 s that include it, and follows no melody', () => {
+    const small = { model_version: 'small' as const }
+    const continuing = { ...small, input_audio: audio(10), continuation: true }
+    expect(validate(params({ ...continuing, duration: 30 }), 'local')).toEqual([])
+    expect(validate(params({ ...continuing, duration: 10 }), 'local')).toEqual([
+      {
+        field: 'duration',
+        code: 'slice_too_long',
+        message: 'Duration (10 s) must be longer than the audio it continues (10 s)',
+      },
+    ])
+    expect(validate(params({ ...continuing, duration: 31 }), 'local')).toEqual([
+      expect.objectContaining({ field: 'duration', code: 'out_of_range' }),
+    ])
+    expect(validate(params({ ...small, input_audio: audio(10) }), 'local')).toEqual([
+      {
+        field: 'model_version',
+        code: 'melody_unsupported',
+        message:
+          'This computer cannot follow a melody, only continue audio: turn on Continue input audio',
+      },
+    ])
   })
 
   it.each([

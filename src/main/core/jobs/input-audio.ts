@@ -1,10 +1,13 @@
 // Input audio for a take (melody or continuation): the stored file of an asset, as the provider
-// clients take it; converted to WAV first when the provider does not read its format.
+// clients take it; converted to WAV first when the provider does not read its format, or decoded
+// to mono samples at the model's rate for an engine that decodes nothing itself.
 import { readFile } from 'node:fs/promises'
 import type { AudioFormat } from '../../../shared/domain'
 import type { ContentStore } from '../assets/content-store'
 import { decodeAudioFile } from '../audio/decode'
-import { encodeWavFrames, encodeWavHeader, encodeWavTrailer } from '../audio/formats/wav'
+import { concatPcm, StreamResampler } from '../audio/dsp'
+import { encodeWav, encodeWavFrames, encodeWavHeader, encodeWavTrailer } from '../audio/formats/wav'
+import type { InputAudioForm } from '../providers/descriptor'
 import type { InputAudio } from '../providers/provider'
 import type { AssetRecord } from '../store/assets'
 
@@ -24,18 +27,27 @@ export function mimeOf(format: AudioFormat): string {
 }
 
 /**
- * The asset's file as the provider takes it: as stored when `accepted` lists its format (or is
- * 'any'), otherwise decoded and written as 16-bit WAV (MusicGen reads 32 kHz audio; 16 bits lose
- * nothing it hears).
+ * The asset's file as the provider takes it (`form`): as stored when it reads the format,
+ * otherwise decoded and written as 16-bit WAV (MusicGen reads 32 kHz audio; 16 bits lose nothing
+ * it hears); or decoded to mono float samples at one rate, as a float WAV.
  */
 export async function readInputAudio(
   asset: AssetRecord,
   store: ContentStore,
-  accepted: readonly AudioFormat[] | 'any' = 'any',
+  form: InputAudioForm = { files: 'any' },
 ): Promise<InputAudio> {
   const path = store.pathOf(asset.sha256, asset.ext)
   // The provider sees a plain file name, never a local path.
   const stem = asset.name.replace(/\.[^.]*$/, '').replace(/[^\w .-]+/g, '_') || 'input'
+  if ('pcm' in form) {
+    const samples = await monoAt(path, form.pcm.sampleRate)
+    const bytes = encodeWav(
+      { sampleRate: form.pcm.sampleRate, channels: [samples] },
+      { format: 'float32' },
+    )
+    return { bytes, mime: 'audio/wav', filename: `${stem}.wav` }
+  }
+  const accepted = form.files
   if (accepted === 'any' || accepted.includes(asset.format)) {
     const bytes = await readFile(path)
     return {
@@ -69,6 +81,35 @@ async function wavOf(path: string): Promise<Uint8Array> {
   } finally {
     await stream.close()
   }
+}
+
+/**
+ * The file decoded, downmixed to the mean of its channels and resampled to `rate` with our
+ * band-limited resampler: what audiocraft's `convert_audio` makes of a prompt for a mono model.
+ */
+async function monoAt(path: string, rate: number): Promise<Float32Array> {
+  const stream = decodeAudioFile(path)
+  try {
+    const info = await stream.info()
+    const resampler = new StreamResampler(info.sampleRate, rate, 1)
+    const chunks: Float32Array[][] = []
+    for await (const planar of stream.frames()) chunks.push(resampler.process([mean(planar)]))
+    chunks.push(resampler.flush())
+    return concatPcm(rate, 1, chunks).channels[0]!
+  } finally {
+    await stream.close()
+  }
+}
+
+function mean(planar: Float32Array[]): Float32Array {
+  if (planar.length === 1) return planar[0]!
+  const out = new Float32Array(planar[0]?.length ?? 0)
+  for (let i = 0; i < out.length; i++) {
+    let sum = 0
+    for (const channel of planar) sum += channel[i]!
+    out[i] = sum / planar.length
+  }
+  return out
 }
 
 /** The length of an asset in seconds, as the validation of the conditioning slice needs it. */

@@ -193,8 +193,8 @@ async function submitFresh(
     input = env.ctx.assets.find(g.inputAssetId)
     if (!input) throw new JobFailure('invalid_input', 'The input audio of this take was deleted')
   }
-  const formats = descriptorOf(g.provider).inputFormats
-  const inputAudio = input ? await readInputAudio(input, env.ctx.contentStore, formats) : null
+  const form = descriptorOf(g.provider).inputAudio
+  const inputAudio = input ? await readInputAudio(input, env.ctx.contentStore, form) : null
   // Free: builds the body and uploads the input audio. Nothing paid is sent yet.
   const request = await client.prepare({ clientId: g.id, params, inputAudio, signal })
   request.sentAt = new Date(env.ctx.clock()).toISOString()

@@ -56,6 +56,16 @@ export interface ClientBuild extends ProviderClientOptions {
   secret: (account: SecretAccount) => Promise<string | null>
 }
 
+/** How a provider takes input audio (a melody, or the clip a continuation continues). */
+export type InputAudioForm =
+  /** The stored file when it reads that format ('any': every one); anything else as WAV. */
+  | { readonly files: readonly AudioFormat[] | 'any' }
+  /**
+   * Decoded samples at one rate, downmixed (float WAV), for an engine that decodes nothing itself
+   * (the local one): the queue converts them as audiocraft's `convert_audio` does.
+   */
+  | { readonly pcm: { readonly sampleRate: number; readonly channels: 1 } }
+
 export interface ProviderDescriptor {
   readonly id: Provider
   /** How a sentence names it: "Replicate", "the Cog container". */
@@ -72,7 +82,6 @@ export interface ProviderDescriptor {
   readonly lostSubmission: LostSubmissionLookup
   /** null: takes no key. */
   readonly credentials: ProviderCredentials | null
-  /** Input audio formats it reads as stored; anything else is converted to WAV first. */
-  readonly inputFormats: readonly AudioFormat[] | 'any'
+  readonly inputAudio: InputAudioForm
   createClient(build: ClientBuild): ProviderClient
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { copyFileSync, cpSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { InferenceSession, Tensor } from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,8 +8,9 @@ import { SeededRandom } from '../../../../src/main/core/providers/local/sampler'
 import { readModelConfig } from '../../../../src/main/core/providers/local/model-files'
 import { UnigramTokenizer } from '../../../../src/main/core/providers/local/tokenizer'
 import { TINY_MODEL } from '../../../helpers/local-engine-script'
+import { tempDir } from '../../../helpers/temp'
 
-// The engine steps the decoder with its key/value cache in preallocated buffers and the text's
+// The engine steps the decoder with its key/value cache read in place (kv-cache.ts) and the text's
 // cross-attention keys computed once. The reference here has no cache at all: every step runs the
 // decoder's no-past branch over the whole sequence so far, the plainly correct (and slow) way.
 // Greedy decoding with guidance must then pick exactly the same codes.
@@ -83,6 +84,8 @@ async function referenceCodes(
       encoder_hidden_states: new Tensor('float32', both, [2, n, hidden]),
       encoder_attention_mask: new Tensor('int64', mask, [2, n]),
       use_cache_branch: new Tensor('bool', [false], [1]),
+      // Read only by the cached branch, but every input of the graph must be fed.
+      past_length: new Tensor('int64', BigInt64Array.of(0n), [1]),
     }
     for (let i = 0; i < LAYERS; i++)
       for (const part of ['decoder.key', 'decoder.value', 'encoder.key', 'encoder.value'])
@@ -131,7 +134,9 @@ describe('local engine decoder cache (tiny random-weight model)', () => {
 
   it('picks the same codes as a decoder run without any cache, step by step', async () => {
     const prompt = 'ambient drone with slow evolving pads'
-    const frames = 12
+    // 73 decoder steps: the cache's room grows twice (kv-cache.ts adds 32 positions at a time),
+    // so keys moved to bigger buffers and the masked room past them are both exercised.
+    const frames = 70
     const result = await engine.generate(
       { ...GREEDY, prompt, seconds: frames / 50 },
       () => undefined,
@@ -175,5 +180,17 @@ describe('local engine decoder cache (tiny random-weight model)', () => {
         () => false,
       ),
     ).rejects.toThrow(/as long as the take/)
+  })
+
+  it('refuses a decoder that does not read its cache in place, saying to make the model again', async () => {
+    // Any graph without `past_length` stands for optimum's layout here: the check is on that
+    // input, before a step runs. The text encoder is a valid ONNX file that lacks it.
+    const dir = tempDir()
+    cpSync(TINY_MODEL, dir, { recursive: true })
+    copyFileSync(join(dir, 'onnx/text_encoder.onnx'), join(dir, 'onnx/decoder_model_merged.onnx'))
+    await expect(MusicgenEngine.load(dir, { quantized: false })).rejects.toMatchObject({
+      file: 'onnx/decoder_model_merged.onnx',
+      detail: expect.stringMatching(/past_length.*scripts\/musicgen_onnx\/export\.py/),
+    })
   })
 })

@@ -81,6 +81,12 @@ describe('local provider through the queue (tiny random-weight model)', () => {
       return createHash('sha256').update(readFileSync(media.path)).digest('hex')
     }
     expect([a.status, b.status, c.status]).toEqual(['succeeded', 'succeeded', 'succeeded'])
+    // The first take loaded the model, the next ones found it loaded: a warm engine (its cache
+    // and sampler started afresh) gives the same audio as a cold one.
+    const warmth = core.log.lines
+      .filter((l) => l.includes('local take generated'))
+      .map((l) => l.includes('"warm":true'))
+    expect(warmth).toEqual([false, true, true])
     expect(await audio(a)).toBe(await audio(b))
     expect(await audio(c)).not.toBe(await audio(a))
     core.close()

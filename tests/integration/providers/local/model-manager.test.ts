@@ -46,7 +46,7 @@ describe('local model manager against a loopback hub', () => {
     const m = manager(data, hub.url, events)
     const status = await m.download()
     expect(status.error).toBeNull()
-    expect(status.status).toMatchObject({ state: 'installed', path: m.modelDir })
+    expect(status.status).toMatchObject({ state: 'installed', path: m.modelDir, continues: true })
     for (const f of manifest.files) expect(sha(join(m.modelDir, f.path))).toBe(f.sha256)
     const downloading = events.filter((e) => e.status.state === 'downloading')
     expect(downloading.length).toBeGreaterThan(0)

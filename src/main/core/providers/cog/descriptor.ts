@@ -17,6 +17,6 @@ export const cog: ProviderDescriptor = {
   // The prediction id is the take's own.
   lostSubmission: 'client-id',
   credentials: null,
-  inputFormats: 'any',
+  inputAudio: { files: 'any' },
   createClient: ({ secret: _secret, ...options }) => new CogClient(options),
 }

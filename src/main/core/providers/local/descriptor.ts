@@ -1,3 +1,4 @@
+import { LOCAL_MODEL } from '../../../../shared/local-model'
 import type { ProviderDescriptor } from '../descriptor'
 
 // MusicGen on this computer. Its "address" is the model hub the model is downloaded from; the
@@ -21,7 +22,8 @@ export const local: ProviderDescriptor = {
   // A local run costs nothing: one the app lost simply runs again.
   lostSubmission: 'client-id',
   credentials: null,
-  inputFormats: 'any',
+  // The engine hears the audio it continues as MusicGen does: mono at the model's rate.
+  inputAudio: { pcm: { sampleRate: LOCAL_MODEL.sampleRate, channels: 1 } },
   createClient: () => {
     throw new Error('the local client is built by the core (it shares the model manager)')
   },

@@ -89,11 +89,18 @@ export class MusicgenEngine {
     }
     const threads = options.intraOpThreads
     const text = await session(dir, MODEL_FILES.textEncoder, threads)
-    const decoder = await session(
-      dir,
-      options.quantized ? MODEL_FILES.decoderInt8 : MODEL_FILES.decoder,
-      threads,
-    )
+    const decoderFile = options.quantized ? MODEL_FILES.decoderInt8 : MODEL_FILES.decoder
+    const decoder = await session(dir, decoderFile, threads)
+    if (!decoder.inputNames.includes('past_length')) {
+      await decoder.release()
+      await text.release()
+      // Optimum's layout (Xenova/musicgen-small) copies the whole cache every step: ours reads
+      // it in place (kv-cache.ts), so only a decoder made by our export script will do.
+      throw new ModelFileError(
+        decoderFile,
+        'this decoder keeps its cache the slow way (no past_length input): make the model again with scripts/musicgen_onnx/export.py',
+      )
+    }
     const encodec = await session(dir, MODEL_FILES.encodec, threads)
     return new MusicgenEngine(config, tokenizer, text, decoder, encodec, dir, threads)
   }
@@ -179,11 +186,11 @@ export class MusicgenEngine {
       }
       const fetches: Record<string, Tensor | null> = {
         logits: length === 1 ? logitsOut : null,
-        ...cache.presentFetches(length),
       }
+      for (const name of cache.addedOutputs) fetches[name] = null
       if (cross === null) for (const name of this.#crossNames()) fetches[name.present] = null
       const out = await this.decoder.run(this.#only(feeds), fetches)
-      cache.advance(length)
+      cache.append(out)
       if (cross === null) {
         cross = {}
         for (const name of this.#crossNames()) cross[name.past] = out[name.present]!

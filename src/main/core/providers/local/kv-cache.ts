@@ -1,9 +1,10 @@
-// The decoder's self-attention key/value cache, kept in memory we own. Each step reads the past
-// from one buffer per tensor and ONNX Runtime writes the present (past + the new position)
-// straight into the other, given to it as a preallocated output; then the two swap. Nothing is
-// copied through JavaScript and nothing is allocated per step: at 500 positions the cache of
-// musicgen-small at batch 2 weighs about 200 MB, which copying every step would cost as much
-// time as the decoder's own weights.
+// The decoder's self-attention key/value cache, kept in memory we own and read by ONNX Runtime
+// where it lies. The decoder (as scripts/musicgen_onnx exports it) takes each past tensor as a
+// buffer [batch, heads, room, headDim] with room to spare plus `past_length`, masks the room it
+// does not use, and gives back only the call's new positions, which we write into the buffer.
+// So a step copies a few kilobytes, not the cache: an export that concatenates past and new into
+// its output copies the whole cache every step (at 500 positions musicgen-small's weighs about
+// 200 MB at batch 2), which took more than half of an int8 step.
 import { Tensor } from 'onnxruntime-node'
 
 export interface KvShape {
@@ -15,64 +16,108 @@ export interface KvShape {
   capacity: number
 }
 
-/** The names of the self-attention cache tensors of layer i, as past (input) and present (output). */
-function names(layers: number): { past: string; present: string }[] {
-  const out: { past: string; present: string }[] = []
+/**
+ * Room is added this many positions at a time. A bigger chunk moves the cache less often (each
+ * growth copies it once); a smaller one makes the decoder read fewer masked positions per step.
+ */
+export const ROOM_CHUNK = 32
+
+/** The names of the self-attention cache tensors of layer i: the past fed, the new positions given back. */
+function names(layers: number): { past: string; added: string }[] {
+  const out: { past: string; added: string }[] = []
   for (let i = 0; i < layers; i++) {
     for (const part of ['decoder.key', 'decoder.value']) {
-      out.push({ past: `past_key_values.${i}.${part}`, present: `present.${i}.${part}` })
+      out.push({ past: `past_key_values.${i}.${part}`, added: `new.${i}.${part}` })
     }
   }
   return out
 }
 
 export class KvCache {
-  readonly #names: { past: string; present: string }[]
-  #front: Float32Array[]
-  #back: Float32Array[]
-  /** Positions held in the front buffers. */
+  readonly #names: { past: string; added: string }[]
+  #buffers: Float32Array[]
+  /** Positions each buffer has room for. */
+  #room = 0
+  /** Positions holding keys. */
   #length = 0
 
   constructor(readonly shape: KvShape) {
     this.#names = names(shape.layers)
-    const size = shape.batch * shape.heads * shape.capacity * shape.headDim
-    // Untouched pages of a fresh buffer cost no memory until the cache grows into them.
-    this.#front = this.#names.map(() => new Float32Array(size))
-    this.#back = this.#names.map(() => new Float32Array(size))
+    this.#buffers = this.#names.map(() => new Float32Array(0))
   }
 
   get length(): number {
     return this.#length
   }
 
-  #view(buffer: Float32Array, positions: number): Tensor {
-    const { batch, heads, headDim } = this.shape
-    const data = buffer.subarray(0, batch * heads * positions * headDim)
-    return new Tensor('float32', data, [batch, heads, positions, headDim])
+  get room(): number {
+    return this.#room
   }
 
-  /** Inputs for the next step: the past as it stands. */
+  /** Inputs for the next call: every buffer as it stands, and how many of its positions count. */
   pastFeeds(): Record<string, Tensor> {
-    const feeds: Record<string, Tensor> = {}
-    this.#names.forEach((n, i) => (feeds[n.past] = this.#view(this.#front[i]!, this.#length)))
+    const { batch, heads, headDim } = this.shape
+    const feeds: Record<string, Tensor> = {
+      past_length: new Tensor('int64', BigInt64Array.of(BigInt(this.#length)), [1]),
+    }
+    this.#names.forEach(
+      (n, i) =>
+        (feeds[n.past] = new Tensor('float32', this.#buffers[i]!, [
+          batch,
+          heads,
+          this.#room,
+          headDim,
+        ])),
+    )
     return feeds
   }
 
-  /** Outputs for the next call, preallocated: the present, `added` positions longer. */
-  presentFetches(added: number): Record<string, Tensor> {
-    if (this.#length + added > this.shape.capacity) {
-      throw new RangeError(`the key/value cache holds ${this.shape.capacity} positions`)
-    }
-    const fetches: Record<string, Tensor> = {}
-    this.#names.forEach(
-      (n, i) => (fetches[n.present] = this.#view(this.#back[i]!, this.#length + added)),
-    )
-    return fetches
+  /** The names of the outputs `append` reads. */
+  get addedOutputs(): string[] {
+    return this.#names.map((n) => n.added)
   }
 
-  /** After a call ran with `presentFetches(added)`: the present becomes the past. */
-  advance(added: number): void {
-    ;[this.#front, this.#back] = [this.#back, this.#front]
+  /** After a call: its new positions ([batch, heads, added, headDim] per tensor) join the cache. */
+  append(outputs: Record<string, Tensor | undefined>): void {
+    const { batch, heads, headDim, capacity } = this.shape
+    const first = outputs[this.#names[0]!.added]
+    const added = first?.dims[2] ?? 0
+    if (this.#length + added > capacity) {
+      throw new RangeError(`the key/value cache holds ${capacity} positions`)
+    }
+    if (this.#length + added > this.#room) {
+      this.#grow(Math.min(capacity, Math.ceil((this.#length + added) / ROOM_CHUNK) * ROOM_CHUNK))
+    }
+    const rows = batch * heads
+    const room = this.#room
+    this.#names.forEach((n, i) => {
+      const tensor = outputs[n.added]
+      if (tensor === undefined || tensor.dims[2] !== added) {
+        throw new RangeError(`the decoder gave no ${added} new positions for ${n.added}`)
+      }
+      const data = tensor.data as Float32Array
+      const buffer = this.#buffers[i]!
+      const span = added * headDim
+      for (let r = 0; r < rows; r++) {
+        buffer.set(data.subarray(r * span, (r + 1) * span), (r * room + this.#length) * headDim)
+      }
+    })
     this.#length += added
+  }
+
+  /** New buffers with more room, the keys so far copied row by row (each row is one head). */
+  #grow(room: number): void {
+    const { batch, heads, headDim } = this.shape
+    const rows = batch * heads
+    const keep = this.#length * headDim
+    this.#buffers = this.#buffers.map((old) => {
+      const grown = new Float32Array(rows * room * headDim)
+      for (let r = 0; r < rows; r++) {
+        const from = r * this.#room * headDim
+        grown.set(old.subarray(from, from + keep), r * room * headDim)
+      }
+      return grown
+    })
+    this.#room = room
   }
 }

@@ -5,14 +5,15 @@ import { createReadStream, existsSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { LOCAL_MODEL } from '../../../../shared/local-model'
+import { LOCAL_MODEL, NO_ENCODER_MESSAGE } from '../../../../shared/local-model'
 import type { ResolvedMusicgenParams } from '../../../../shared/musicgen'
-import { encodeWav } from '../../audio/formats/wav'
+import { decodeWav, encodeWav } from '../../audio/formats/wav'
 import type { Log } from '../../log'
 import {
   ABSENT,
   type CancelResult,
   type Estimate,
+  type JsonObject,
   type JobSnapshot,
   type OutputRef,
   type PreparedRequest,
@@ -22,6 +23,7 @@ import {
   type SubmitResult,
 } from '../provider'
 import { ProviderError } from '../provider-error'
+import { assertSendable } from '../sendable'
 import { EngineFailure, type LocalEngineHost } from './engine-host'
 import { MODEL_FILES } from './model-files'
 import type { LocalModelManager } from './model-manager'
@@ -59,6 +61,11 @@ function snapshot(id: string, patch: Partial<JobSnapshot>): JobSnapshot {
 export class LocalClient implements ProviderClient {
   readonly id = 'local' as const
   readonly #jobs = new Map<string, LocalJob>()
+  /**
+   * The audio each prepared take continues, until its submit: too large for the request the row
+   * records, and a take lost in a restart is prepared again (a local run is free).
+   */
+  readonly #continued = new Map<string, Float32Array>()
 
   constructor(private readonly deps: LocalClientDeps) {}
 
@@ -70,15 +77,33 @@ export class LocalClient implements ProviderClient {
   }
 
   async prepare(job: SubmitJob): Promise<PreparedRequest> {
-    if ((await this.deps.manager.installed()) === null) {
-      throw new ProviderError('local', 'invalid_input', NO_MODEL_MESSAGE)
-    }
+    const installed = await this.deps.manager.installed()
+    if (installed === null) throw new ProviderError('local', 'invalid_input', NO_MODEL_MESSAGE)
     const p: ResolvedMusicgenParams = job.params
+    const audio = job.inputAudio ?? null
+    assertSendable(p, 'local', audio !== null)
+    let continued: JsonObject = {}
+    if (audio !== null) {
+      if (!installed.continues)
+        throw new ProviderError('local', 'invalid_input', NO_ENCODER_MESSAGE)
+      const samples = continuedSlice(audio.bytes, p)
+      // The queue prepares one local take at a time (the descriptor's concurrency): anything
+      // still here is of a take canceled between its prepare and its submit.
+      this.#continued.clear()
+      this.#continued.set(job.clientId, samples)
+      continued = {
+        input_audio: audio.filename,
+        continuation: p.continuation,
+        continuation_start: p.continuation_start,
+        continuation_end: p.continuation_end,
+      }
+    }
     return {
       provider: 'local',
       clientId: job.clientId,
       body: {
         prompt: p.prompt,
+        ...continued,
         duration: p.duration,
         top_k: p.top_k,
         top_p: p.top_p,
@@ -96,6 +121,17 @@ export class LocalClient implements ProviderClient {
       return Promise.resolve({ providerJobId: id, snapshot: existing.snapshot, cost: null })
     const b = request.body as Record<string, number | string>
     const seed = Number(b.seed)
+    const continueFrom = this.#continued.get(id)
+    this.#continued.delete(id)
+    if (b.input_audio !== undefined && continueFrom === undefined) {
+      return Promise.reject(
+        new ProviderError(
+          'local',
+          'provider_failed',
+          'The audio to continue was lost: retry the take.',
+        ),
+      )
+    }
     const job: LocalJob = {
       snapshot: snapshot(id, { seedUsed: seed }),
       abort: new AbortController(),
@@ -117,6 +153,7 @@ export class LocalClient implements ProviderClient {
           topP: Number(b.top_p),
           temperature: Number(b.temperature),
           guidance: Number(b.classifier_free_guidance),
+          ...(continueFrom ? { continueFrom } : {}),
         },
         onProgress: (done, total) =>
           update({
@@ -136,7 +173,12 @@ export class LocalClient implements ProviderClient {
         await mkdir(this.deps.outputDir, { recursive: true })
         const path = join(this.deps.outputDir, `${id}.wav`)
         await writeFile(path, wav)
-        this.deps.log.info('local take generated', { id, rssMB: Math.round(out.rssBytes / 1e6) })
+        this.deps.log.info('local take generated', {
+          id,
+          rssMB: Math.round(out.rssBytes / 1e6),
+          // Whether the model was still loaded from the take before (no loading in this one).
+          warm: out.warm,
+        })
         update({
           status: 'succeeded',
           providerStatus: 'succeeded',
@@ -189,6 +231,7 @@ export class LocalClient implements ProviderClient {
   }
 
   cancel(providerJobId: string): Promise<CancelResult> {
+    this.#continued.delete(providerJobId)
     const job = this.#jobs.get(providerJobId)
     job?.abort.abort()
     return Promise.resolve({ confirmed: true, message: 'Canceled.' })
@@ -228,4 +271,23 @@ export class LocalClient implements ProviderClient {
   estimate(): Promise<Estimate> {
     return Promise.resolve({})
   }
+}
+
+/**
+ * The samples of the continued slice: the queue's mono float WAV at the model's rate, cut to
+ * continuation_start..continuation_end (whole seconds) as predict.py cuts its input audio.
+ */
+function continuedSlice(wav: Uint8Array, p: ResolvedMusicgenParams): Float32Array {
+  const { audio } = decodeWav(wav)
+  const samples = audio.channels[0]
+  if (audio.channels.length !== 1 || audio.sampleRate !== LOCAL_MODEL.sampleRate || !samples) {
+    throw new ProviderError(
+      'local',
+      'invalid_input',
+      `The audio to continue must be mono at ${LOCAL_MODEL.sampleRate} Hz`,
+    )
+  }
+  const rate = audio.sampleRate
+  const end = p.continuation_end === null ? samples.length : p.continuation_end * rate
+  return samples.slice(p.continuation_start * rate, Math.min(end, samples.length))
 }

@@ -16,6 +16,7 @@ import {
 import type { Log } from '../../log'
 import type { FetchLike } from '../http'
 import { type Manifest, ManifestError, type ManifestFile, parseManifest } from './manifest'
+import { MODEL_FILES } from './model-files'
 
 export class ModelDownloadError extends Error {
   constructor(
@@ -59,11 +60,17 @@ export class LocalModelManager {
     return join(this.deps.dataDir, 'models', '.partial', LOCAL_MODEL.id)
   }
 
-  /** Installed means the manifest is in place: it is written last, then the folder is renamed. */
-  async installed(): Promise<{ bytes: number } | null> {
+  /**
+   * Installed means the manifest is in place: it is written last, then the folder is renamed.
+   * `continues`: it lists EnCodec's encoder (a hub may serve a model without it).
+   */
+  async installed(): Promise<{ bytes: number; continues: boolean } | null> {
     try {
       const manifest = parseManifest(await readFile(join(this.modelDir, MANIFEST), 'utf8'))
-      return { bytes: manifest.files.reduce((sum, f) => sum + f.size, 0) }
+      return {
+        bytes: manifest.files.reduce((sum, f) => sum + f.size, 0),
+        continues: manifest.files.some((f) => f.path === MODEL_FILES.encodecEncoder),
+      }
     } catch {
       return null
     }
@@ -78,7 +85,7 @@ export class LocalModelManager {
         bytesDone: this.#progress.done,
         bytesTotal: this.#progress.total,
       }
-    } else if (done !== null) state = { state: 'installed', bytes: done.bytes, path: this.modelDir }
+    } else if (done !== null) state = { state: 'installed', ...done, path: this.modelDir }
     else state = { state: 'absent' }
     return { model: LOCAL_MODEL, hubUrl: this.deps.hubUrl(), status: state, error: this.#error }
   }

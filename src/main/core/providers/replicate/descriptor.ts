@@ -21,7 +21,7 @@ export const replicate: ProviderDescriptor = {
     missing: 'No Replicate API token: set it in Settings',
   },
   // The predictor loads input with torchaudio (ffmpeg): any audio file.
-  inputFormats: 'any',
+  inputAudio: { files: 'any' },
   createClient: ({ secret, ...options }) =>
     new ReplicateClient({
       ...options,

@@ -22,7 +22,7 @@ export const scenario: ProviderDescriptor = {
     missing: 'No Scenario API key and secret: set them in Settings',
   },
   // Scenario's audio assets: MP3, WAV, OGG (Vorbis) and M4A.
-  inputFormats: ['wav', 'mp3', 'ogg-vorbis'],
+  inputAudio: { files: ['wav', 'mp3', 'ogg-vorbis'] },
   createClient: ({ secret, ...options }) =>
     new ScenarioClient({
       ...options,
