@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { clicksBetween } from '../../../src/renderer/src/lib/playback/clicks'
-import { SHORTCUTS, commandFor, type KeyPress } from '../../../src/renderer/src/timeline/shortcuts'
+import {
+  SHORTCUTS,
+  commandFor,
+  modPrefix,
+  onMac,
+  type KeyPress,
+} from '../../../src/renderer/src/timeline/shortcuts'
 
 const RATE = 48000
 
@@ -55,6 +61,15 @@ function press(key: string, modifiers: Partial<KeyPress> = {}): KeyPress {
 }
 
 describe('shortcuts', () => {
+  it('names the modifier ⌘ on Apple systems and Ctrl elsewhere, in hints as in the overlay', () => {
+    const macintosh = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36'
+    const linux = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36'
+    expect(onMac(macintosh)).toBe(true)
+    expect(onMac(linux)).toBe(false)
+    expect(modPrefix(onMac(macintosh))).toBe('⌘')
+    expect(modPrefix(onMac(linux))).toBe('Ctrl+')
+  })
+
   it('finds the command of a key press in the one shortcut list', () => {
     expect(commandFor(press(' '))).toBe('toggle')
     expect(commandFor(press('k'))).toBe('metronome')

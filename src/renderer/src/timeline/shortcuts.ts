@@ -120,8 +120,18 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
   },
 ]
 
+/** True on a Mac, iPad or iPhone, where "Mod" is ⌘ (elsewhere Ctrl). */
+export function onMac(userAgent: string): boolean {
+  return /Mac|iPhone|iPad/.test(userAgent)
+}
+
 export function keyLabel(key: string, mac: boolean): string {
   return key === 'Mod' ? (mac ? '⌘' : 'Ctrl') : key
+}
+
+/** What "Mod" is written as before a key in a hint: "⌘" ("⌘D") or "Ctrl+" ("Ctrl+D"). */
+export function modPrefix(mac: boolean): string {
+  return mac ? keyLabel('Mod', mac) : `${keyLabel('Mod', mac)}+`
 }
 
 /** The key press fields a shortcut is matched on (a KeyboardEvent has them). */
