@@ -5,6 +5,7 @@ import {
   commandFor,
   modPrefix,
   onMac,
+  shortcutHint,
   type KeyPress,
 } from '../../../src/renderer/src/timeline/shortcuts'
 
@@ -68,6 +69,20 @@ describe('shortcuts', () => {
     expect(onMac(linux)).toBe(false)
     expect(modPrefix(onMac(macintosh))).toBe('⌘')
     expect(modPrefix(onMac(linux))).toBe('Ctrl+')
+  })
+
+  it("writes a command's keys for a button or a menu from the same table", () => {
+    expect(shortcutHint('undo', false)).toBe('Ctrl+Z')
+    expect(shortcutHint('undo', true)).toBe('⌘Z')
+    expect(shortcutHint('redo', false)).toBe('Ctrl+Shift+Z')
+    expect(shortcutHint('redo', true)).toBe('⌘Shift+Z')
+    expect(shortcutHint('duplicate', false)).toBe('Ctrl+D')
+    expect(shortcutHint('start', false)).toBe('Home')
+    expect(shortcutHint('delete', false)).toBe('Delete')
+    // One alternative of a pair: the second command of "Alt+↑ or Alt+↓".
+    expect(shortcutHint('wavesShorter', false)).toBe('Alt+↓')
+    expect(shortcutHint('forward4', false)).toBe('Shift+→')
+    expect(shortcutHint('help', false)).toBe('?')
   })
 
   it('finds the command of a key press in the one shortcut list', () => {
