@@ -1,9 +1,13 @@
+import { resolve } from 'node:path'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     projects: [
       {
+        // The renderer's state classes (*.svelte.ts) are compiled by Svelte, as the app's build does.
+        plugins: [svelte({ configFile: resolve(__dirname, 'svelte.config.mjs') })],
         test: {
           // Pure code in this process: no child process, worker thread or temporary folder.
           name: 'unit',

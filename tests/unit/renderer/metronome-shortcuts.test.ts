@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { clicksBetween } from '../../../src/renderer/src/lib/playback/clicks'
-import { SHORTCUTS, commandFor, type KeyPress } from '../../../src/renderer/src/timeline/shortcuts'
+import {
+  SHORTCUTS,
+  commandFor,
+  modPrefix,
+  onMac,
+  shortcutHint,
+  type KeyPress,
+} from '../../../src/renderer/src/timeline/shortcuts'
 
 const RATE = 48000
 
@@ -55,6 +62,29 @@ function press(key: string, modifiers: Partial<KeyPress> = {}): KeyPress {
 }
 
 describe('shortcuts', () => {
+  it('names the modifier ⌘ on Apple systems and Ctrl elsewhere, in hints as in the overlay', () => {
+    const macintosh = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36'
+    const linux = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36'
+    expect(onMac(macintosh)).toBe(true)
+    expect(onMac(linux)).toBe(false)
+    expect(modPrefix(onMac(macintosh))).toBe('⌘')
+    expect(modPrefix(onMac(linux))).toBe('Ctrl+')
+  })
+
+  it("writes a command's keys for a button or a menu from the same table", () => {
+    expect(shortcutHint('undo', false)).toBe('Ctrl+Z')
+    expect(shortcutHint('undo', true)).toBe('⌘Z')
+    expect(shortcutHint('redo', false)).toBe('Ctrl+Shift+Z')
+    expect(shortcutHint('redo', true)).toBe('⌘Shift+Z')
+    expect(shortcutHint('duplicate', false)).toBe('Ctrl+D')
+    expect(shortcutHint('start', false)).toBe('Home')
+    expect(shortcutHint('delete', false)).toBe('Delete')
+    // One alternative of a pair: the second command of "Alt+↑ or Alt+↓".
+    expect(shortcutHint('wavesShorter', false)).toBe('Alt+↓')
+    expect(shortcutHint('forward4', false)).toBe('Shift+→')
+    expect(shortcutHint('help', false)).toBe('?')
+  })
+
   it('finds the command of a key press in the one shortcut list', () => {
     expect(commandFor(press(' '))).toBe('toggle')
     expect(commandFor(press('k'))).toBe('metronome')

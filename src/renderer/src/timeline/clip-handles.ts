@@ -2,9 +2,6 @@
 // the clip). Pure, so that the drag and the tests share it.
 import { MAX_CLIP_GAIN_DB, MIN_CLIP_GAIN_DB } from '../../../shared/timeline'
 
-/** Pointer travel (px) before a press on a clip or a handle becomes a drag: a click edits nothing. */
-export const DRAG_THRESHOLD_PX = 3
-
 /** dB per pixel of vertical travel on the gain handle; with Alt, a fifth of it for fine moves. */
 export const GAIN_DB_PER_PX = 0.25
 const FINE_FACTOR = 0.2

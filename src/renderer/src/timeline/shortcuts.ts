@@ -120,8 +120,39 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
   },
 ]
 
+/** True on a Mac, iPad or iPhone, where "Mod" is ⌘ (elsewhere Ctrl). */
+export function onMac(userAgent: string): boolean {
+  return /Mac|iPhone|iPad/.test(userAgent)
+}
+
 export function keyLabel(key: string, mac: boolean): string {
   return key === 'Mod' ? (mac ? '⌘' : 'Ctrl') : key
+}
+
+/** What "Mod" is written as before a key in a hint: "⌘" ("⌘D") or "Ctrl+" ("Ctrl+D"). */
+export function modPrefix(mac: boolean): string {
+  return mac ? keyLabel('Mod', mac) : `${keyLabel('Mod', mac)}+`
+}
+
+/**
+ * The keys of `command` as a button's hint or a menu shows them ("Ctrl+Shift+Z", "⌘D", "Home"):
+ * the first alternative written above for it.
+ */
+export function shortcutHint(command: ShortcutCommand, mac: boolean): string {
+  for (const group of SHORTCUTS) {
+    for (const item of group.items) {
+      const commands = typeof item.command === 'string' ? [item.command] : (item.command ?? [])
+      const index = typeof item.command === 'string' ? 0 : commands.indexOf(command)
+      if (!commands.includes(command)) continue
+      const combo = item.keys[index] ?? item.keys[0] ?? []
+      return combo
+        .map((key, at) =>
+          key === 'Mod' ? modPrefix(mac) : at < combo.length - 1 ? `${key}+` : key,
+        )
+        .join('')
+    }
+  }
+  return ''
 }
 
 /** The key press fields a shortcut is matched on (a KeyboardEvent has them). */

@@ -18,7 +18,8 @@ import { framesAtRate } from '../../../../shared/timeline'
 import type { Command, HistoryState } from '../../../../shared/undo'
 import type { Notices } from './notices.svelte'
 
-type TrackChanges = Partial<Pick<Track, 'name' | 'gainDb' | 'mute' | 'solo' | 'position'>>
+/** What a track's header changes: each one undo step (see timeline/state/edits.svelte.ts). */
+export type TrackChanges = Partial<Pick<Track, 'name' | 'gainDb' | 'mute' | 'solo' | 'position'>>
 
 export interface ImportItem {
   id: number
