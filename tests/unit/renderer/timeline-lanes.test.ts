@@ -3,6 +3,7 @@ import { visibleLanes } from '../../../src/renderer/src/timeline/lanes'
 import {
   deviceScroll,
   drawLane,
+  shiftLane,
   type LaneClip,
   type LanePixels,
 } from '../../../src/renderer/src/timeline/waveform'
@@ -94,16 +95,26 @@ describe('drawLane strips', () => {
     drawLane(shifted, view(0.5), clips, grid, colors)
     const shift = deviceScroll(view(1.25)) - deviceScroll(view(0.5))
     expect(shift).toBe(30)
-    // What the canvas blit does: move every row left by `shift`.
-    const moved = pixels(shifted)
-    for (let y = 0; y < height; y++) {
-      moved.copyWithin(y * width, y * width + shift, (y + 1) * width)
-    }
+    shiftLane(shifted, shift)
     drawLane(shifted, view(1.25), clips, grid, colors, { from: width - shift, to: width })
     const fresh = image(width, height)
     drawLane(fresh, view(1.25), clips, grid, colors)
     expect(pixels(shifted)).toEqual(pixels(fresh))
     expect(pixels(fresh).some((pixel) => pixel === colors.wave)).toBe(true)
+  })
+
+  it('a lane scrolled back (to the left) shifted plus its uncovered strip equals it drawn anew', () => {
+    const width = 200
+    const height = 40
+    const shifted = image(width, height)
+    drawLane(shifted, view(1.25), clips, grid, colors)
+    const shift = deviceScroll(view(0.5)) - deviceScroll(view(1.25))
+    expect(shift).toBe(-30)
+    shiftLane(shifted, shift)
+    drawLane(shifted, view(0.5), clips, grid, colors, { from: 0, to: -shift })
+    const fresh = image(width, height)
+    drawLane(fresh, view(0.5), clips, grid, colors)
+    expect(pixels(shifted)).toEqual(pixels(fresh))
   })
 
   it('drawing a strip leaves the columns outside it as they were', () => {

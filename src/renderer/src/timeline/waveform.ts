@@ -52,6 +52,21 @@ export function deviceScroll(view: Pick<LaneView, 'scrollSeconds' | 'pixelsPerSe
 }
 
 /**
+ * Moves what `image` shows `shift` device pixels to the left (right when negative), in memory: a
+ * scrolled lane keeps what is still on screen and draws only the strip it uncovered. (A blit of
+ * the canvas onto itself would make the next write copy the whole canvas.)
+ */
+export function shiftLane(image: LanePixels, shift: number): void {
+  const { width, height } = image
+  if (shift === 0 || Math.abs(shift) >= width) return
+  const pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, width * height)
+  for (let y = 0, row = 0; y < height; y++, row += width) {
+    if (shift > 0) pixels.copyWithin(row, row + shift, row + width)
+    else pixels.copyWithin(row - shift, row, row + width + shift)
+  }
+}
+
+/**
  * Draws the lane into `image`; with `columns`, only the device-pixel columns [from, to) are
  * cleared and drawn (the rest is left as it was: a scroll redraws just the strip it uncovers).
  */
