@@ -34,7 +34,6 @@ async function decodeFrom(
   index: Mp3FrameIndex,
   prime: number,
   from: number,
-  primed: boolean,
   to = from + 20,
 ): Promise<Float32Array> {
   const samplesPerFrame = index.info.samplesPerFrame
@@ -44,7 +43,6 @@ async function decodeFrom(
     end: index.offsets[to]!,
     skip: (from - prime) * samplesPerFrame,
     keep: (to - from) * samplesPerFrame,
-    primed,
     channels: 1,
   })
   return value.channels[0]!
@@ -58,26 +56,24 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
 }
 
 describe('decoding an MP3 from a frame in the middle', () => {
-  it('equals the decode from the start once starved frames are silenced, and not without', async () => {
-    // MPEG-2 mono: mpg123 skips the synthesis of a frame whose reservoir it lacks, depending on
-    // the garbage it reads, which shifts the synthesis phase of all frames after it.
+  it('equals the decode from the start, whatever the frames before the priming start held', async () => {
+    // MPEG-2 mono at a high rate: frames reach back into the bit reservoir, so the first frames
+    // after a priming start miss data the decode from the start had.
     const [path, index] = await indexed('lsf-mono.mp3', '-ar', '16000', '-ac', '1', '-b:a', '64k')
     const samplesPerFrame = index.info.samplesPerFrame
-    const whole = await decodeFrom(path, index, 0, 0, false, index.frames)
-    let starvedDiffers = 0
+    const whole = await decodeFrom(path, index, 0, 0, index.frames)
     let checked = 0
+    let starvedStarts = 0
     for (let from = 2 * PRIME_STEP; from + 20 <= index.frames; from += PRIME_STEP) {
       const prime = primingStart(index, from)!
       const start = from * samplesPerFrame
       const ref = whole.subarray(start, start + 20 * samplesPerFrame)
-      expect(sameBits(await decodeFrom(path, index, prime, from, true), ref), `frame ${from}`).toBe(
-        true,
-      )
-      if (!sameBits(await decodeFrom(path, index, prime, from, false), ref)) starvedDiffers++
+      expect(sameBits(await decodeFrom(path, index, prime, from), ref), `frame ${from}`).toBe(true)
+      if (index.reservoirBack[prime]! > 0) starvedStarts++
       checked++
     }
     expect(checked).toBeGreaterThan(8)
-    expect(starvedDiffers).toBeGreaterThan(0)
+    expect(starvedStarts).toBeGreaterThan(0)
   })
 
   it('primes from a step-aligned frame, further back when the reservoir spans many frames', async () => {

@@ -1,9 +1,19 @@
-import type { MPEGDecoder } from 'mpg123-decoder'
 import { AudioError } from '../../audio-error'
 import { fixedSlices, type ChunkDecoder } from '../../chunk-decoder'
 import { MP3_TAIL_BYTES, missingBytes } from './cut-frame'
+import { FfmpegMp3Decoder, joinMp3Parts } from './ffmpeg'
 import { DECODER_DELAY } from './frame-index'
-import { findFrameSync, id3v2Size, parseMp3Frame, streamKey, type Mp3StreamInfo } from './header'
+import {
+  findFrameSync,
+  frameLength,
+  id3v2Size,
+  isFrameHeader,
+  mpegLayer,
+  parseMp3Frame,
+  streamKey,
+  tagFrameLength,
+  type Mp3StreamInfo,
+} from './header'
 
 /** Bytes gathered before the first frame is parsed: enough for its header and Xing/LAME tag. */
 const PROBE_BYTES = 8192
@@ -11,36 +21,36 @@ const PROBE_BYTES = 8192
 const MP3_SLICE_BYTES = 16384
 
 /**
- * Streaming MP3 (MPEG-1/2/2.5 layer I–III) decoder over mpg123 (WASM). ID3v2 tags are skipped
- * here; mpg123 trims the encoder delay and padding of a LAME/Xing tag (gapless), so the frame
- * count equals ffmpeg's. mpg123 always outputs two channels: a mono stream is reduced to its first
- * channel, and a stereo stream stays stereo even when both channels are identical. A stream cut
- * inside a frame decodes as ffmpeg decodes it: every whole frame, and the cut one completed with
- * zeros (see cut-frame.ts).
+ * Streaming MP3 (MPEG-1/2/2.5 layer I–III) decoder over FFmpeg's MPEG audio parser and decoders
+ * (WebAssembly, see ffmpeg.ts), read as ffmpeg's MP3 demuxer reads a file: ID3v2 tags and junk
+ * before the first frame are skipped, a Xing/Info or VBRI tag frame is not decoded, and the
+ * encoder delay and padding of a LAME tag are trimmed (gapless, see mp3GaplessRange), so the
+ * frame count equals ffmpeg's. A mono stream decodes to one channel, a stereo one to two (even
+ * when both channels are identical). A stream cut inside a frame decodes as ffmpeg decodes it:
+ * every whole frame, and the cut one completed with zeros (see cut-frame.ts).
  */
-export async function createMp3Decoder(): Promise<ChunkDecoder> {
-  // Dynamic import: the package is ESM-only and the main process bundle is CommonJS.
-  const { MPEGDecoder: Decoder } = await import('mpg123-decoder')
-  const decoder = new Decoder({ enableGapless: true })
-  await decoder.ready
-  return new Mp3Decoder(decoder)
+export function createMp3Decoder(): Promise<ChunkDecoder> {
+  return Promise.resolve(new Mp3Decoder())
 }
 
 class Mp3Decoder implements ChunkDecoder {
   private probe: Uint8Array = new Uint8Array(0)
   /** ID3v2 bytes still to skip (a tag may span chunks). */
   private skip = 0
-  private started = false
+  private decoder: FfmpegMp3Decoder | undefined
   private info: Mp3StreamInfo | undefined
   /** The first frame's stream key (header.ts streamKey). */
   private key = 0
-  /** The last bytes fed to mpg123 (at most MP3_TAIL_BYTES): where a cut frame would be. */
+  /** The last bytes fed to the decoder (at most MP3_TAIL_BYTES): where a cut frame would be. */
   private tail: Uint8Array = new Uint8Array(0)
+  /** Samples per channel kept by gapless trimming: [begin, end) of the decoded ones. */
+  private keepFrom = 0
+  private keepTo = Infinity
+  /** Samples per channel decoded (before trimming) and kept. */
+  private position = 0
   private decoded = 0
   private errors = 0
   private freed = false
-
-  constructor(private readonly decoder: MPEGDecoder) {}
 
   get sampleRate(): number {
     return this.info?.sampleRate ?? 0
@@ -65,7 +75,7 @@ class Mp3Decoder implements ChunkDecoder {
 
   end(): Promise<Float32Array[]> {
     let last = this.feed(new Uint8Array(0), true)
-    const missing = this.started ? missingBytes(this.tail, this.key) : 0
+    const missing = this.decoder ? missingBytes(this.tail, this.key) : 0
     if (missing > 0) last = joinChannels(last, this.feed(new Uint8Array(missing), true))
     checkMp3Decoded(this.decoded, this.expectedFrames, this.errors)
     return Promise.resolve(last)
@@ -74,7 +84,7 @@ class Mp3Decoder implements ChunkDecoder {
   free(): void {
     if (this.freed) return
     this.freed = true
-    this.decoder.free()
+    this.decoder?.free()
   }
 
   private feed(chunk: Uint8Array, final: boolean): Float32Array[] {
@@ -84,52 +94,102 @@ class Mp3Decoder implements ChunkDecoder {
       this.skip -= n
       bytes = bytes.subarray(n)
     }
-    if (!this.started) {
-      this.probe = joinBytes(this.probe, bytes)
-      // Skip leading ID3v2 tags (there may be more than one), possibly longer than the chunk.
-      for (;;) {
-        if (this.probe.length < 10 && !final) return []
-        const size = id3v2Size(this.probe)
-        if (size === 0) break
-        if (size > this.probe.length) {
-          this.skip = size - this.probe.length
-          this.probe = new Uint8Array(0)
-          return []
-        }
-        this.probe = this.probe.subarray(size)
-      }
-      if (this.probe.length < PROBE_BYTES && !final) return []
-      const sync = findFrameSync(this.probe)
-      if (sync < 0) throw new AudioError('corrupt', 'no MPEG audio frame header found')
-      this.info = parseMp3Frame(this.probe, sync)
-      this.key = streamKey(this.probe, sync)
-      this.started = true
-      bytes = this.probe
-      this.probe = new Uint8Array(0)
+    if (!this.decoder) {
+      const start = this.start(bytes, final)
+      if (start === undefined) return []
+      bytes = start
     }
     if (bytes.length === 0) return []
     this.tail = keepTail(this.tail, bytes)
-    const out = this.decoder.decode(bytes)
-    this.errors += out.errors.length
+    const out = this.decoder!.decode(bytes)
+    this.errors += out.errors
     if (out.samplesDecoded === 0) return []
-    this.decoded += out.samplesDecoded
-    const channels = out.channelData.slice(0, this.info!.channels)
-    // mpg123 reports the rate it decodes at; trust it over the first header (free-format, etc.).
-    if (out.sampleRate > 0) this.info!.sampleRate = out.sampleRate
-    return channels
+    // The decoder reports the rate it decodes at; trust it over the first header.
+    const rate = this.decoder!.sampleRate
+    if (rate > 0) this.info!.sampleRate = rate
+    const first = this.position
+    this.position += out.samplesDecoded
+    const from = Math.max(0, this.keepFrom - first)
+    const to = Math.min(out.samplesDecoded, this.keepTo - first)
+    if (to <= from) return []
+    this.decoded += to - from
+    const channels = joinMp3Parts(out.parts, this.info!.channels, to)
+    return from === 0 ? channels : channels.map((ch) => ch.subarray(from))
+  }
+
+  /**
+   * Gathers the first bytes until the first frame can be read, then opens the decoder on it and
+   * returns the bytes to decode from (after the tags), or undefined while more are needed.
+   */
+  private start(bytes: Uint8Array, final: boolean): Uint8Array | undefined {
+    this.probe = joinBytes(this.probe, bytes)
+    // Skip leading ID3v2 tags (there may be more than one), possibly longer than the chunk.
+    for (;;) {
+      if (this.probe.length < 10 && !final) return undefined
+      const size = id3v2Size(this.probe)
+      if (size === 0) break
+      if (size > this.probe.length) {
+        this.skip = size - this.probe.length
+        this.probe = new Uint8Array(0)
+        return undefined
+      }
+      this.probe = this.probe.subarray(size)
+    }
+    if (this.probe.length < PROBE_BYTES && !final) return undefined
+    const sync = firstFrame(this.probe)
+    if (sync < 0) throw new AudioError('corrupt', 'no MPEG audio frame header found')
+    const info = parseMp3Frame(this.probe, sync)
+    this.info = info
+    this.key = streamKey(this.probe, sync)
+    ;({ begin: this.keepFrom, end: this.keepTo } = mp3GaplessRange(info))
+    this.decoder = new FfmpegMp3Decoder(mpegLayer(this.probe, sync), info.channels)
+    const rest = this.probe.subarray(sync + tagFrameLength(this.probe, sync))
+    this.probe = new Uint8Array(0)
+    return rest
   }
 }
 
 /**
+ * Where the first frame starts, as ffmpeg's MP3 demuxer finds it: the first header followed by
+ * another of the same stream (or by the end of what was read); the first header at all when none
+ * is, or -1.
+ */
+function firstFrame(bytes: Uint8Array): number {
+  const first = findFrameSync(bytes)
+  for (let at = first; at >= 0; at = findFrameSync(bytes, at + 1)) {
+    const next = at + frameLength(bytes, at)
+    if (next === at) continue
+    if (next + 4 > bytes.length) return at
+    if (isFrameHeader(bytes, next) && streamKey(bytes, next) === streamKey(bytes, at)) return at
+  }
+  return first
+}
+
+/**
+ * The decoded samples per channel that gapless trimming keeps, [begin, end), as ffmpeg's MP3
+ * demuxer sets them from a LAME tag: the encoder delay plus the decoder's own at the start; at
+ * the end, when the tag counts the frames, the padding less the decoder's delay. Without a LAME
+ * tag everything is kept.
+ */
+export function mp3GaplessRange(info: Mp3StreamInfo): { begin: number; end: number } {
+  if (info.delay === undefined) return { begin: 0, end: Infinity }
+  const end =
+    info.tagFrames === undefined || info.tagFrames === 0
+      ? Infinity
+      : info.tagFrames * info.samplesPerFrame - (info.padding ?? 0) + DECODER_DELAY
+  return { begin: info.delay + DECODER_DELAY, end }
+}
+
+/**
  * Samples per channel a LAME tag announces (after gapless trimming), when there is one. The
- * decoders (mpg123, ffmpeg) keep the output DECODER_DELAY samples late and cannot trim past the
- * last decoded sample, so a padding shorter than that delay (`ffmpeg -c copy` writes 0) trims
- * as much as the delay.
+ * decoder keeps the output DECODER_DELAY samples late and nothing past the last decoded sample
+ * can be trimmed, so a padding shorter than that delay (`ffmpeg -c copy` writes 0) trims as much
+ * as the delay.
  */
 export function mp3ExpectedFrames(info: Mp3StreamInfo): number | undefined {
-  if (info.tagFrames === undefined || info.delay === undefined) return undefined
-  const trimmedAtEnd = Math.max(info.padding ?? 0, DECODER_DELAY)
-  return info.tagFrames * info.samplesPerFrame - info.delay - trimmedAtEnd
+  const { begin, end } = mp3GaplessRange(info)
+  if (info.tagFrames === undefined || end === Infinity) return undefined
+  return Math.min(end, info.tagFrames * info.samplesPerFrame) - begin
 }
 
 /**

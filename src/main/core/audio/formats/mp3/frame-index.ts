@@ -4,11 +4,11 @@ import {
   hasCrc,
   id3v2Size,
   isFrameHeader,
-  looksLikeInfoFrame,
   mainDataBegin,
   parseMp3Frame,
   sideInfoLength,
   streamKey,
+  tagFrameLength,
   type Mp3StreamInfo,
 } from './header'
 
@@ -31,7 +31,10 @@ export interface Mp3FrameIndex {
   fileSize: number
 }
 
-/** The decoder's delay (mpg123 and LAME agree): samples before the first encoded one. */
+/**
+ * The decoder's delay (ffmpeg's MP3 demuxer counts 528 + 1, as LAME does): samples before the
+ * first encoded one.
+ */
 export const DECODER_DELAY = 529
 
 const HEAD_BYTES = 8192
@@ -40,9 +43,8 @@ const HEAD_BYTES = 8192
  * Indexes the frames of an MP3 file by hopping from header to header, or returns undefined when
  * the file must be decoded in one pass: anything but one clean run of frames of one format (free
  * format, CRC-protected layer III, junk between frames, a cut last frame), a bit reservoir that
- * reaches before the data it needs (but in an MPEG-1 first frame), a Xing/Info tag that mpg123
- * and parseMp3Frame would read differently or whose frame count is wrong, or an encoder delay of
- * four frames or more.
+ * reaches before the data it needs (but in the first frame), or a Xing/Info or VBRI tag frame
+ * without a frame count or whose frame count is wrong.
  */
 export async function indexMp3File(path: string): Promise<Mp3FrameIndex | undefined> {
   const file = await FileWindow.open(path)
@@ -62,23 +64,19 @@ async function indexFrames(file: FileWindow): Promise<Mp3FrameIndex | undefined>
     pos += size
   }
   let i = await file.at(pos, HEAD_BYTES)
-  // The one-pass decoder lets mpg123 find the first frame; junk before it is left to mpg123.
+  // Junk before the first frame is left to the one-pass decoder, which looks for it as ffmpeg does.
   if (!isFrameHeader(file.bytes, i)) return undefined
   const first = { key: streamKey(file.bytes, i), layer: (file.bytes[i + 1]! >> 1) & 3 }
   const info = parseMp3Frame(file.bytes, i)
   const layer3 = first.layer === 1
   if (layer3 && hasCrc(file.bytes, i)) return undefined
   const sideInfo = layer3 ? sideInfoLength(file.bytes, i) : 0
-  const mpeg1 = ((file.bytes[i + 1]! >> 3) & 3) === 3
-  const tagged = layer3 && looksLikeInfoFrame(file.bytes, i)
-  const xing = layer3 && ['Xing', 'Info'].some((tag) => ascii(file.bytes, i + 4 + sideInfo, tag))
-  if (tagged !== xing || ascii(file.bytes, i + 36, 'VBRI')) return undefined
+  // A tag frame is not audio: the decoders skip it (see tagFrameLength).
+  const tagLength = tagFrameLength(file.bytes, i)
+  const tagged = tagLength > 0
   if (tagged) {
-    if (info.tagFrames === undefined || info.delay === undefined) return undefined
-    // mpg123 decodes (and drops) every frame before the first sample kept only when that sample
-    // lies within the first four frames; later, skipped frames would shift the synthesis phase.
-    if (info.delay + DECODER_DELAY >= 4 * info.samplesPerFrame) return undefined
-    pos += frameLength(file.bytes, i)
+    if (info.tagFrames === undefined) return undefined
+    pos += tagLength
   }
 
   const offsets = new GrowingArray(Float64Array)
@@ -94,9 +92,9 @@ async function indexFrames(file: FileWindow): Promise<Mp3FrameIndex | undefined>
     if (layer3) {
       const back = mainDataBegin(file.bytes, i)
       if (back <= reservoir) reservoir = back + length - 4 - sideInfo
-      // mpg123 turns a first frame whose reservoir is missing (a stream cut from a longer one)
-      // into a silent frame; an MPEG-1 one still goes through the synthesis, keeping its phase.
-      else if (offsets.length === 0 && mpeg1) reservoir = length - 4 - sideInfo
+      // A first frame whose reservoir is missing (a stream cut from a longer one) decodes the
+      // same in one pass and in the first segment: both start with it.
+      else if (offsets.length === 0) reservoir = length - 4 - sideInfo
       else return undefined
       reservoirBack.push(back)
     }
@@ -131,12 +129,6 @@ async function holdsFrameHeader(file: FileWindow, pos: number, key: number): Pro
     at += end - i
   }
   return false
-}
-
-function ascii(bytes: Uint8Array, at: number, text: string): boolean {
-  if (at + text.length > bytes.length) return false
-  for (let i = 0; i < text.length; i++) if (bytes[at + i] !== text.charCodeAt(i)) return false
-  return true
 }
 
 type NumberArray = Float64Array | Uint16Array

@@ -115,16 +115,9 @@ export function mainDataBegin(bytes: Uint8Array, at: number): number {
   return mpeg1 ? (bytes[at + 4]! << 1) | (bytes[at + 5]! >> 7) : bytes[at + 4]!
 }
 
-/**
- * True when mpg123 takes the layer III frame at `at` (the first of a stream) for a Xing/Info tag
- * frame and skips it: side information zero apart from its first two bytes, then "Xing" or "Info".
- */
-export function looksLikeInfoFrame(bytes: Uint8Array, at: number): boolean {
-  const side = sideInfoLength(bytes, at)
-  const body = at + 4
-  if (frameLength(bytes, at) - 4 < side + 8 || body + side + 4 > bytes.length) return false
-  for (let i = 2; i < side; i++) if (bytes[body + i] !== 0) return false
-  return ascii(bytes, body + side, 'Xing') || ascii(bytes, body + side, 'Info')
+/** The MPEG audio layer (1, 2 or 3) of the frame header at `at`. */
+export function mpegLayer(bytes: Uint8Array, at: number): number {
+  return 4 - ((bytes[at + 1]! >> 1) & 3)
 }
 
 /** Reads the frame header at `at` (a sync found by findFrameSync) and any Xing/LAME tag in it. */
@@ -150,11 +143,9 @@ export function parseMp3Frame(bytes: Uint8Array, at: number): Mp3StreamInfo {
     if (flags & 2) p += 4
     if (flags & 4) p += 100
     if (flags & 8) p += 4
-    // LAME extension: 9-byte encoder string, ..., then 12-bit delay and 12-bit padding at +21.
-    if (
-      p + 24 <= bytes.length &&
-      ['LAME', 'Lavc', 'Lavf', 'GOGO'].some((tag) => ascii(bytes, p, tag))
-    ) {
+    // LAME extension: 9-byte encoder string, ..., then 12-bit delay and 12-bit padding at +21,
+    // read for the encoders ffmpeg's demuxer reads it for.
+    if (p + 24 <= bytes.length && ['LAME', 'Lavc', 'Lavf'].some((tag) => ascii(bytes, p, tag))) {
       info.delay = (bytes[p + 21]! << 4) | (bytes[p + 22]! >> 4)
       info.padding = ((bytes[p + 22]! & 0x0f) << 8) | bytes[p + 23]!
     }
@@ -162,4 +153,28 @@ export function parseMp3Frame(bytes: Uint8Array, at: number): Mp3StreamInfo {
     info.tagFrames = u32(bytes, at + 36 + 14)
   }
   return info
+}
+
+/**
+ * Length of the frame at `at` (the first of a stream) when it is a tag frame that ffmpeg's MP3
+ * demuxer skips instead of decoding, else 0: a layer III frame whose Xing/Info tag or VBRI tag
+ * (version 1) gives a frame count or a byte count other than 0.
+ */
+export function tagFrameLength(bytes: Uint8Array, at: number): number {
+  if (!isFrameHeader(bytes, at) || mpegLayer(bytes, at) !== 3) return 0
+  let frames = 0
+  let size = 0
+  let p = at + 4 + sideInfoLength(bytes, at)
+  if (p + 16 <= bytes.length && (ascii(bytes, p, 'Xing') || ascii(bytes, p, 'Info'))) {
+    const flags = u32(bytes, p + 4)
+    p += 8
+    if (flags & 1) frames = u32(bytes, (p += 4) - 4)
+    if (flags & 2) size = u32(bytes, p)
+  }
+  const v = at + 36
+  if (v + 18 <= bytes.length && ascii(bytes, v, 'VBRI') && bytes[v + 4] === 0 && bytes[v + 5] === 1) {
+    size = u32(bytes, v + 10)
+    frames = u32(bytes, v + 14)
+  }
+  return frames !== 0 || size !== 0 ? frameLength(bytes, at) : 0
 }

@@ -1,8 +1,8 @@
 import { resultsInOrder } from '../../../workers/results-in-order'
 import type { TaskRunner } from '../../../workers/types'
 import { checkLength } from '../../audio-limits'
-import { checkMp3Decoded, mp3ExpectedFrames } from './decode'
-import { DECODER_DELAY, indexMp3File, type Mp3FrameIndex } from './frame-index'
+import { checkMp3Decoded, mp3ExpectedFrames, mp3GaplessRange } from './decode'
+import { indexMp3File, type Mp3FrameIndex } from './frame-index'
 import { PRIME_STEP, primingStart } from './priming'
 import type { Mp3SegmentInput, Mp3SegmentTask } from './segment-task'
 import { SegmentPeaksJoiner } from '../../dsp'
@@ -29,7 +29,7 @@ export interface Mp3SegmentPlan {
   sampleRate: number
   channels: number
   expectedFrames: number | undefined
-  /** The decoded samples kept (mpg123's gapless trimming): [begin, end) of the untrimmed ones. */
+  /** The decoded samples kept (gapless trimming, mp3GaplessRange): [begin, end) of the untrimmed ones. */
   begin: number
   end: number
 }
@@ -59,19 +59,15 @@ export async function planMp3Segments(
     if (prime === undefined) return undefined
     segments.push({ prime, from, to })
   }
-  // mpg123 trims by the LAME tag (indexMp3File accepts no other tag): the encoder delay plus its
-  // own at the start, the padding less its delay at the end.
-  const tagged = info.delay !== undefined && info.tagFrames !== undefined
+  const { begin, end } = mp3GaplessRange(info)
   return {
     inputs: segments.map((_, k) => segmentInput(path, index, segments, k)),
     firsts: segments.map((segment) => segment.from * info.samplesPerFrame),
     sampleRate: info.sampleRate,
     channels: info.channels,
     expectedFrames: mp3ExpectedFrames(info),
-    begin: tagged ? info.delay! + DECODER_DELAY : 0,
-    end: tagged
-      ? info.tagFrames! * info.samplesPerFrame - (info.padding ?? 0) + DECODER_DELAY
-      : Infinity,
+    begin,
+    end,
   }
 }
 
@@ -156,7 +152,6 @@ function segmentInput(
     end: last ? index.fileSize : index.offsets[to]!,
     skip: (from - prime) * samplesPerFrame,
     keep: last ? -1 : (to - from) * samplesPerFrame,
-    primed: index.layer3 && prime > 0,
     channels: index.info.channels,
   }
 }

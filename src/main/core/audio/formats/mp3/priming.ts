@@ -1,25 +1,22 @@
-import { frameLength, isFrameHeader, mainDataBegin, sideInfoLength } from './header'
 import type { Mp3FrameIndex } from './frame-index'
 
 /*
  * Decoding an MP3 from a frame in the middle so that the output equals a decode from the start.
- * A frame's output depends on the frames before it through three pieces of decoder state:
+ * A frame's output depends on the frames before it through two pieces of decoder state:
  *  - the layer III bit reservoir: a frame's main data may start up to 511 bytes back, in earlier
  *    frames (main_data_begin);
  *  - the layer III IMDCT overlap with the previous granule, and the synthesis filter's history
- *    of 16 slots of 32 samples: one frame back for MPEG-1, two for MPEG-2/2.5;
- *  - the phase of mpg123's synthesis ring buffer, which advances one step per slot modulo 16
- *    and sets the order in which it sums (the last float bits differ with another phase).
- * So a segment is decoded from PRIME_STEP-aligned frame `prime` before its first frame `from`:
- * the phase then matches as long as every frame goes through the synthesis. Frames whose
- * reservoir bytes precede `prime` would be decoded from garbage (and mpg123 may then skip their
- * synthesis): they are rewritten into silent frames that need no reservoir (silenceStarvedFrames).
- * `prime` lies far enough back that the two frames before `from` have all their data.
+ *    of 16 slots of 32 samples: one frame back for MPEG-1, two for MPEG-2/2.5.
+ * So a segment is decoded from frame `prime` before its first frame `from`, far enough back that
+ * the two frames before `from` have all their data. Frames whose reservoir bytes precede `prime`
+ * are decoded by FFmpeg with the granules it lacks data for silent; their output is dropped, and
+ * nothing of them reaches `from` (FFmpeg's synthesis sums in the same order wherever its ring
+ * buffer stands, unlike mpg123's, so no frame phase has to match either).
  */
 
 /**
- * Priming starts at multiples of this many frames: the synthesis phase advances by the frame's
- * samples / 32 slots a frame, modulo 16, so it is the same every 16 frames whatever their size.
+ * Priming starts at multiples of this many frames (segments are multiples of it too): the search
+ * for a start steps back this far at a time.
  */
 export const PRIME_STEP = 16
 
@@ -52,52 +49,4 @@ export function primingStart(index: Mp3FrameIndex, from: number): number | undef
     if (!starved) return prime
   }
   return undefined
-}
-
-/**
- * Rewrites, in place, the layer III frames of `bytes` (a run of whole frames, decoded on a fresh
- * decoder) whose main data reaches back before what the decoder holds into silent frames that
- * need no reservoir: side information zero but for a global gain, which also keeps mpg123 from
- * taking the first frame for a Xing/Info tag frame (all zero side information). mpg123 holds for
- * a frame the bytes the previous frame reached back for and that frame's own main data, so a
- * rewritten frame passes on its main data alone. Returns how many frames it rewrote.
- */
-export function silenceStarvedFrames(bytes: Uint8Array): number {
-  let rewritten = 0
-  let reservoir = 0
-  for (let at = 0; isFrameHeader(bytes, at);) {
-    const length = frameLength(bytes, at)
-    if (length === 0 || at + length > bytes.length) break
-    const side = sideInfoLength(bytes, at)
-    let back = mainDataBegin(bytes, at)
-    if (back > reservoir) {
-      silenceFrame(bytes, at, side)
-      back = 0
-      rewritten++
-    }
-    reservoir = back + length - 4 - side
-    at += length
-  }
-  return rewritten
-}
-
-function silenceFrame(bytes: Uint8Array, at: number, side: number): void {
-  const info = at + 4
-  bytes.fill(0, info, info + side)
-  // Bits before granule 0 / channel 0's global_gain: main_data_begin, private bits and (MPEG-1)
-  // scfsi, then part2_3_length (12) and big_values (9).
-  const mpeg1 = ((bytes[at + 1]! >> 3) & 3) === 3
-  const mono = bytes[at + 3]! >> 6 === 3
-  const head = mpeg1 ? (mono ? 18 : 20) : mono ? 9 : 10
-  writeBits(bytes, info, head + 21, 8, 210)
-}
-
-function writeBits(bytes: Uint8Array, base: number, bit: number, count: number, value: number) {
-  for (let k = 0; k < count; k++) {
-    const b = bit + k
-    const mask = 0x80 >> (b & 7)
-    const at = base + (b >> 3)
-    if ((value >> (count - 1 - k)) & 1) bytes[at] = bytes[at]! | mask
-    else bytes[at] = bytes[at]! & ~mask
-  }
 }

@@ -1,6 +1,6 @@
-import type { MPEGDecoder } from 'mpg123-decoder'
 import type { TaskAnswer } from '../../../workers/types'
-import { silenceStarvedFrames } from './priming'
+import { FfmpegMp3Decoder, joinMp3Parts } from './ffmpeg'
+import { mpegLayer } from './header'
 import { readRange } from '../../read-range'
 import { SegmentPeaksBuilder, type SegmentPeaks } from '../../dsp'
 
@@ -14,9 +14,7 @@ export interface Mp3SegmentInput {
   skip: number
   /** Samples per channel to keep, or -1 to keep all (the last segment: to the end of the file). */
   keep: number
-  /** Layer III decoded from a frame after the first: frames starved of reservoir are silenced. */
-  primed: boolean
-  /** 1 for a mono stream (mpg123 always decodes two channels). */
+  /** The stream's channels (1 or 2). */
   channels: number
   /**
    * Only the peaks are wanted (see segment-peaks.ts): of the kept samples [from, to) past the
@@ -28,7 +26,7 @@ export interface Mp3SegmentInput {
 export interface Mp3SegmentOutput {
   /** Past the priming, untrimmed (none when only the peaks were asked). */
   channels: Float32Array[]
-  /** Errors mpg123 reported. */
+  /** Frames the decoder refused. */
   errors: number
   peaks?: SegmentPeaks
 }
@@ -42,11 +40,8 @@ export async function decodeMp3Segment(
   input: Mp3SegmentInput,
 ): Promise<TaskAnswer<Mp3SegmentOutput>> {
   const bytes = await readRange(input.path, input.start, input.end, 'MP3')
-  if (input.primed) silenceStarvedFrames(bytes)
-  // Dynamic import: the package is ESM-only and the main process bundle is CommonJS.
-  const { MPEGDecoder } = await import('mpg123-decoder')
-  const decoder = new MPEGDecoder({ enableGapless: false })
-  await decoder.ready
+  // The segment starts with a frame header (see parallel.ts): it names the layer.
+  const decoder = new FfmpegMp3Decoder(mpegLayer(bytes, 0), input.channels)
   const expected = input.keep < 0 ? undefined : input.skip + input.keep
   const check = (decoded: number) => {
     if (decoded < input.skip || (expected !== undefined && decoded !== expected)) {
@@ -59,9 +54,9 @@ export async function decodeMp3Segment(
     if (input.peaks) return peaksOf(input, input.peaks, bytes, decoder, check)
     const out = decoder.decode(bytes)
     check(out.samplesDecoded)
-    const channels = out.channelData.slice(0, input.channels).map((ch) => ch.subarray(input.skip))
+    const channels = joinMp3Parts(out.parts, input.channels).map((ch) => ch.subarray(input.skip))
     return {
-      value: { channels, errors: out.errors.length },
+      value: { channels, errors: out.errors },
       transfer: channels.map((ch) => ch.buffer as ArrayBuffer),
     }
   } finally {
@@ -80,7 +75,7 @@ function peaksOf(
   input: Mp3SegmentInput,
   { from, to, offset }: NonNullable<Mp3SegmentInput['peaks']>,
   bytes: Uint8Array,
-  decoder: MPEGDecoder,
+  decoder: FfmpegMp3Decoder,
   check: (decoded: number) => void,
 ): TaskAnswer<Mp3SegmentOutput> {
   const peaks = new SegmentPeaksBuilder(input.channels, offset)
@@ -91,11 +86,14 @@ function peaksOf(
   let errors = 0
   for (let at = 0; at < bytes.length; at += PEAKS_PIECE_BYTES) {
     const out = decoder.decode(bytes.subarray(at, at + PEAKS_PIECE_BYTES))
-    errors += out.errors.length
-    const a = Math.max(keepFrom, decoded) - decoded
-    const b = Math.min(keepTo, decoded + out.samplesDecoded) - decoded
-    if (b > a) peaks.push(out.channelData.slice(0, input.channels).map((ch) => ch.subarray(a, b)))
-    decoded += out.samplesDecoded
+    errors += out.errors
+    for (const part of out.parts) {
+      const length = part[0]!.length
+      const a = Math.max(keepFrom, decoded) - decoded
+      const b = Math.min(keepTo, decoded + length) - decoded
+      if (b > a) peaks.push(part.map((ch) => ch.subarray(a, b)))
+      decoded += length
+    }
   }
   check(decoded)
   const value = { channels: [], errors, peaks: peaks.finish() }

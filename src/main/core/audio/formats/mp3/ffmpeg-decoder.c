@@ -1,0 +1,162 @@
+/*
+ * MPEG audio (MP3, and MP1/MP2) decoding through FFmpeg's own MPEG audio parser and decoders
+ * (libavcodec, LGPL-2.1-or-later), compiled to WebAssembly by scripts/build-mp3-wasm.sh. One
+ * stream at a time per module instance (mp3_open starts the next). The ID3v2 tags and the
+ * Xing/LAME tag frame are handled in JavaScript (decode.ts, segment-task.ts): the bytes after
+ * them go through the parser, which cuts them into frames as it does in ffmpeg, and every frame
+ * decodes to planar float buffers that JavaScript copies out after the call.
+ *
+ * The decoders are the floating-point ones the ffmpeg command line picks (mp1float, mp2float,
+ * mp3float): their output depends only on the last frames (the fixed-point ones carry a rounding
+ * state from the first sample on), so a stream decoded in segments gives the same bits as in one
+ * pass. Nothing is trimmed here: the gapless trimming is done in JavaScript.
+ */
+#include <stdint.h>
+#include <string.h>
+#include <libavcodec/avcodec.h>
+#include <libavutil/mem.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+/* Negative answers of mp3_open, mapped to messages in ffmpeg.ts. */
+enum {
+  OPEN_LAYER = -1,   /* not layer 1, 2 or 3 */
+  OPEN_DECODER = -2, /* the decoder or the parser could not be opened */
+};
+
+#define MAX_CHANNELS 2
+
+static AVCodecParserContext *parser;
+/* The parser's own context, as libavformat gives it one apart from the decoder's. */
+static AVCodecContext *parsed;
+static AVCodecContext *dec;
+static AVPacket *pkt;
+static AVFrame *frame;
+static uint8_t *input;
+static int input_capacity;
+static float *out[MAX_CHANNELS];
+static int out_capacity, out_length;
+static int channels;
+static int decode_errors;
+
+/* A buffer of `size` bytes (plus FFmpeg's padding) that JavaScript fills before a call. */
+EXPORT(mp3_input) uint8_t *mp3_input(int size) {
+  if (size > input_capacity) {
+    av_freep(&input);
+    input = av_mallocz((size_t)size + AV_INPUT_BUFFER_PADDING_SIZE);
+    input_capacity = input ? size : 0;
+  }
+  return input;
+}
+
+/*
+ * Opens the parser and the decoder of MPEG audio layer `layer` (1, 2 or 3, from the stream's
+ * first frame) giving `stream_channels` channels (1 or 2): a frame with another channel count
+ * is given in the stream's (its first channel repeated, or its first channels).
+ */
+EXPORT(mp3_open) int mp3_open(int layer, int stream_channels) {
+  av_log_set_level(AV_LOG_QUIET);
+  /* An instance is reused for the next stream: the previous decoder goes, its buffers stay. */
+  avcodec_free_context(&dec);
+  avcodec_free_context(&parsed);
+  av_parser_close(parser);
+  parser = NULL;
+  decode_errors = 0;
+  out_length = 0;
+  channels = stream_channels < 1 ? 1 : stream_channels > MAX_CHANNELS ? MAX_CHANNELS : stream_channels;
+  enum AVCodecID id = layer == 1   ? AV_CODEC_ID_MP1
+                      : layer == 2 ? AV_CODEC_ID_MP2
+                      : layer == 3 ? AV_CODEC_ID_MP3
+                                   : AV_CODEC_ID_NONE;
+  if (id == AV_CODEC_ID_NONE) return OPEN_LAYER;
+  const AVCodec *codec = avcodec_find_decoder(id);
+  if (!codec) return OPEN_DECODER;
+  dec = avcodec_alloc_context3(codec);
+  parsed = avcodec_alloc_context3(NULL);
+  if (!dec || !parsed) return AVERROR(ENOMEM);
+  parsed->codec_id = id;
+  parser = av_parser_init(id);
+  if (!parser || avcodec_open2(dec, codec, NULL) < 0) return OPEN_DECODER;
+  if (!pkt) pkt = av_packet_alloc();
+  if (!frame) frame = av_frame_alloc();
+  if (!pkt || !frame) return AVERROR(ENOMEM);
+  return 0;
+}
+
+/* Room for `samples` per channel in the output buffers. */
+static int reserve(int samples) {
+  if (samples <= out_capacity) return 0;
+  int capacity = out_capacity ? out_capacity : 8192;
+  while (capacity < samples) capacity *= 2;
+  for (int c = 0; c < MAX_CHANNELS; c++) {
+    float *grown = av_realloc(out[c], sizeof(float) * (size_t)capacity);
+    if (!grown) return AVERROR(ENOMEM);
+    out[c] = grown;
+  }
+  out_capacity = capacity;
+  return 0;
+}
+
+/* Appends the frame to the output (planar float, the format of these decoders). */
+static int take_frame(void) {
+  int n = frame->nb_samples;
+  int frame_channels = frame->ch_layout.nb_channels;
+  if (frame_channels <= 0 || frame->format != AV_SAMPLE_FMT_FLTP) return AVERROR_PATCHWELCOME;
+  int ret = reserve(out_length + n);
+  if (ret < 0) return ret;
+  for (int c = 0; c < channels; c++) {
+    int from = c < frame_channels ? c : frame_channels - 1;
+    memcpy(out[c] + out_length, frame->extended_data[from], sizeof(float) * (size_t)n);
+  }
+  out_length += n;
+  return 0;
+}
+
+static int receive_all(void) {
+  for (;;) {
+    int ret = avcodec_receive_frame(dec, frame);
+    if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return 0;
+    if (ret < 0) {
+      decode_errors++;
+      continue;
+    }
+    ret = take_frame();
+    av_frame_unref(frame);
+    if (ret < 0) return ret;
+  }
+}
+
+/*
+ * Parses and decodes the next `size` bytes of the stream (in the input buffer): the samples per
+ * channel they gave (read with mp3_channel), or a negative AVERROR when memory ran out. A frame
+ * the parser has not seen whole yet waits for the next call; one still incomplete at the end of
+ * the stream is never decoded (JavaScript completes a cut last frame, see cut-frame.ts). A packet
+ * the decoder refuses (a damaged frame, junk before a frame) is skipped, as ffmpeg skips it, and
+ * counted (mp3_decode_errors).
+ */
+EXPORT(mp3_decode) int mp3_decode(int size) {
+  out_length = 0;
+  const uint8_t *at = input;
+  while (size > 0) {
+    uint8_t *data = NULL;
+    int data_size = 0;
+    int used = av_parser_parse2(parser, parsed, &data, &data_size, at, size, AV_NOPTS_VALUE,
+                                AV_NOPTS_VALUE, 0);
+    at += used;
+    size -= used;
+    if (data_size == 0) {
+      if (used == 0) break;
+      continue;
+    }
+    pkt->data = data;
+    pkt->size = data_size;
+    if (avcodec_send_packet(dec, pkt) < 0) decode_errors++;
+    int ret = receive_all();
+    if (ret < 0) return ret;
+  }
+  return out_length;
+}
+
+EXPORT(mp3_channel) float *mp3_channel(int c) { return c >= 0 && c < MAX_CHANNELS ? out[c] : 0; }
+EXPORT(mp3_sample_rate) int mp3_sample_rate(void) { return dec ? dec->sample_rate : 0; }
+EXPORT(mp3_decode_errors) int mp3_decode_errors(void) { return decode_errors; }

@@ -1,0 +1,127 @@
+import { MP3_WASM_BROTLI_BASE64 } from './ffmpeg-wasm'
+import { compileBrotliWasm, instantiateReactor, type ReactorExports } from '../wasi-reactor'
+
+/** The exports of ffmpeg-decoder.c. */
+interface Mp3FfmpegExports extends ReactorExports {
+  mp3_input(size: number): number
+  mp3_open(layer: number, channels: number): number
+  mp3_decode(size: number): number
+  mp3_channel(c: number): number
+  mp3_sample_rate(): number
+  mp3_decode_errors(): number
+}
+
+/**
+ * Bytes parsed and decoded per call into the module: about a second of audio at 128 kbit/s.
+ * What a call gives is held in the module until copied out; bounded, the module's memory stays
+ * small.
+ */
+const BATCH_BYTES = 16 * 1024
+
+let compiled: object | undefined
+/**
+ * An instance no decoder uses, kept for the next (one per thread): a fresh instance per segment
+ * would cost its set-up and the first touch of its memory every time. It holds a few megabytes
+ * until the thread ends (workers end when idle).
+ */
+let spare: Mp3FfmpegExports | undefined
+
+/** The module, decompressed and compiled once per thread on first use. */
+function wasmModule(): object {
+  compiled ??= compileBrotliWasm(MP3_WASM_BROTLI_BASE64)
+  return compiled
+}
+
+/** What a call decoded: planar parts in order, as the module gave them (not joined: no copy). */
+export interface Mp3DecodedAudio {
+  parts: Float32Array[][]
+  samplesDecoded: number
+  /** Frames the decoder refused (damaged, or junk before them). */
+  errors: number
+}
+
+/**
+ * An MPEG audio stream decoded by FFmpeg's own parser and decoders (WebAssembly, see
+ * ffmpeg-decoder.c): bytes in file order after the ID3v2 tags and the Xing/LAME tag frame, of
+ * any size; samples out as ffmpeg decodes them, untrimmed. `layer` is the first frame's (1-3),
+ * `channels` the stream's: every part has that many channels.
+ */
+export class FfmpegMp3Decoder {
+  private exports: Mp3FfmpegExports | undefined
+  private errorsSeen = 0
+
+  constructor(
+    layer: number,
+    readonly channels: number,
+  ) {
+    const exports = spare ?? instantiateReactor<Mp3FfmpegExports>(wasmModule(), 'MP3 decoder')
+    spare = undefined
+    const opened = exports.mp3_open(layer, channels)
+    if (opened < 0) {
+      spare = exports
+      throw new Error(`the MP3 decoder refused MPEG audio layer ${layer} (${opened})`)
+    }
+    this.exports = exports
+  }
+
+  /** The sample rate of the frames decoded so far (0 before the first). */
+  get sampleRate(): number {
+    return this.exports?.mp3_sample_rate() ?? 0
+  }
+
+  /** Decodes the frames completed by `bytes`; an incomplete one waits for the next call. */
+  decode(bytes: Uint8Array): Mp3DecodedAudio {
+    const exports = this.exports
+    if (!exports) throw new Error('the MP3 decoder was freed')
+    const parts: Float32Array[][] = []
+    let samplesDecoded = 0
+    for (let at = 0; at < bytes.length; at += BATCH_BYTES) {
+      const piece = bytes.subarray(at, at + BATCH_BYTES)
+      const input = exports.mp3_input(piece.length)
+      if (input === 0) throw new Error('the MP3 decoder ran out of memory')
+      new Uint8Array(exports.memory.buffer, input, piece.length).set(piece)
+      const n = exports.mp3_decode(piece.length)
+      if (n < 0) throw new Error(`FFmpeg error ${n}`)
+      if (n === 0) continue
+      const part: Float32Array[] = []
+      for (let c = 0; c < this.channels; c++) {
+        part.push(new Float32Array(exports.memory.buffer, exports.mp3_channel(c), n).slice())
+      }
+      parts.push(part)
+      samplesDecoded += n
+    }
+    const errors = exports.mp3_decode_errors()
+    const out = { parts, samplesDecoded, errors: errors - this.errorsSeen }
+    this.errorsSeen = errors
+    return out
+  }
+
+  /** Ends the decode; the module instance is kept for the next decoder on this thread. */
+  free(): void {
+    if (this.exports) spare ??= this.exports
+    this.exports = undefined
+  }
+}
+
+/**
+ * The first `length` samples of decoded parts (all of them when `length` is omitted), as one
+ * block per channel (views of the part when there is one).
+ */
+export function joinMp3Parts(
+  parts: Float32Array[][],
+  channels: number,
+  length = parts.reduce((n, p) => n + p[0]!.length, 0),
+): Float32Array[] {
+  if (parts.length === 1) return parts[0]!.map((ch) => ch.subarray(0, length))
+  return Array.from({ length: channels }, (_, c) => {
+    const out = new Float32Array(length)
+    let at = 0
+    for (const part of parts) {
+      const ch = part[c]!
+      out.set(ch.subarray(0, Math.min(ch.length, length - at)), at)
+      at += ch.length
+      if (at >= length) break
+    }
+    return out
+  })
+}
