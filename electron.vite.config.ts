@@ -5,10 +5,10 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 export default defineConfig({
   main: {
     build: {
-      // ESM-only WebAssembly decoders are bundled into main (they inline their WASM); native and
-      // CommonJS dependencies stay external and load from node_modules.
+      // The ESM-only WebAssembly FLAC decoder is bundled into main (it inlines its WASM); native
+      // and CommonJS dependencies stay external and load from node_modules.
       externalizeDeps: {
-        exclude: ['mpg123-decoder', '@wasm-audio-decoders/flac'],
+        exclude: ['@wasm-audio-decoders/flac'],
       },
       rollupOptions: {
         // `host` is browser mode: the same core served over a loopback WebSocket, run by plain Node.

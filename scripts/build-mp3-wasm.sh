@@ -1,11 +1,10 @@
 #!/bin/sh
-# Builds src/main/core/audio/formats/mp3/ffmpeg-wasm.ts: FFmpeg's MPEG audio parser and the
-# floating-point decoders the ffmpeg command line picks for MPEG audio layers I, II and III
-# (mp1float, mp2float, mp3float; LGPL-2.1-or-later, nothing GPL or non-free enabled) plus
-# ffmpeg-decoder.c, compiled to WebAssembly with Debian's clang and wasi-libc, compressed
-# (brotli) and written as base64, so the app needs no build step. The ID3 and Xing/LAME tags are
-# read in TypeScript (header.ts), so no demuxer is built. Debian/Ubuntu only; run as root or
-# with sudo for apt.
+# Builds src/main/core/audio/formats/mp3/ffmpeg-wasm.ts: FFmpeg's MPEG audio parser and its
+# floating-point decoders for MPEG audio layers I, II and III (mp1float, mp2float, mp3float;
+# LGPL-2.1-or-later, nothing GPL or non-free enabled) plus ffmpeg-decoder.c, compiled to
+# WebAssembly with Debian's clang and wasi-libc, compressed (brotli) and written as base64, so
+# the app needs no build step. The ID3 and Xing/LAME tags are read in TypeScript (header.ts), so
+# no demuxer is built. Debian/Ubuntu only; run as root or with sudo for apt.
 #
 #   sh scripts/build-mp3-wasm.sh            rebuild (a few minutes on 2 cores)
 #

@@ -2,14 +2,16 @@
  * MPEG audio (MP3, and MP1/MP2) decoding through FFmpeg's own MPEG audio parser and decoders
  * (libavcodec, LGPL-2.1-or-later), compiled to WebAssembly by scripts/build-mp3-wasm.sh. One
  * stream at a time per module instance (mp3_open starts the next). The ID3v2 tags and the
- * Xing/LAME tag frame are handled in JavaScript (decode.ts, segment-task.ts): the bytes after
+ * Xing/LAME tag frame are handled in JavaScript (decode.ts, frame-index.ts): the bytes after
  * them go through the parser, which cuts them into frames as it does in ffmpeg, and every frame
  * decodes to planar float buffers that JavaScript copies out after the call.
  *
- * The decoders are the floating-point ones the ffmpeg command line picks (mp1float, mp2float,
- * mp3float): their output depends only on the last frames (the fixed-point ones carry a rounding
- * state from the first sample on), so a stream decoded in segments gives the same bits as in one
- * pass. Nothing is trimmed here: the gapless trimming is done in JavaScript.
+ * The decoders are the floating-point ones: mp3float, the one the ffmpeg command line picks for
+ * layer III, and mp1float and mp2float for layers I and II, where ffmpeg picks the fixed-point
+ * mp1 and mp2 (16-bit output, a rounding error carried from sample to sample since the start, so
+ * a stream decoded in segments could not give the bits of one pass; the float ones differ from
+ * them by that rounding only). A float decoder's output depends only on the last frames.
+ * Nothing is trimmed here: the gapless trimming is done in JavaScript.
  */
 #include <stdint.h>
 #include <string.h>
@@ -18,7 +20,7 @@
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
-/* Negative answers of mp3_open, mapped to messages in ffmpeg.ts. */
+/* Negative answers of mp3_open, reported by ffmpeg.ts. */
 enum {
   OPEN_LAYER = -1,   /* not layer 1, 2 or 3 */
   OPEN_DECODER = -2, /* the decoder or the parser could not be opened */

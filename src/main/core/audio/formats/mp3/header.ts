@@ -172,7 +172,12 @@ export function tagFrameLength(bytes: Uint8Array, at: number): number {
     if (flags & 2) size = u32(bytes, p)
   }
   const v = at + 36
-  if (v + 18 <= bytes.length && ascii(bytes, v, 'VBRI') && bytes[v + 4] === 0 && bytes[v + 5] === 1) {
+  if (
+    v + 18 <= bytes.length &&
+    ascii(bytes, v, 'VBRI') &&
+    bytes[v + 4] === 0 &&
+    bytes[v + 5] === 1
+  ) {
     size = u32(bytes, v + 10)
     frames = u32(bytes, v + 14)
   }
