@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import type { Clip } from '../../../src/shared/domain'
+import { LaneImage, clearRows, placeRows } from '../../../src/renderer/src/timeline/lane-image'
 import { visibleLanes } from '../../../src/renderer/src/timeline/lanes'
 import {
   deviceScroll,
@@ -127,5 +129,90 @@ describe('drawLane strips', () => {
       expect(out[y * 100 + 30]).toBe(7)
       expect(out[y * 100 + 10]).not.toBe(7)
     }
+  })
+})
+
+describe('placeRows and clearRows (the lanes canvas)', () => {
+  const filled = (width: number, height: number, value: number) => {
+    const target = image(width, height)
+    pixels(target).fill(value)
+    return target
+  }
+
+  it('copies a lane whole, or only the rows that overlap the target', () => {
+    const target = filled(3, 6, 0)
+    placeRows(target, filled(3, 2, 7), 1)
+    expect([...pixels(target)]).toEqual([0, 0, 0, 7, 7, 7, 7, 7, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    // Half above the top, half below the bottom.
+    placeRows(target, filled(3, 2, 8), -1)
+    placeRows(target, filled(3, 2, 9), 5)
+    expect(pixels(target).slice(0, 3)).toEqual(new Uint32Array([8, 8, 8]))
+    expect(pixels(target).slice(15)).toEqual(new Uint32Array([9, 9, 9]))
+    // Wholly outside: nothing.
+    placeRows(target, filled(3, 2, 5), 6)
+    placeRows(target, filled(3, 2, 5), -2)
+    expect([...pixels(target)].includes(5)).toBe(false)
+  })
+
+  it('clears only the rows asked, inside the target', () => {
+    const target = filled(2, 4, 3)
+    clearRows(target, 1, 3)
+    expect([...pixels(target)]).toEqual([3, 3, 0, 0, 0, 0, 3, 3])
+    clearRows(target, -5, 1)
+    clearRows(target, 3, 99)
+    expect([...pixels(target)]).toEqual([0, 0, 0, 0, 0, 0, 0, 0])
+  })
+})
+
+describe('LaneImage', () => {
+  const RATE = 48000
+  const peaks = {
+    framesPerPeak: 256,
+    count: 4000,
+    channels: 1,
+    pairs: [Float32Array.from({ length: 8000 }, (_, i) => (i % 2 === 0 ? -0.5 : 0.7))],
+  }
+  const clip = {
+    id: 'c1',
+    trackId: 't1',
+    assetId: 'a1',
+    start: RATE / 4,
+    offset: 0,
+    length: RATE * 3,
+    gainDb: 0,
+    fadeIn: RATE / 2,
+    fadeOut: RATE / 3,
+  }
+  const input = (scrollSeconds: number) => ({
+    view: {
+      scrollSeconds,
+      pixelsPerSecond: 100,
+      sampleRate: RATE,
+      ratio: 1,
+      top: 4,
+      bottom: 2,
+    },
+    clips: [clip] as unknown as Clip[],
+    drawn: [{ ...clip, assetRate: RATE, peaks }],
+    grid: [
+      { samples: RATE / 2, major: true },
+      { samples: RATE, major: false },
+      { samples: RATE * 2, major: true },
+    ],
+    gridKey: '',
+    colors: { wave: 0xff0000ff, grid: 0x11000000, gridMajor: 0x22000000 },
+    peaksVersion: 0,
+    width: 120,
+    height: 30,
+  })
+
+  it('after a sideways scroll, shows what a lane drawn anew at that scroll shows', () => {
+    const scrolled = new LaneImage()
+    scrolled.paint(input(0))
+    scrolled.paint(input(0.37))
+    const shifted = [...pixels(scrolled.paint(input(0.21)))]
+    const fresh = [...pixels(new LaneImage().paint(input(0.21)))]
+    expect(shifted).toEqual(fresh)
+    expect(fresh.includes(0xff0000ff)).toBe(true)
   })
 })
