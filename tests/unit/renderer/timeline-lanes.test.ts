@@ -67,6 +67,7 @@ describe('drawLane strips', () => {
       peaks,
       fadeIn: RATE,
       fadeOut: 0,
+      selected: false,
     },
     {
       start: RATE * 5,
@@ -77,10 +78,19 @@ describe('drawLane strips', () => {
       peaks,
       fadeIn: 0,
       fadeOut: RATE / 2,
+      selected: true,
     },
   ]
   const grid = [0, 1, 2, 3, 4, 5, 6, 7].map((s) => ({ samples: s * RATE, major: s % 2 === 0 }))
-  const colors = { wave: 0xff0000ff, grid: 0x11000000, gridMajor: 0x22000000 }
+  const colors = {
+    wave: 0xff0000ff,
+    grid: 0x11000000,
+    gridMajor: 0x22000000,
+    clip: 0x2400ff00,
+    clipBorder: 0x7300ff00,
+    selected: 0x4200ff00,
+    selectedBorder: 0xff00ff00,
+  }
   const view = (scrollSeconds: number) => ({
     scrollSeconds,
     pixelsPerSecond: 40,
@@ -193,14 +203,23 @@ describe('LaneImage', () => {
       bottom: 2,
     },
     clips: [clip] as unknown as Clip[],
-    drawn: [{ ...clip, assetRate: RATE, peaks }],
+    drawn: [{ ...clip, assetRate: RATE, peaks, selected: false }],
     grid: [
       { samples: RATE / 2, major: true },
       { samples: RATE, major: false },
       { samples: RATE * 2, major: true },
     ],
     gridKey: '',
-    colors: { wave: 0xff0000ff, grid: 0x11000000, gridMajor: 0x22000000 },
+    colors: {
+      wave: 0xff0000ff,
+      grid: 0x11000000,
+      gridMajor: 0x22000000,
+      clip: 0x2400ff00,
+      clipBorder: 0x7300ff00,
+      selected: 0x4200ff00,
+      selectedBorder: 0xff00ff00,
+    },
+    selected: '',
     peaksVersion: 0,
     width: 120,
     height: 30,

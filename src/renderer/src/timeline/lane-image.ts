@@ -1,4 +1,4 @@
-// One lane's waveforms and grid as pixels in memory, kept between frames: a frame that only
+// One lane's clips, waveforms and grid as pixels in memory, kept between frames: a frame that only
 // scrolled sideways shifts them and draws the uncovered strip; the timeline's one lanes canvas
 // copies each visible lane's rows in (`placeRows`) and is written once per frame.
 import type { Clip } from '../../../shared/domain'
@@ -22,6 +22,8 @@ export interface LaneInput {
   grid: readonly GridLine[]
   /** Changes whenever the grid's lines do (tempo, zoom). */
   gridKey: string
+  /** The lane's selected clips (any text that changes when they do). */
+  selected: string
   colors: LaneColors['packed']
   peaksVersion: number
   width: number
@@ -56,6 +58,7 @@ export class LaneImage {
       before.view.waveZoom === input.view.waveZoom &&
       before.view.ratio === input.view.ratio &&
       before.gridKey === input.gridKey &&
+      before.selected === input.selected &&
       before.colors === input.colors &&
       before.peaksVersion === input.peaksVersion &&
       sameClips(before.clips, input.clips)
