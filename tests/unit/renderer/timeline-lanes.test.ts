@@ -5,6 +5,7 @@ import { visibleLanes } from '../../../src/renderer/src/timeline/lanes'
 import {
   deviceScroll,
   drawLane,
+  over,
   shiftLane,
   type LaneClip,
   type LanePixels,
@@ -233,5 +234,74 @@ describe('LaneImage', () => {
     const fresh = [...pixels(new LaneImage().paint(input(0.21)))]
     expect(shifted).toEqual(fresh)
     expect(fresh.includes(0xff0000ff)).toBe(true)
+  })
+})
+
+describe('clip boxes on the lanes canvas', () => {
+  const RATE = 48000
+  const colors = {
+    wave: 0xff0000ff,
+    grid: 0x11000000,
+    gridMajor: 0x22000000,
+    clip: 0x2400ff00,
+    clipBorder: 0x7300ff00,
+    selected: 0x4200ff00,
+    selectedBorder: 0xff00ff00,
+  }
+  const view = {
+    scrollSeconds: 0,
+    pixelsPerSecond: 10,
+    sampleRate: RATE,
+    ratio: 1,
+    top: 4,
+    bottom: 2,
+  }
+  // 1 s to 5 s at 10 px/s: columns 10 … 49, rows 3 … 36 of a 40-row lane (3 px inset).
+  const box = (selected: boolean): LaneClip => ({
+    start: RATE,
+    offset: 0,
+    length: RATE * 4,
+    gainDb: 0,
+    fadeIn: 0,
+    fadeOut: 0,
+    assetRate: RATE,
+    peaks: undefined,
+    selected,
+  })
+  const draw = (selected: boolean, grid: { samples: number; major: boolean }[] = []) => {
+    const target = image(80, 40)
+    drawLane(target, view, [box(selected)], grid, colors)
+    const out = pixels(target)
+    return (x: number, y: number) => out[y * 80 + x]
+  }
+
+  it('fills the box with a border, 2 px when selected, inside the lane inset', () => {
+    const plain = draw(false)
+    expect(plain(30, 20)).toBe(colors.clip)
+    expect(plain(10, 20)).toBe(colors.clipBorder)
+    expect(plain(11, 20)).toBe(colors.clip)
+    expect(plain(49, 20)).toBe(colors.clipBorder)
+    expect(plain(50, 20)).toBe(0)
+    expect(plain(30, 3)).toBe(colors.clipBorder)
+    expect(plain(30, 2)).toBe(0)
+    expect(plain(30, 36)).toBe(colors.clipBorder)
+    expect(plain(30, 37)).toBe(0)
+    const chosen = draw(true)
+    expect(chosen(10, 20)).toBe(colors.selectedBorder)
+    expect(chosen(11, 20)).toBe(colors.selectedBorder)
+    expect(chosen(12, 20)).toBe(colors.selected)
+    expect(chosen(30, 4)).toBe(colors.selectedBorder)
+    expect(chosen(30, 5)).toBe(colors.selected)
+  })
+
+  it('rounds the corners and shows the grid through the fill', () => {
+    const drawn = draw(false, [{ samples: RATE * 3, major: true }])
+    // The corner pixel stays what is under the box; a little further in is the border.
+    expect(drawn(10, 3)).toBe(0)
+    expect(drawn(13, 3)).toBe(colors.clipBorder)
+    // The grid line at 3 s (column 30): outside the box as is, inside it seen through the fill.
+    expect(drawn(30, 1)).toBe(colors.gridMajor)
+    expect(drawn(30, 20)).toBe(over(colors.clip, colors.gridMajor))
+    expect(drawn(30, 20)).not.toBe(colors.clip)
   })
 })

@@ -211,7 +211,9 @@ function drawBoxes(
     const dy = radius - row - 0.5
     corner.push(Math.round(radius - Math.sqrt(Math.max(0, radius * radius - dy * dy))))
   }
-  const gridXs = grid.map((line) => ({ x: Math.round(toX(line.samples)), major: line.major }))
+  const gridXs = grid
+    .map((line) => ({ x: Math.round(toX(line.samples)), major: line.major }))
+    .filter((line) => line.x >= left && line.x < right)
   for (const clip of clips) {
     const x0 = Math.round(toX(clip.start))
     const x1 = Math.max(x0 + 2, Math.round(toX(clip.start + clip.length)))
@@ -221,6 +223,8 @@ function drawBoxes(
     const thick = clip.selected ? Math.round(2 * ratio) : Math.max(1, Math.round(ratio))
     const onGrid = over(fill, colors.grid)
     const onGridMajor = over(fill, colors.gridMajor)
+    // The grid lines inside this clip (checked once, not row by row).
+    const lines = gridXs.filter((line) => line.x >= x0 + thick && line.x < x1 - thick)
     for (let y = y0; y < y1; y++) {
       const row = Math.min(y - y0, y1 - 1 - y)
       const inset = Math.min(row < corner.length ? corner[row]! : 0, (x1 - x0) >> 1)
@@ -231,12 +235,16 @@ function drawBoxes(
         fillSpan(pixels, base, a, b, left, right, border)
         continue
       }
-      fillSpan(pixels, base, a, a + thick, left, right, border)
-      fillSpan(pixels, base, a + thick, b - thick, left, right, fill)
-      fillSpan(pixels, base, b - thick, b, left, right, border)
-      for (const line of gridXs) {
-        if (line.x < a + thick || line.x >= b - thick || line.x < left || line.x >= right) continue
-        pixels[base + line.x] = line.major ? onGridMajor : onGrid
+      // The row filled, then its border pixels and the grid seen through the fill.
+      fillSpan(pixels, base, a, b, left, right, fill)
+      for (let t = 0; t < thick; t++) {
+        if (a + t >= left && a + t < right) pixels[base + a + t] = border
+        if (b - 1 - t >= left && b - 1 - t < right) pixels[base + b - 1 - t] = border
+      }
+      for (const line of lines) {
+        if (line.x >= a + thick && line.x < b - thick) {
+          pixels[base + line.x] = line.major ? onGridMajor : onGrid
+        }
       }
     }
   }
