@@ -222,10 +222,14 @@ async function openProject(project: BigProject, tracks: number): Promise<Page> {
   await page.waitForFunction(
     (wanted) => {
       const scope = globalThis as unknown as {
-        document: { querySelector(s: string): { dataset: { drawn?: string } } | null }
+        document: { querySelectorAll(s: string): ArrayLike<{ dataset: { drawn?: string } }> }
       }
-      const drawn = scope.document.querySelector('canvas[data-drawn]')?.dataset.drawn ?? ''
-      return drawn.split(' ').filter(Boolean).length >= wanted
+      const canvases = scope.document.querySelectorAll('canvas[data-drawn]')
+      let drawn = 0
+      for (let i = 0; i < canvases.length; i++) {
+        drawn += (canvases[i]!.dataset.drawn ?? '').split(' ').filter(Boolean).length
+      }
+      return drawn >= wanted
     },
     Math.min(tracks, 6),
     { timeout: 60_000 },
