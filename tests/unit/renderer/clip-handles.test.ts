@@ -126,8 +126,17 @@ describe('drawn waveform', () => {
     peaks,
     fadeIn: 0,
     fadeOut: 0,
+    selected: false,
   }
-  const colors = { wave: 0xff0000ff, grid: 1, gridMajor: 2 }
+  const colors = {
+    wave: 0xff0000ff,
+    grid: 1,
+    gridMajor: 2,
+    clip: 0x2400ff00,
+    clipBorder: 0x7300ff00,
+    selected: 0x4200ff00,
+    selectedBorder: 0xff00ff00,
+  }
   const view = {
     scrollSeconds: 0,
     pixelsPerSecond: 25,

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import type { Clip } from '../../../src/shared/domain'
+import { LaneImage, clearRows, placeRows } from '../../../src/renderer/src/timeline/lane-image'
 import { visibleLanes } from '../../../src/renderer/src/timeline/lanes'
 import {
   deviceScroll,
   drawLane,
+  over,
   shiftLane,
   type LaneClip,
   type LanePixels,
@@ -65,6 +68,7 @@ describe('drawLane strips', () => {
       peaks,
       fadeIn: RATE,
       fadeOut: 0,
+      selected: false,
     },
     {
       start: RATE * 5,
@@ -75,10 +79,19 @@ describe('drawLane strips', () => {
       peaks,
       fadeIn: 0,
       fadeOut: RATE / 2,
+      selected: true,
     },
   ]
   const grid = [0, 1, 2, 3, 4, 5, 6, 7].map((s) => ({ samples: s * RATE, major: s % 2 === 0 }))
-  const colors = { wave: 0xff0000ff, grid: 0x11000000, gridMajor: 0x22000000 }
+  const colors = {
+    wave: 0xff0000ff,
+    grid: 0x11000000,
+    gridMajor: 0x22000000,
+    clip: 0x2400ff00,
+    clipBorder: 0x7300ff00,
+    selected: 0x4200ff00,
+    selectedBorder: 0xff00ff00,
+  }
   const view = (scrollSeconds: number) => ({
     scrollSeconds,
     pixelsPerSecond: 40,
@@ -127,5 +140,168 @@ describe('drawLane strips', () => {
       expect(out[y * 100 + 30]).toBe(7)
       expect(out[y * 100 + 10]).not.toBe(7)
     }
+  })
+})
+
+describe('placeRows and clearRows (the lanes canvas)', () => {
+  const filled = (width: number, height: number, value: number) => {
+    const target = image(width, height)
+    pixels(target).fill(value)
+    return target
+  }
+
+  it('copies a lane whole, or only the rows that overlap the target', () => {
+    const target = filled(3, 6, 0)
+    placeRows(target, filled(3, 2, 7), 1)
+    expect([...pixels(target)]).toEqual([0, 0, 0, 7, 7, 7, 7, 7, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    // Half above the top, half below the bottom.
+    placeRows(target, filled(3, 2, 8), -1)
+    placeRows(target, filled(3, 2, 9), 5)
+    expect(pixels(target).slice(0, 3)).toEqual(new Uint32Array([8, 8, 8]))
+    expect(pixels(target).slice(15)).toEqual(new Uint32Array([9, 9, 9]))
+    // Wholly outside: nothing.
+    placeRows(target, filled(3, 2, 5), 6)
+    placeRows(target, filled(3, 2, 5), -2)
+    expect([...pixels(target)].includes(5)).toBe(false)
+  })
+
+  it('clears only the rows asked, inside the target', () => {
+    const target = filled(2, 4, 3)
+    clearRows(target, 1, 3)
+    expect([...pixels(target)]).toEqual([3, 3, 0, 0, 0, 0, 3, 3])
+    clearRows(target, -5, 1)
+    clearRows(target, 3, 99)
+    expect([...pixels(target)]).toEqual([0, 0, 0, 0, 0, 0, 0, 0])
+  })
+})
+
+describe('LaneImage', () => {
+  const RATE = 48000
+  const peaks = {
+    framesPerPeak: 256,
+    count: 4000,
+    channels: 1,
+    pairs: [Float32Array.from({ length: 8000 }, (_, i) => (i % 2 === 0 ? -0.5 : 0.7))],
+  }
+  const clip = {
+    id: 'c1',
+    trackId: 't1',
+    assetId: 'a1',
+    start: RATE / 4,
+    offset: 0,
+    length: RATE * 3,
+    gainDb: 0,
+    fadeIn: RATE / 2,
+    fadeOut: RATE / 3,
+  }
+  const input = (scrollSeconds: number) => ({
+    view: {
+      scrollSeconds,
+      pixelsPerSecond: 100,
+      sampleRate: RATE,
+      ratio: 1,
+      top: 4,
+      bottom: 2,
+    },
+    clips: [clip] as unknown as Clip[],
+    drawn: [{ ...clip, assetRate: RATE, peaks, selected: false }],
+    grid: [
+      { samples: RATE / 2, major: true },
+      { samples: RATE, major: false },
+      { samples: RATE * 2, major: true },
+    ],
+    gridKey: '',
+    colors: {
+      wave: 0xff0000ff,
+      grid: 0x11000000,
+      gridMajor: 0x22000000,
+      clip: 0x2400ff00,
+      clipBorder: 0x7300ff00,
+      selected: 0x4200ff00,
+      selectedBorder: 0xff00ff00,
+    },
+    selected: '',
+    peaksVersion: 0,
+    width: 120,
+    height: 30,
+  })
+
+  it('after a sideways scroll, shows what a lane drawn anew at that scroll shows', () => {
+    const scrolled = new LaneImage()
+    scrolled.paint(input(0))
+    scrolled.paint(input(0.37))
+    const shifted = [...pixels(scrolled.paint(input(0.21)))]
+    const fresh = [...pixels(new LaneImage().paint(input(0.21)))]
+    expect(shifted).toEqual(fresh)
+    expect(fresh.includes(0xff0000ff)).toBe(true)
+  })
+})
+
+describe('clip boxes on the lanes canvas', () => {
+  const RATE = 48000
+  const colors = {
+    wave: 0xff0000ff,
+    grid: 0x11000000,
+    gridMajor: 0x22000000,
+    clip: 0x2400ff00,
+    clipBorder: 0x7300ff00,
+    selected: 0x4200ff00,
+    selectedBorder: 0xff00ff00,
+  }
+  const view = {
+    scrollSeconds: 0,
+    pixelsPerSecond: 10,
+    sampleRate: RATE,
+    ratio: 1,
+    top: 4,
+    bottom: 2,
+  }
+  // 1 s to 5 s at 10 px/s: columns 10 … 49, rows 3 … 36 of a 40-row lane (3 px inset).
+  const box = (selected: boolean): LaneClip => ({
+    start: RATE,
+    offset: 0,
+    length: RATE * 4,
+    gainDb: 0,
+    fadeIn: 0,
+    fadeOut: 0,
+    assetRate: RATE,
+    peaks: undefined,
+    selected,
+  })
+  const draw = (selected: boolean, grid: { samples: number; major: boolean }[] = []) => {
+    const target = image(80, 40)
+    drawLane(target, view, [box(selected)], grid, colors)
+    const out = pixels(target)
+    return (x: number, y: number) => out[y * 80 + x]
+  }
+
+  it('fills the box with a border, 2 px when selected, inside the lane inset', () => {
+    const plain = draw(false)
+    expect(plain(30, 20)).toBe(colors.clip)
+    expect(plain(10, 20)).toBe(colors.clipBorder)
+    expect(plain(11, 20)).toBe(colors.clip)
+    expect(plain(49, 20)).toBe(colors.clipBorder)
+    expect(plain(50, 20)).toBe(0)
+    expect(plain(30, 3)).toBe(colors.clipBorder)
+    expect(plain(30, 2)).toBe(0)
+    expect(plain(30, 36)).toBe(colors.clipBorder)
+    expect(plain(30, 37)).toBe(0)
+    const chosen = draw(true)
+    expect(chosen(10, 20)).toBe(colors.selectedBorder)
+    expect(chosen(11, 20)).toBe(colors.selectedBorder)
+    expect(chosen(12, 20)).toBe(colors.selected)
+    expect(chosen(30, 4)).toBe(colors.selectedBorder)
+    expect(chosen(30, 5)).toBe(colors.selected)
+  })
+
+  it('rounds the corners and shows the grid through the fill', () => {
+    const drawn = draw(false, [{ samples: RATE * 3, major: true }])
+    // The corner pixel stays what is under the box; a little further in is the border.
+    expect(drawn(10, 3)).toBe(0)
+    expect(drawn(13, 3)).toBe(colors.clipBorder)
+    // The grid line at 3 s (column 30): outside the box as is, inside it seen through the fill.
+    expect(drawn(30, 1)).toBe(colors.gridMajor)
+    expect(drawn(30, 20)).toBe(over(colors.clip, colors.gridMajor))
+    expect(drawn(30, 20)).not.toBe(colors.clip)
   })
 })

@@ -1,6 +1,7 @@
-// Draws one lane's visible waveforms into a viewport-sized canvas: only the pixels on screen, from
-// the stored min/max peaks, written straight into an ImageData (no path rasterising), so a full
-// redraw per frame stays cheap even on a software canvas.
+// Draws one lane's visible clips (their boxes and waveforms) and grid into viewport-sized pixels:
+// only the pixels on screen, from the stored min/max peaks, written straight into memory (no path
+// rasterising, no element painted per clip), so a full redraw per frame stays cheap even on a
+// software canvas.
 import { fadeEnvelope, type ClipTiming } from '../../../shared/timeline'
 import type { DecodedPeaks } from '../lib/peaks'
 
@@ -10,7 +11,11 @@ export interface LaneClip extends Pick<
 > {
   assetRate: number
   peaks: DecodedPeaks | undefined
+  selected: boolean
 }
+
+/** A clip's box inside its lane, CSS pixels: inset from the lane's top and bottom, its corners. */
+export const CLIP_BOX = { inset: 3, radius: 5 } as const
 
 export interface LaneView {
   scrollSeconds: number
@@ -31,8 +36,18 @@ export interface LaneColors {
   grid: string
   gridMajor: string
   text: string
-  /** The same as packed little-endian RGBA for ImageData. */
-  packed: { wave: number; grid: number; gridMajor: number }
+  /** The same as packed little-endian RGBA for ImageData, with the clip boxes' fill and border. */
+  packed: PackedColors
+}
+
+export interface PackedColors {
+  wave: number
+  grid: number
+  gridMajor: number
+  clip: number
+  clipBorder: number
+  selected: number
+  selectedBorder: number
 }
 
 /** Grid lines (timeline samples) drawn behind the clips. */
@@ -44,6 +59,17 @@ export interface GridLine {
 /** Packs r, g, b (0–255) and alpha (0–1) as a little-endian RGBA pixel. */
 export function packColor(r: number, g: number, b: number, alpha: number): number {
   return ((Math.round(alpha * 255) << 24) | (b << 16) | (g << 8) | r) >>> 0
+}
+
+/** `top` drawn over `bottom` (packed colours, straight alpha). */
+export function over(top: number, bottom: number): number {
+  const ta = (top >>> 24) / 255
+  const ba = (bottom >>> 24) / 255
+  const alpha = ta + ba * (1 - ta)
+  if (alpha <= 0) return 0
+  const channel = (shift: number) =>
+    Math.round((((top >>> shift) & 255) * ta + ((bottom >>> shift) & 255) * ba * (1 - ta)) / alpha)
+  return packColor(channel(0), channel(8), channel(16), alpha)
 }
 
 /** The scroll in device pixels, as `drawLane` draws it (whole pixels, so that a shift is exact). */
@@ -82,7 +108,7 @@ export function drawLane(
   view: LaneView,
   clips: readonly LaneClip[],
   grid: readonly GridLine[],
-  colors: LaneColors['packed'],
+  colors: PackedColors,
   columns?: { from: number; to: number },
 ): void {
   const { width, height } = image
@@ -103,6 +129,7 @@ export function drawLane(
     const color = line.major ? colors.gridMajor : colors.grid
     for (let y = 0, i = x; y < height; y++, i += width) pixels[i] = color
   }
+  drawBoxes(pixels, width, height, ratio, toX, clips, grid, colors, left, right)
   const top = view.top * ratio
   const usable = height - top - view.bottom * ratio
   const middle = top + usable / 2
@@ -156,4 +183,84 @@ export function drawLane(
       for (let y = y0, i = y0 * width + x; y < y1; y++, i += width) pixels[i] = wave
     }
   }
+}
+
+/**
+ * The clips' boxes (fill and a border, 2 px when selected, rounded corners) over the grid, with the
+ * grid lines seen through the fill as they were through the clip elements it replaces.
+ */
+function drawBoxes(
+  pixels: Uint32Array,
+  width: number,
+  height: number,
+  ratio: number,
+  toX: (samples: number) => number,
+  clips: readonly LaneClip[],
+  grid: readonly GridLine[],
+  colors: PackedColors,
+  left: number,
+  right: number,
+): void {
+  const y0 = Math.round(CLIP_BOX.inset * ratio)
+  const y1 = height - Math.round(CLIP_BOX.inset * ratio)
+  if (y1 - y0 < 2) return
+  const radius = CLIP_BOX.radius * ratio
+  // How far in each of the top (and bottom) rows starts: the rounded corner.
+  const corner: number[] = []
+  for (let row = 0; row < Math.ceil(radius); row++) {
+    const dy = radius - row - 0.5
+    corner.push(Math.round(radius - Math.sqrt(Math.max(0, radius * radius - dy * dy))))
+  }
+  const gridXs = grid
+    .map((line) => ({ x: Math.round(toX(line.samples)), major: line.major }))
+    .filter((line) => line.x >= left && line.x < right)
+  for (const clip of clips) {
+    const x0 = Math.round(toX(clip.start))
+    const x1 = Math.max(x0 + 2, Math.round(toX(clip.start + clip.length)))
+    if (x1 <= left || x0 >= right) continue
+    const fill = clip.selected ? colors.selected : colors.clip
+    const border = clip.selected ? colors.selectedBorder : colors.clipBorder
+    const thick = clip.selected ? Math.round(2 * ratio) : Math.max(1, Math.round(ratio))
+    const onGrid = over(fill, colors.grid)
+    const onGridMajor = over(fill, colors.gridMajor)
+    // The grid lines inside this clip (checked once, not row by row).
+    const lines = gridXs.filter((line) => line.x >= x0 + thick && line.x < x1 - thick)
+    for (let y = y0; y < y1; y++) {
+      const row = Math.min(y - y0, y1 - 1 - y)
+      const inset = Math.min(row < corner.length ? corner[row]! : 0, (x1 - x0) >> 1)
+      const a = x0 + inset
+      const b = x1 - inset
+      const base = y * width
+      if (row < thick) {
+        fillSpan(pixels, base, a, b, left, right, border)
+        continue
+      }
+      // The row filled, then its border pixels and the grid seen through the fill.
+      fillSpan(pixels, base, a, b, left, right, fill)
+      for (let t = 0; t < thick; t++) {
+        if (a + t >= left && a + t < right) pixels[base + a + t] = border
+        if (b - 1 - t >= left && b - 1 - t < right) pixels[base + b - 1 - t] = border
+      }
+      for (const line of lines) {
+        if (line.x >= a + thick && line.x < b - thick) {
+          pixels[base + line.x] = line.major ? onGridMajor : onGrid
+        }
+      }
+    }
+  }
+}
+
+/** Fills pixels [from, to) of the row at `base`, kept inside the columns [left, right). */
+function fillSpan(
+  pixels: Uint32Array,
+  base: number,
+  from: number,
+  to: number,
+  left: number,
+  right: number,
+  color: number,
+): void {
+  const a = Math.max(from, left)
+  const b = Math.min(to, right)
+  if (b > a) pixels.fill(color, base + a, base + b)
 }
