@@ -25,16 +25,6 @@ interface Slot {
 export const WORKER_IDLE_MS = 5000
 
 /**
- * A worker's young generation, in MB (V8's default grows to tens). The decoders make many small
- * arrays that die young; their memory is freed only by the collection that finds them dead, and
- * until then the thread's malloc arena grows with them. That arena outlives the worker: glibc
- * keeps it, at the size it grew to, for the next thread (seen with gdb's malloc_stats in the
- * server after imports: the ended workers' arenas held tens of MB, almost none of it in use). A
- * small young generation, collected often, keeps the arenas smaller (memory.bench.ts).
- */
-const WORKER_YOUNG_GENERATION_MB = 2
-
-/**
  * A fixed pool of worker threads running `script` (the core's is worker-main.ts, which answers
  * with serveTasks). Workers start on
  * first use, end after `idleMs` without a task (their memory goes back to the system) and are
@@ -105,9 +95,7 @@ export class WorkerPool<T extends TaskTable<T>> implements TaskRunner<T> {
   }
 
   #start(index: number): Slot {
-    const worker = new Worker(this.script, {
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    })
+    const worker = new Worker(this.script)
     const slot: Slot = { worker, pending: new Map() }
     worker.unref()
     worker.on('message', (reply: TaskReply) => {
