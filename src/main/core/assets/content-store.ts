@@ -114,6 +114,7 @@ export class ContentStore {
         for await (const chunk of readChunks(source, 0, pool)) {
           await writer.write(chunk, (written) => pool.release(written))
         }
+        pool.close()
       } finally {
         await source.close()
       }

@@ -58,11 +58,15 @@ interface Checked {
   peaks: Uint8Array
 }
 
-/** The bytes of the file being imported, in chunks; `release` gives a chunk's buffer back. */
+/**
+ * The bytes of the file being imported, in chunks; `release` gives a chunk's buffer back, `close`
+ * the read buffers to the next imports once the import is over.
+ */
 interface Chunks {
   size: number
   chunks: AsyncIterator<Uint8Array>
   release: (chunk: Uint8Array) => void
+  close: () => void
 }
 
 /**
@@ -108,8 +112,9 @@ export async function decodeAndStore(
     await file.close()
     throw notOrdinaryFile(name, stats.isDirectory())
   }
+  let chunks: Chunks | undefined
   try {
-    const chunks = await fileChunks(name, file)
+    chunks = await fileChunks(name, file)
     return await importChunks(name, chunks, store, (container, head) => {
       if (!container) return sourceStep(name, () => checkCompressedFile(path, head, tasks))
       if (!tasks || tasks.parallelism < 2) return { scanHere: container }
@@ -118,6 +123,7 @@ export async function decodeAndStore(
       )
     })
   } finally {
+    chunks?.close()
     await file.close()
   }
 }
@@ -173,6 +179,7 @@ function bytesChunks(bytes: Uint8Array): Chunks {
     size: bytes.length,
     chunks: { next: () => Promise.resolve(iterator.next()) },
     release: () => undefined,
+    close: () => undefined,
   }
 }
 
@@ -183,6 +190,7 @@ async function fileChunks(name: string, file: FileHandle): Promise<Chunks> {
     size,
     chunks: readChunks(file, 0, pool),
     release: (chunk) => pool.release(chunk),
+    close: () => pool.close(),
   }
 }
 
