@@ -114,7 +114,6 @@ export class ContentStore {
         for await (const chunk of readChunks(source, 0, pool)) {
           await writer.write(chunk, (written) => pool.release(written))
         }
-        pool.close()
       } finally {
         await source.close()
       }

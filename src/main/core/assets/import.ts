@@ -58,15 +58,11 @@ interface Checked {
   peaks: Uint8Array
 }
 
-/**
- * The bytes of the file being imported, in chunks; `release` gives a chunk's buffer back, `close`
- * the read buffers to the next imports once the import is over.
- */
+/** The bytes of the file being imported, in chunks; `release` gives a chunk's buffer back. */
 interface Chunks {
   size: number
   chunks: AsyncIterator<Uint8Array>
   release: (chunk: Uint8Array) => void
-  close: () => void
 }
 
 /**
@@ -112,9 +108,8 @@ export async function decodeAndStore(
     await file.close()
     throw notOrdinaryFile(name, stats.isDirectory())
   }
-  let chunks: Chunks | undefined
   try {
-    chunks = await fileChunks(name, file)
+    const chunks = await fileChunks(name, file)
     return await importChunks(name, chunks, store, (container, head) => {
       if (!container) return sourceStep(name, () => checkCompressedFile(path, head, tasks))
       if (!tasks || tasks.parallelism < 2) return { scanHere: container }
@@ -123,7 +118,6 @@ export async function decodeAndStore(
       )
     })
   } finally {
-    chunks?.close()
     await file.close()
   }
 }
@@ -179,7 +173,6 @@ function bytesChunks(bytes: Uint8Array): Chunks {
     size: bytes.length,
     chunks: { next: () => Promise.resolve(iterator.next()) },
     release: () => undefined,
-    close: () => undefined,
   }
 }
 
@@ -190,7 +183,6 @@ async function fileChunks(name: string, file: FileHandle): Promise<Chunks> {
     size,
     chunks: readChunks(file, 0, pool),
     release: (chunk) => pool.release(chunk),
-    close: () => pool.close(),
   }
 }
 
