@@ -1,8 +1,16 @@
 import type { FileHandle } from 'node:fs/promises'
+import { allocateAligned } from '../direct-io/aligned-memory'
 
 /**
  * A fixed set of equal buffers handed out and given back, so that reading a large file reuses a
  * few buffers instead of mapping fresh memory (and taking its page faults) for every chunk.
+ *
+ * The buffers are WebAssembly memories (allocateAligned), which V8 maps by itself, not malloc
+ * blocks: glibc raises its mmap threshold for the whole process to the size of the largest block
+ * freed (4 MB read buffers made it 4 MB, seen with gdb in the server), after which the workers'
+ * buffers below that size go into malloc arenas, which glibc keeps at the size they grew to after
+ * the workers end. A pool is not kept between imports: kept, its buffers stayed resident, while
+ * V8 collected the unreachable ones within seconds of the last import (memory.bench.ts).
  */
 export class BufferPool {
   readonly #free: ArrayBuffer[] = []
@@ -17,12 +25,14 @@ export class BufferPool {
   /** A free buffer, waiting for one to be released when all are in use. */
   acquire(): Promise<Buffer> {
     const free = this.#free.pop()
-    if (free) return Promise.resolve(Buffer.from(free))
+    if (free) return Promise.resolve(Buffer.from(free, 0, this.bufferBytes))
     if (this.#created < this.count) {
       this.#created++
-      return Promise.resolve(Buffer.allocUnsafeSlow(this.bufferBytes))
+      return Promise.resolve(Buffer.from(allocateAligned(this.bufferBytes), 0, this.bufferBytes))
     }
-    return new Promise((resolve) => this.#waiting.push((buffer) => resolve(Buffer.from(buffer))))
+    return new Promise((resolve) =>
+      this.#waiting.push((buffer) => resolve(Buffer.from(buffer, 0, this.bufferBytes))),
+    )
   }
 
   /** Gives back the buffer under `chunk` (a view of a buffer from acquire). */
