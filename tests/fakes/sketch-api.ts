@@ -16,6 +16,8 @@ import {
   type MethodResult,
   type SketchApi,
 } from '../../src/shared/api'
+import { describeIssue } from '../../src/main/core/contract-issue'
+import { remapInput } from '../../src/main/core/history/timeline-history'
 import type { Asset, Clip, HistoryState, ProjectDetail, Track } from '../../src/shared/domain'
 import { fail, ok, type ErrorCode, type Result } from '../../src/shared/result'
 import { clipBoundsProblem, framesAtRate } from '../../src/shared/timeline'
@@ -120,8 +122,8 @@ export class FakeSketchApi implements SketchApi {
     const parsed = methods[method].input.safeParse(input)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      const field = issue?.path.map(String).join('.')
-      return fail('invalid_input', `${method}: ${issue?.message ?? 'invalid input'}`, field)
+      const { field, message } = issue ? describeIssue(issue) : { message: 'invalid input' }
+      return fail('invalid_input', `${method}: ${message}`, field)
     }
     const before = structuredClone(this.#model)
     try {
@@ -210,14 +212,13 @@ export class FakeSketchApi implements SketchApi {
   #run(patches: readonly Patch[], stack: UndoStack): Map<string, string> {
     const ids = new Map<string, string>()
     for (const patch of patches) {
-      const input: Record<string, unknown> = { ...patch.input }
-      for (const [key, value] of Object.entries(input)) {
-        if (typeof value === 'string' && ids.has(value)) input[key] = ids.get(value)
-      }
-      const parsed = methods[patch.method].input.safeParse(input)
+      const parsed = methods[patch.method].input.safeParse(remapInput(patch.input, ids))
       if (!parsed.success) {
         const issue = parsed.error.issues[0]
-        throw new Refusal('invalid_input', `${patch.method}: ${issue?.message ?? 'is invalid'}`)
+        const { field, message } = issue
+          ? describeIssue(issue)
+          : { field: undefined, message: 'is invalid' }
+        throw new Refusal('invalid_input', `${patch.method}: ${message}`, field)
       }
       const result = this.#apply(patch.method, parsed.data)
       if (patch.recreates !== undefined) {

@@ -1,35 +1,13 @@
-import type { z } from 'zod'
 import { isMethodName, methods, type Handlers } from '../../shared/api'
 import { fail, ok, type Result } from '../../shared/result'
 import { AppError } from './app-error'
+import { cut, describeIssue } from './contract-issue'
 import type { Log } from './log'
 
 /** The longest error message (and field) an answer carries. */
 export const MAX_ERROR_MESSAGE = 500
 
 export type Dispatch = (method: unknown, input: unknown) => Promise<Result<unknown>>
-
-/** Text cut to `max` characters, marked where it was cut. */
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
-}
-
-/** A few of the keys, each short, and how many more: an answer never grows with the input. */
-function keyList(keys: readonly string[]): string {
-  const shown = keys.slice(0, 5).map((key) => cut(key, 40))
-  const more = keys.length - shown.length
-  return more > 0 ? `${shown.join(', ')} and ${more.toLocaleString('en')} more` : shown.join(', ')
-}
-
-function describeIssue(issue: z.core.$ZodIssue): { field?: string; message: string } {
-  const field = cut(issue.path.map(String).join('.'), 200)
-  if (issue.code === 'unrecognized_keys') {
-    const keys = keyList(issue.keys)
-    const noun = issue.keys.length === 1 ? 'field' : 'fields'
-    return { field: keys, message: `unknown ${noun} ${keys}` }
-  }
-  return field === '' ? { message: issue.message } : { field, message: `${field} ${issue.message}` }
-}
 
 /** SQLite's and the file system's words for a full disk (or a used-up quota). */
 const DISK_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT'])

@@ -12,6 +12,7 @@ import {
   type UndoSnapshot,
 } from '../../../shared/undo'
 import { AppError } from '../app-error'
+import { describeIssue } from '../contract-issue'
 import type { CoreContext } from '../context'
 import type { ProjectStateTable } from '../store/project-state'
 
@@ -24,7 +25,10 @@ function isTimelineMethod(method: string): method is TimelineMethod {
   return (TIMELINE_METHODS as readonly string[]).includes(method)
 }
 
-function remapInput(input: object, ids: ReadonlyMap<string, string>): Record<string, unknown> {
+export function remapInput(
+  input: object,
+  ids: ReadonlyMap<string, string>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...input }
   for (const [key, value] of Object.entries(out)) {
     if (typeof value === 'string' && ids.has(value)) out[key] = ids.get(value)
@@ -125,8 +129,10 @@ export class TimelineHistory {
     const parsed = methods[method].input.safeParse(input)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      const field = issue?.path.map(String).join('.') ?? ''
-      throw new AppError('invalid_input', `${method}: ${field} ${issue?.message ?? 'is invalid'}`)
+      const { field, message } = issue
+        ? describeIssue(issue)
+        : { field: undefined, message: 'is invalid' }
+      throw new AppError('invalid_input', `${method}: ${message}`, field)
     }
     this.#checkProject(projectId, method, parsed.data)
     const handler = this.handlers()[method] as (input: unknown) => unknown
