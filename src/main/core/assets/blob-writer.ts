@@ -9,7 +9,7 @@ import {
 } from '../direct-io/direct-io'
 
 /** Bytes handed to the libuv pool and not yet written, beyond which `write` waits. */
-const MAX_IN_FLIGHT_BYTES = 16 << 20
+const MAX_IN_FLIGHT_BYTES = 4 << 20
 /**
  * Bytes written between two fdatasyncs while the file is being written, so that the final fsync
  * has little left to flush (and the disk works while the import computes).
@@ -19,7 +19,7 @@ const SYNC_EVERY_BYTES = 32 << 20
  * Aligned memory the bytes are copied into for direct writes (see direct-io.ts), shared by this
  * thread's writers. The copy costs far less than the page cache would.
  */
-const staging = new AlignedSlots(4 << 20)
+const staging = new AlignedSlots(1 << 20)
 
 /**
  * A temporary file being filled with a blob's bytes, hashing them on the way. `write` hashes in

@@ -17,7 +17,7 @@ export interface StoredBlob {
 const EXT = /^[a-z0-9]{1,8}$/
 
 /** Bytes handed to a BlobWriter at a time when copying a file or a buffer. */
-export const STORE_CHUNK_BYTES = 4 << 20
+export const STORE_CHUNK_BYTES = 1 << 20
 
 /**
  * Audio files by content: `assets/<first two hex>/<sha256>.<ext>`. Writes go to a temporary file

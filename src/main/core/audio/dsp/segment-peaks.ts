@@ -40,14 +40,20 @@ export class SegmentPeaksBuilder {
     )
   }
 
-  push(chunk: Float32Array[]): void {
-    const frames = chunk[0]?.length ?? 0
-    if (frames === 0) return
-    if (chunk.length !== this.channels) {
+  /**
+   * Takes frames [from, to) of `chunk`, clamped to it (all of it by default), of the first
+   * `channels` of its channels: a decoder's output windowed to the frames a segment keeps.
+   */
+  push(chunk: Float32Array[], from = 0, to = Infinity): void {
+    const start = Math.max(0, from)
+    const end = Math.min(to, chunk[0]?.length ?? 0)
+    if (end <= start) return
+    if (chunk.length < this.channels) {
       throw new RangeError(`expected ${this.channels} channels, got ${chunk.length}`)
     }
-    for (const level of this.levels) level.push(chunk, frames)
-    this.frames += frames
+    const window = chunk.slice(0, this.channels).map((ch) => ch.subarray(start, end))
+    for (const level of this.levels) level.push(window, end - start)
+    this.frames += end - start
   }
 
   finish(): SegmentPeaks {

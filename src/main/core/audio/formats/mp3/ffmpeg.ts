@@ -71,9 +71,24 @@ export class FfmpegMp3Decoder {
 
   /** Decodes the frames completed by `bytes`; an incomplete one waits for the next call. */
   decode(bytes: Uint8Array): Mp3DecodedAudio {
+    const parts: Float32Array[][] = []
+    const { samplesDecoded, errors } = this.decodeEach(bytes, (part) =>
+      parts.push(part.map((ch) => ch.slice())),
+    )
+    return { parts, samplesDecoded, errors }
+  }
+
+  /**
+   * Decodes as decode() does, but hands each part to `visit` as views of the module's memory,
+   * valid only during the call: nothing is copied out (a worker computing peaks would otherwise
+   * leave tens of megabytes of garbage between its collections).
+   */
+  decodeEach(
+    bytes: Uint8Array,
+    visit: (part: Float32Array[]) => void,
+  ): { samplesDecoded: number; errors: number } {
     const exports = this.exports
     if (!exports) throw new Error('the MP3 decoder was freed')
-    const parts: Float32Array[][] = []
     let samplesDecoded = 0
     for (let at = 0; at < bytes.length; at += BATCH_BYTES) {
       const piece = bytes.subarray(at, at + BATCH_BYTES)
@@ -85,13 +100,13 @@ export class FfmpegMp3Decoder {
       if (n === 0) continue
       const part: Float32Array[] = []
       for (let c = 0; c < this.channels; c++) {
-        part.push(new Float32Array(exports.memory.buffer, exports.mp3_channel(c), n).slice())
+        part.push(new Float32Array(exports.memory.buffer, exports.mp3_channel(c), n))
       }
-      parts.push(part)
+      visit(part)
       samplesDecoded += n
     }
     const errors = exports.mp3_decode_errors()
-    const out = { parts, samplesDecoded, errors: errors - this.errorsSeen }
+    const out = { samplesDecoded, errors: errors - this.errorsSeen }
     this.errorsSeen = errors
     return out
   }

@@ -1,7 +1,7 @@
 import type { TaskAnswer } from '../../../workers/types'
 import { FfmpegMp3Decoder, joinMp3Parts } from './ffmpeg'
 import { mpegLayer } from './header'
-import { readRange } from '../../read-range'
+import { readRange, readRangePieces } from '../../read-range'
 import { SegmentPeaksBuilder, type SegmentPeaks } from '../../dsp'
 
 export interface Mp3SegmentInput {
@@ -39,9 +39,6 @@ export interface Mp3SegmentOutput {
 export async function decodeMp3Segment(
   input: Mp3SegmentInput,
 ): Promise<TaskAnswer<Mp3SegmentOutput>> {
-  const bytes = await readRange(input.path, input.start, input.end, 'MP3')
-  // The segment starts with a frame header (see parallel.ts): it names the layer.
-  const decoder = new FfmpegMp3Decoder(mpegLayer(bytes, 0), input.channels)
   const expected = input.keep < 0 ? undefined : input.skip + input.keep
   const check = (decoded: number) => {
     if (decoded < input.skip || (expected !== undefined && decoded !== expected)) {
@@ -50,8 +47,11 @@ export async function decodeMp3Segment(
       )
     }
   }
+  if (input.peaks) return peaksOf(input, input.peaks, check)
+  const bytes = await readRange(input.path, input.start, input.end, 'MP3')
+  // The segment starts with a frame header (see parallel.ts): it names the layer.
+  const decoder = new FfmpegMp3Decoder(mpegLayer(bytes, 0), input.channels)
   try {
-    if (input.peaks) return peaksOf(input, input.peaks, bytes, decoder, check)
     const out = decoder.decode(bytes)
     check(out.samplesDecoded)
     const channels = joinMp3Parts(out.parts, input.channels).map((ch) => ch.subarray(input.skip))
@@ -64,36 +64,43 @@ export async function decodeMp3Segment(
   }
 }
 
-/** Input bytes per decode call when only the peaks are wanted: a few seconds of audio. */
+/** Input bytes read and decoded at a time when only the peaks are wanted: a few seconds of audio. */
 const PEAKS_PIECE_BYTES = 1 << 16
 
 /**
- * The peaks of the kept samples, decoded a few seconds at a time: a piece's samples go to the
- * peaks and are dropped, so the segment's audio is never held whole.
+ * The peaks of the kept samples, read and decoded a few seconds at a time into the same buffers:
+ * the samples go to the peaks straight from the decoder's memory, so the segment's bytes and
+ * audio are never held whole and nothing is left for the garbage collector.
  */
-function peaksOf(
+async function peaksOf(
   input: Mp3SegmentInput,
   { from, to, offset }: NonNullable<Mp3SegmentInput['peaks']>,
-  bytes: Uint8Array,
-  decoder: FfmpegMp3Decoder,
   check: (decoded: number) => void,
-): TaskAnswer<Mp3SegmentOutput> {
+): Promise<TaskAnswer<Mp3SegmentOutput>> {
   const peaks = new SegmentPeaksBuilder(input.channels, offset)
   // The kept samples, counted from the first one decoded (priming included).
   const keepFrom = input.skip + from
   const keepTo = input.skip + to
+  let decoder: FfmpegMp3Decoder | undefined
   let decoded = 0
   let errors = 0
-  for (let at = 0; at < bytes.length; at += PEAKS_PIECE_BYTES) {
-    const out = decoder.decode(bytes.subarray(at, at + PEAKS_PIECE_BYTES))
-    errors += out.errors
-    for (const part of out.parts) {
-      const length = part[0]!.length
-      const a = Math.max(keepFrom, decoded) - decoded
-      const b = Math.min(keepTo, decoded + length) - decoded
-      if (b > a) peaks.push(part.map((ch) => ch.subarray(a, b)))
-      decoded += length
+  try {
+    for await (const piece of readRangePieces(
+      input.path,
+      input.start,
+      input.end,
+      'MP3',
+      PEAKS_PIECE_BYTES,
+    )) {
+      // The segment starts with a frame header (see parallel.ts): it names the layer.
+      decoder ??= new FfmpegMp3Decoder(mpegLayer(piece, 0), input.channels)
+      errors += decoder.decodeEach(piece, (part) => {
+        peaks.push(part, keepFrom - decoded, keepTo - decoded)
+        decoded += part[0]!.length
+      }).errors
     }
+  } finally {
+    decoder?.free()
   }
   check(decoded)
   const value = { channels: [], errors, peaks: peaks.finish() }
