@@ -235,6 +235,30 @@ describe('LaneImage', () => {
     expect(shifted).toEqual(fresh)
     expect(fresh.includes(0xff0000ff)).toBe(true)
   })
+
+  it('draws the waveform in when the lane says its peaks arrived', () => {
+    const lane = new LaneImage()
+    const waiting = {
+      ...input(0),
+      drawn: [{ ...clip, assetRate: RATE, peaks: undefined, selected: false }],
+    }
+    expect([...pixels(lane.paint(waiting))].includes(0xff0000ff)).toBe(false)
+    const arrived = [...pixels(lane.paint({ ...input(0), peaksVersion: 1 }))]
+    expect(arrived).toEqual([...pixels(new LaneImage().paint(input(0)))])
+    expect(arrived.includes(0xff0000ff)).toBe(true)
+  })
+
+  it('draws again a clip that came back changed, not only one that is another object', () => {
+    const lane = new LaneImage()
+    lane.paint(input(0))
+    const moved = { ...clip, start: clip.start + RATE / 2 }
+    const changed = {
+      ...input(0),
+      clips: [moved] as unknown as Clip[],
+      drawn: [{ ...moved, assetRate: RATE, peaks, selected: false }],
+    }
+    expect([...pixels(lane.paint(changed))]).toEqual([...pixels(new LaneImage().paint(changed))])
+  })
 })
 
 describe('clip boxes on the lanes canvas', () => {

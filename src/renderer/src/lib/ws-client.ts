@@ -39,16 +39,22 @@ export class WebSocketApi implements SketchApi {
     return uploadFile(this.token, file, progress)
   }
 
-  async call<M extends MethodName>(
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<Result<MethodResult<M>>> {
+    // While connected the call leaves at once: one made during a render (a waveform's peaks) is
+    // not held until the render ends.
+    const open = this.#socket
+    if (open?.readyState === WebSocket.OPEN) return this.#send(open, method, input)
+    return this.#connect().then(
+      (socket) => this.#send(socket, method, input),
+      () => fail('disconnected', 'MusicSketch is not reachable: is `npm run serve` still running?'),
+    )
+  }
+
+  #send<M extends MethodName>(
+    socket: WebSocket,
     method: M,
     input: MethodInput<M>,
   ): Promise<Result<MethodResult<M>>> {
-    let socket: WebSocket
-    try {
-      socket = await this.#connect()
-    } catch {
-      return fail('disconnected', 'MusicSketch is not reachable: is `npm run serve` still running?')
-    }
     const id = this.#nextId++
     return new Promise((resolve) => {
       this.#pending.set(id, resolve as Pending)

@@ -25,6 +25,7 @@ export interface LaneInput {
   /** The lane's selected clips (any text that changes when they do). */
   selected: string
   colors: LaneColors['packed']
+  /** Changes when peaks arrived for a clip of the lane in view (see `PeaksCache.arrival`). */
   peaksVersion: number
   width: number
   height: number
@@ -96,8 +97,15 @@ export class LaneImages {
   }
 }
 
+/** The same clips, field for field: a reload of the project brings equal clips as new objects. */
 function sameClips(a: readonly Clip[], b: readonly Clip[]): boolean {
-  return a.length === b.length && a.every((clip, i) => clip === b[i])
+  return a.length === b.length && a.every((clip, i) => sameClip(clip, b[i]!))
+}
+
+function sameClip(a: Clip, b: Clip): boolean {
+  if (a === b) return true
+  const keys = Object.keys(a) as (keyof Clip)[]
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key])
 }
 
 /**

@@ -43,6 +43,9 @@ export class PeaksCache {
   readonly #levels = new Map<string, Map<number, DecodedPeaks>>()
   readonly #pending = new Set<string>()
   readonly #failed = new Set<string>()
+  /** Levels arrived so far, and for each asset the count when its latest level arrived. */
+  #arrivals = 0
+  readonly #arrivedAt = new Map<string, number>()
 
   constructor(
     private readonly api: SketchApi,
@@ -75,6 +78,14 @@ export class PeaksCache {
     return coarser
   }
 
+  /**
+   * Grows whenever a level of the asset arrives, and then past every other asset's: the largest
+   * over a lane's clips changes exactly when one of them got peaks, so only that lane is redrawn.
+   */
+  arrival(assetId: string): number {
+    return this.#arrivedAt.get(assetId) ?? 0
+  }
+
   #fetch(assetId: string, level: number): void {
     const key = `${assetId}:${level}`
     if (this.#pending.has(key) || this.#failed.has(key)) return
@@ -91,6 +102,7 @@ export class PeaksCache {
         this.#levels.set(assetId, levels)
       }
       levels.set(level, decodePeaks(result.value))
+      this.#arrivedAt.set(assetId, ++this.#arrivals)
       this.onchange()
     })
   }

@@ -49,8 +49,10 @@ export interface ExportOptions {
 
 /** The open project: its tracks, clips and assets, reloaded whenever main says it changed. */
 export class ProjectState {
-  detail = $state<ProjectDetail | null>(null)
-  assets = $state<Asset[]>([])
+  // Replaced whole on every load, never changed in place: not made deeply reactive, so that a
+  // reload of thousands of clips costs no proxy per clip and field read.
+  detail = $state.raw<ProjectDetail | null>(null)
+  assets = $state.raw<Asset[]>([])
   missing = $state(false)
   imports = $state<ImportItem[]>([])
   exportProgress = $state<number | null>(null)

@@ -14,19 +14,20 @@ export class TimelineContent {
 
   constructor(readonly project: ProjectState) {}
 
-  get rate(): number {
-    return this.project.detail?.sampleRate ?? 48000
-  }
+  // The project's facts that a reload rarely changes are deriveds of plain values: what reads
+  // them (the ruler, the grid) runs again when they change, not on every reload of the project.
+  readonly rate = $derived.by(() => this.project.detail?.sampleRate ?? 48000)
+  readonly #bpm = $derived.by(() => this.project.detail?.tempoBpm ?? null)
+  readonly #beatsPerBar = $derived.by(() => this.project.detail?.timeSignature?.[0] ?? 4)
+  readonly #beatUnit = $derived.by(() => this.project.detail?.timeSignature?.[1] ?? 4)
 
   get tracks(): TrackWithClips[] {
     return this.project.detail?.tracks ?? []
   }
 
-  get tempo(): { bpm: number; timeSignature: [number, number] } | null {
-    const detail = this.project.detail
-    if (!detail?.tempoBpm) return null
-    return { bpm: detail.tempoBpm, timeSignature: detail.timeSignature ?? [4, 4] }
-  }
+  readonly tempo = $derived.by((): { bpm: number; timeSignature: [number, number] } | null =>
+    this.#bpm ? { bpm: this.#bpm, timeSignature: [this.#beatsPerBar, this.#beatUnit] } : null,
+  )
 
   /** Every clip, by track, as shown (drag previews applied). */
   readonly byTrack = $derived.by(() => clipsByTrack(this.tracks, this.preview))
