@@ -25,7 +25,7 @@ export interface LaneInput {
   /** The lane's selected clips (any text that changes when they do). */
   selected: string
   colors: LaneColors['packed']
-  /** Changes when peaks arrived for a clip of the lane in view (see `PeaksCache.arrival`). */
+  /** Changes when peaks arrived for one of the lane's clips (see `PeaksCache.arrival`). */
   peaksVersion: number
   width: number
   height: number
