@@ -53,7 +53,8 @@ export async function decodeFlacSegment(
 ): Promise<TaskAnswer<FlacSegmentOutput>> {
   const { start, stop, head } = await segmentFrames(input)
   const wanted = input.peaks
-  const offset = wanted && stop > start ? frameFirstSample(head, start - input.from, wanted.blockSize) : 0
+  const offset =
+    wanted && stop > start ? frameFirstSample(head, start - input.from, wanted.blockSize) : 0
   const peaks = wanted && new SegmentPeaksBuilder(input.channels, offset)
   const chunks: Float32Array[][] = []
   let decoded = 0
