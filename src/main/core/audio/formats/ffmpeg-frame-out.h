@@ -21,18 +21,22 @@ static int out_channels;
 /* Frames the decoder refused during the stream. */
 static int decode_errors;
 
-/* Room for `samples` per channel in the first `channels` output buffers. */
+/*
+ * Room for `samples` per channel in the first `channels` output buffers. Every allocated buffer
+ * keeps out_capacity: an instance decodes the next stream, which may have more channels.
+ */
 static int reserve(int samples, int channels) {
   if (samples <= out_capacity && channels <= out_allocated) return 0;
   int capacity = out_capacity ? out_capacity : 8192;
   while (capacity < samples) capacity *= 2;
-  for (int c = 0; c < channels; c++) {
+  int allocated = channels > out_allocated ? channels : out_allocated;
+  for (int c = 0; c < allocated; c++) {
     float *grown = av_realloc(out[c], sizeof(float) * (size_t)capacity);
     if (!grown) return AVERROR(ENOMEM);
     out[c] = grown;
   }
   out_capacity = capacity;
-  if (channels > out_allocated) out_allocated = channels;
+  out_allocated = allocated;
   return 0;
 }
 
