@@ -92,13 +92,7 @@ class FlacDecoder implements ChunkDecoder {
     }
     const tail = this.take(this.decoder!.end())
     const last = joinAll([...this.pending.splice(0), tail])
-    const expected = this.info!.totalSamples
-    checkFlacDecoded(this.decoded, expected, this.errors)
-    if (expected > 0 && this.decoded > expected) {
-      // Never more than STREAMINFO says (a stray frame after the end).
-      const keep = last[0]!.length - (this.decoded - expected)
-      return last.map((ch) => ch.subarray(0, Math.max(0, keep)))
-    }
+    checkFlacDecoded(this.decoded, this.info!.totalSamples, this.errors)
     return last
   }
 
@@ -108,11 +102,14 @@ class FlacDecoder implements ChunkDecoder {
     this.decoder?.free()
   }
 
+  /** The samples of a decode call, never past STREAMINFO's length (stray frames after the end). */
   private take(out: FlacDecodedAudio): Float32Array[] {
     this.errors += out.errors
-    if (out.samplesDecoded === 0) return []
+    const { totalSamples } = this.info!
+    const keep = totalSamples > 0 ? totalSamples - this.decoded : out.samplesDecoded
     this.decoded += out.samplesDecoded
-    return joinPlanarParts(out.parts, this.info!.channels)
+    if (out.samplesDecoded === 0 || keep <= 0) return []
+    return joinPlanarParts(out.parts, this.info!.channels, Math.min(keep, out.samplesDecoded))
   }
 }
 
