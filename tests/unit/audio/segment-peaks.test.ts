@@ -56,6 +56,26 @@ describe('segment peaks', () => {
     expect(joined(audio, [8950])).toEqual(onePass(audio))
   })
 
+  it("take a decoder's parts windowed to the frames a segment keeps, as the cut audio", () => {
+    const audio = signal(30_000, 2, 5)
+    // Kept: frames [1234, 27_000) of the decode, which comes in parts of 4,000 frames.
+    const windowed = new SegmentPeaksBuilder(2, 0)
+    for (let at = 0; at < 30_000; at += 4000) {
+      const part = audio.map((ch) => ch.subarray(at, at + 4000))
+      windowed.push(part, 1234 - at, 27_000 - at)
+    }
+    const cut = new SegmentPeaksBuilder(2, 0)
+    cut.push(audio.map((ch) => ch.subarray(1234, 27_000)))
+    expect(windowed.finish()).toEqual(cut.finish())
+    // Extra channels of a part (an Ogg stream's) are left out; too few are refused.
+    const extra = new SegmentPeaksBuilder(1, 0)
+    extra.push([audio[0]!, audio[1]!])
+    const mono = new SegmentPeaksBuilder(1, 0)
+    mono.push([audio[0]!])
+    expect(extra.finish()).toEqual(mono.finish())
+    expect(() => new SegmentPeaksBuilder(2, 0).push([audio[0]!])).toThrow('expected 2 channels')
+  })
+
   it('refuse segments that do not follow each other', () => {
     const joiner = new SegmentPeaksJoiner(1, 'the stream is damaged')
     for (const offset of [0, 5000]) {

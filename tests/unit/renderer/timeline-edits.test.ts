@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { Clip } from '../../../src/shared/domain'
 import { clipsByTrack, dragPreview } from '../../../src/renderer/src/timeline/edits'
 import { rulerTicks, formatSeconds } from '../../../src/renderer/src/timeline/ruler'
+import { MIN_PPS, Viewport } from '../../../src/renderer/src/timeline/state/viewport.svelte'
+import type { TimelineContent } from '../../../src/renderer/src/timeline/state/content.svelte'
 import { peakLevelFor } from '../../../src/renderer/src/timeline/peaks-cache'
 
 function clip(fields: Partial<Clip> & { id: string }): Clip {
@@ -111,6 +113,23 @@ describe('ruler and peaks level', () => {
     const labels = ticks.filter((tick) => tick.label).map((tick) => tick.label)
     expect(labels.slice(0, 3)).toEqual(['0:00', '0:01', '0:02'])
     expect(formatSeconds(61.25, 0.01)).toBe('1:01.25')
+  })
+
+  it('labels an hour-long view zoomed all the way out every ten minutes or more', () => {
+    const ticks = rulerTicks(0, 7200, MIN_PPS, 48000, null)
+    const labels = ticks.filter((tick) => tick.label).map((tick) => tick.label)
+    // 64 pixels at least between labels: 640 s at the lowest zoom, so every 20 minutes.
+    expect(labels.slice(0, 3)).toEqual(['0:00', '20:00', '40:00'])
+  })
+
+  it('fits an hour-long project in the view', () => {
+    let pps = 100
+    const content = { endSamples: 3600 * 48000, rate: 48000 } as TimelineContent
+    const view = new Viewport(content, { get: () => pps, set: (value) => (pps = value) })
+    view.viewWidth = 744
+    view.fit()
+    expect(view.xOf(3600 * 48000)).toBeLessThanOrEqual(744)
+    expect(view.xOf(3600 * 48000)).toBeGreaterThan(700)
   })
 
   it('labels bars and beats with a tempo', () => {

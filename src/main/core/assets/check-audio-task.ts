@@ -22,7 +22,7 @@ export interface AudioFileCheck {
  */
 export async function checkDecodedStream(stream: AudioDecodeStream): Promise<AudioFileCheck> {
   const info = await stream.info()
-  const peaks = new PeaksBuilder(info.channels)
+  const peaks = new PeaksBuilder(info.channels, undefined, info.expectedFrames)
   let frames = 0
   for await (const chunk of stream.frames()) {
     peaks.push(chunk)
@@ -52,7 +52,8 @@ export async function checkSegmented(segmented: Segmented): Promise<AudioFileChe
  * goes with the stream (freed at its end).
  */
 export async function checkAudioFile(input: { path: string }): Promise<TaskAnswer<AudioFileCheck>> {
-  const checked = await checkDecodedStream(decodeAudioFile(input.path))
+  // Peaks are all it keeps of the audio: the decoder may reuse its chunks.
+  const checked = await checkDecodedStream(decodeAudioFile(input.path, { borrowed: true }))
   return { value: checked, transfer: [checked.peaks.buffer as ArrayBuffer] }
 }
 

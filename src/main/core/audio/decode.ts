@@ -54,16 +54,23 @@ export interface DecodeFileOptions {
   tasks?: TaskRunner<DecodeTasks>
   /** Audio per worker task (20 s by default; tests use short segments). */
   segmentSeconds?: number
+  /**
+   * The caller keeps no chunk past the next one (it computes peaks, say): a decoder may then
+   * reuse a chunk's arrays, leaving no decoded audio for the garbage collector.
+   */
+  borrowed?: boolean
 }
 
 /** Decodes a file read from disk in chunks: never held in memory as a whole. */
 export function decodeAudioFile(path: string, options: DecodeFileOptions = {}): AudioDecodeStream {
   const chunkBytes = options.chunkBytes ?? DECODE_CHUNK_BYTES
-  const { tasks, segmentSeconds } = options
+  const { tasks, segmentSeconds, borrowed = false } = options
   // As for the PCM import: with a single worker, decoding in this thread is as fast.
   const parallel = tasks && tasks.parallelism > 1 ? { path, tasks, segmentSeconds } : undefined
   const whole: M4aSource = { kind: 'file', path }
-  return new DecodeStream((announce) => decodeSource(parallel, whole, fileBytes, announce))
+  return new DecodeStream((announce) =>
+    decodeSource(parallel, whole, fileBytes, announce, borrowed),
+  )
   async function* fileBytes(): AsyncGenerator<Uint8Array | { fileSize: number }> {
     const { size } = await stat(path)
     const source = createReadStream(path, { highWaterMark: chunkBytes })
@@ -150,6 +157,7 @@ async function* decodeSource(
   whole: M4aSource,
   source: ByteSource,
   announce: (info: DecodedInfo) => void,
+  borrowed = false,
 ): AsyncGenerator<Float32Array[]> {
   const input = source()
   try {
@@ -173,7 +181,7 @@ async function* decodeSource(
     if (format === 'm4a' || format === 'aac') {
       // MP4 needs random access (its index may follow the audio): it reads the file itself.
       await input.return(undefined)
-      yield* decodeM4a(whole, format, (info) => announce({ format, ...info }))
+      yield* decodeM4a(whole, format, (info) => announce({ format, ...info }), borrowed)
       return
     }
 

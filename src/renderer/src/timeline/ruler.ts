@@ -13,7 +13,9 @@ export interface Tempo {
   timeSignature: readonly [number, number]
 }
 
-const SECOND_STEPS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600]
+const SECOND_STEPS = [
+  0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600,
+]
 const MIN_LABEL_PX = 64
 const MIN_TICK_PX = 8
 

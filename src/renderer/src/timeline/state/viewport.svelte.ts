@@ -8,7 +8,8 @@ export interface ZoomBinding {
 
 export const MIN_WAVE_ZOOM = 1
 export const MAX_WAVE_ZOOM = 16
-export const MIN_PPS = 1
+/** Pixels per second at most zoomed out: 0.1 shows two hours in 720 pixels (an hour-long recording fits). */
+export const MIN_PPS = 0.1
 export const MAX_PPS = 1000
 
 /** What the timeline's window shows: the zoom, the horizontal scroll and the waveforms' height. */

@@ -4,7 +4,6 @@ import { AudioError } from '../../audio-error'
 import { checkLength } from '../../audio-limits'
 import { M4aInstance, type RandomAccessBytes } from './wasm-module'
 import { mp4CutShort } from './mp4-boxes'
-import { concatPcm } from '../../dsp/pcm'
 
 /** Where an M4A/AAC file is read from: it is read at random (an MP4 index may sit at the end). */
 export type M4aSource = { kind: 'file'; path: string } | { kind: 'bytes'; bytes: Uint8Array }
@@ -18,6 +17,8 @@ export interface M4aInfo {
 
 /** Frames gathered into one chunk (about 1.5 s at 44.1 kHz): few hand-offs, bounded memory. */
 const CHUNK_FRAMES = 65536
+/** Room past CHUNK_FRAMES for the frame that fills a chunk (AAC: 1024 or 2048; ALAC: 4096). */
+const FRAME_SLACK = 8192
 
 /** m4a_open's failures (decoder.c). */
 const OPEN_UNREADABLE = -1
@@ -33,12 +34,15 @@ const OPEN_TRUNCATED = -7
  * decoders (WebAssembly, wasm-module.ts), gapless: the encoder delay is trimmed as ffmpeg trims it
  * (edit list, iTunSMPB priming) and the output ends at the length the container states (edit
  * list or iTunSMPB), so it has the frame count ffprobe reports. Yields planar chunks; rejects
- * with AudioError naming the problem.
+ * with AudioError naming the problem. With `borrowed`, each chunk is valid only until the next
+ * is asked for (its arrays are reused): for a caller that keeps nothing, such as an import's
+ * check, which then leaves no decoded audio behind for the garbage collector.
  */
 export async function* decodeM4a(
   source: M4aSource,
   format: 'm4a' | 'aac',
   announce: (info: M4aInfo) => void,
+  borrowed = false,
 ): AsyncGenerator<Float32Array[]> {
   const bytes = openSource(source)
   try {
@@ -53,14 +57,7 @@ export async function* decodeM4a(
     let rate = 0
     let channels = 0
     let decoded = 0
-    let parts: Float32Array[][] = []
-    let pending = 0
-    const flush = (): Float32Array[] => {
-      const chunk = parts.length === 1 ? parts[0]! : concatPcm(rate, channels, parts).channels
-      parts = []
-      pending = 0
-      return chunk
-    }
+    let chunk: PlanarChunk | undefined
     for (;;) {
       let frame: Float32Array[]
       try {
@@ -76,6 +73,7 @@ export async function* decodeM4a(
       if (rate === 0) {
         rate = decoder.sampleRate
         channels = frame.length
+        chunk = new PlanarChunk(channels, CHUNK_FRAMES + FRAME_SLACK, borrowed)
         expected = expectedFrames(decoder, rate)
         checkLength(expected ?? 0, rate)
         announce({
@@ -93,20 +91,58 @@ export async function* decodeM4a(
       // The padding after the stated length is dropped, and nothing past it decoded.
       if (expected !== undefined && decoded + n > expected) n = Math.max(0, expected - decoded)
       if (n === 0) break
-      parts.push(n === frame[0]!.length ? frame : frame.map((ch) => ch.subarray(0, n)))
-      pending += n
+      // The frame is a view of the decoder's memory: copied before the next decode.
+      chunk!.append(frame, n)
       decoded += n
       checkLength(decoded, rate)
-      if (pending >= CHUNK_FRAMES) {
-        yield flush()
+      if (chunk!.length >= CHUNK_FRAMES) {
+        yield chunk!.take()
         // Decoding is synchronous: let the event loop run between chunks.
         await new Promise<void>((resolve) => setImmediate(resolve))
       }
     }
     checkDecoded(decoder, format, decoded, expected)
-    if (pending > 0) yield flush()
+    if (chunk && chunk.length > 0) yield chunk.take()
   } finally {
     bytes.close()
+  }
+}
+
+/**
+ * Frames gathered into planar arrays of a given capacity (grown when a frame does not fit); take()
+ * gives views of them, and the next append writes into new arrays unless `reuse` is set.
+ */
+class PlanarChunk {
+  private arrays: Float32Array[] = []
+  length = 0
+
+  constructor(
+    private readonly channels: number,
+    private readonly capacity: number,
+    private readonly reuse: boolean,
+  ) {}
+
+  append(frame: Float32Array[], n: number): void {
+    const needed = this.length + n
+    if (this.arrays.length === 0 || this.arrays[0]!.length < needed) {
+      const size = Math.max(needed, this.capacity)
+      this.arrays = Array.from({ length: this.channels }, (_, c) => {
+        const grown = new Float32Array(size)
+        if (this.length > 0) grown.set(this.arrays[c]!.subarray(0, this.length))
+        return grown
+      })
+    }
+    for (let c = 0; c < this.channels; c++) {
+      this.arrays[c]!.set(frame[c]!.subarray(0, n), this.length)
+    }
+    this.length = needed
+  }
+
+  take(): Float32Array[] {
+    const out = this.arrays.map((a) => a.subarray(0, this.length))
+    if (!this.reuse) this.arrays = []
+    this.length = 0
+    return out
   }
 }
 

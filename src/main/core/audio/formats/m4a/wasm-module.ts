@@ -116,7 +116,10 @@ export class M4aInstance {
     return this.exports.m4a_decode_errors()
   }
 
-  /** Decodes the next frame: its planar samples (copies), [] at the end; throws on failure. */
+  /**
+   * Decodes the next frame: its planar samples as views of the module's memory, valid until the
+   * next call (the caller copies what it keeps); [] at the end; throws on failure.
+   */
   decode(): Float32Array[] {
     const n = this.exports.m4a_decode()
     if (n < 0) throw new Error(`FFmpeg error ${n}`)
@@ -124,7 +127,7 @@ export class M4aInstance {
     const channels: Float32Array[] = []
     for (let c = 0; c < this.exports.m4a_channels(); c++) {
       const at = this.exports.m4a_channel(c)
-      channels.push(new Float32Array(this.exports.memory.buffer, at, n).slice())
+      channels.push(new Float32Array(this.exports.memory.buffer, at, n))
     }
     return channels
   }

@@ -80,21 +80,59 @@ export class FfmpegOggDecoder {
   private outLength = 0
   private errors = 0
 
+  /** Where decoded parts go: copied into `out` (decode, flush), or handed to decodeEach's visitor. */
+  private sink: (part: Float32Array[]) => void = (part) => {
+    this.out.push(part.map((ch) => ch.slice()))
+    this.outLength += part[0]!.length
+  }
+
   constructor(private readonly codec: OggCodec) {}
 
   /** Decodes the pages completed by `data` (bytes of any size, in file order). */
   decode(data: Uint8Array): OggDecodedAudio {
-    for (const page of this.reader.push(data)) this.page(page)
-    this.decodeBatch()
+    this.feed(data)
     return this.take()
   }
 
   /** Decodes what is left at the end of the input. */
   flush(): OggDecodedAudio {
+    this.finish()
+    return this.take()
+  }
+
+  /**
+   * Decodes as decode() does (flush() when `data` is undefined), but hands each part to `visit`
+   * as views of the module's memory, valid only during the call: nothing is copied out (a worker
+   * computing peaks would otherwise leave tens of megabytes of garbage between its collections).
+   */
+  decodeEach(
+    data: Uint8Array | undefined,
+    visit: (part: Float32Array[]) => void,
+  ): { samplesDecoded: number; errors: number } {
+    const copy = this.sink
+    let samplesDecoded = 0
+    this.sink = (part) => {
+      visit(part)
+      samplesDecoded += part[0]!.length
+    }
+    try {
+      if (data) this.feed(data)
+      else this.finish()
+    } finally {
+      this.sink = copy
+    }
+    return { samplesDecoded, errors: this.take().errors }
+  }
+
+  private feed(data: Uint8Array): void {
+    for (const page of this.reader.push(data)) this.page(page)
+    this.decodeBatch()
+  }
+
+  private finish(): void {
     this.decodeBatch()
     const exports = this.stream?.exports
     if (exports) this.collect(exports, exports.ogg_decode(0))
-    return this.take()
   }
 
   /** Ends the decode; the module instance is kept for the next decoder on this thread. */
@@ -185,7 +223,7 @@ export class FfmpegOggDecoder {
     this.collect(exports, exports.ogg_decode(count))
   }
 
-  /** Copies out what the last call decoded, up to the stream's length. */
+  /** Gives the sink what the last call decoded, up to the stream's length. */
   private collect(exports: OggFfmpegExports, decoded: number): void {
     const stream = this.stream!
     if (decoded < 0) throw new Error(`FFmpeg error ${decoded}`)
@@ -196,11 +234,10 @@ export class FfmpegOggDecoder {
     if (n === 0) return
     const channels: Float32Array[] = []
     for (let c = 0; c < exports.ogg_channels(); c++) {
-      channels.push(new Float32Array(exports.memory.buffer, exports.ogg_channel(c), n).slice())
+      channels.push(new Float32Array(exports.memory.buffer, exports.ogg_channel(c), n))
     }
     stream.given += n
-    this.out.push(channels)
-    this.outLength += n
+    this.sink(channels)
   }
 
   private take(): OggDecodedAudio {

@@ -1,7 +1,7 @@
 import type { TaskAnswer } from '../../../workers/types'
 import { SegmentPeaksBuilder, type SegmentPeaks } from '../../dsp'
-import { readRange } from '../../read-range'
-import { FfmpegOggDecoder, joinParts, type OggCodec, type OggDecodedAudio } from './ffmpeg'
+import { readRange, readRangePieces } from '../../read-range'
+import { FfmpegOggDecoder, joinParts, type OggCodec } from './ffmpeg'
 
 export interface OggSegmentInput {
   codec: OggCodec
@@ -31,7 +31,7 @@ export interface OggSegmentOutput {
   peaks?: SegmentPeaks
 }
 
-/** Input bytes per decode call when only the peaks are wanted: the output stays a few MB. */
+/** Input bytes read and decoded at a time when only the peaks are wanted: a few seconds of audio. */
 const PEAKS_PIECE_BYTES = 1 << 16
 
 /**
@@ -42,53 +42,80 @@ export async function decodeOggSegment(
   input: OggSegmentInput,
 ): Promise<TaskAnswer<OggSegmentOutput>> {
   const header = await readRange(input.path, 0, input.headerEnd, 'Ogg')
-  const body = await readRange(input.path, input.primeStart, input.end, 'Ogg')
   const decoder = new FfmpegOggDecoder(input.codec)
-  let errors = 0
-  // The segment's samples: held for the caller, or when only the peaks are wanted, taken into
-  // them piece by piece (never `keep` samples past the segment's end) and dropped.
-  const parts: Float32Array[][] = []
-  const peaks = input.peaks && new SegmentPeaksBuilder(input.channels, input.peaks.offset)
-  let decoded = 0
-  const keep = (out: OggDecodedAudio) => {
-    errors += out.errors
-    for (const part of out.parts) {
-      const length = part[0]?.length ?? 0
-      if (!peaks) parts.push(part)
-      else if (decoded < input.keep) {
-        const upTo = Math.min(length, input.keep - decoded)
-        peaks.push(part.slice(0, input.channels).map((ch) => ch.subarray(0, upTo)))
-      }
-      decoded += length
-    }
-  }
   try {
-    errors += decoder.decode(header).errors
-    const primed = decoder.decode(body.subarray(0, input.start - input.primeStart))
-    errors += primed.errors
-    if (input.primed >= 0 && primed.samplesDecoded !== input.primed) {
-      throw new Error(
-        `an Ogg pre-roll decoded to ${primed.samplesDecoded} samples instead of ${input.primed}`,
-      )
-    }
+    let errors = decoder.decode(header).errors
+    if (input.peaks) return await peaksOf(input, input.peaks, decoder, errors)
+    const body = await readRange(input.path, input.primeStart, input.end, 'Ogg')
     const split = input.start - input.primeStart
-    const piece = peaks ? PEAKS_PIECE_BYTES : body.length
-    for (let at = split; at < body.length; at += piece) {
-      keep(decoder.decode(body.subarray(at, at + piece)))
+    const primed = decoder.decode(body.subarray(0, split))
+    checkPrimed(input, primed.samplesDecoded)
+    errors += primed.errors
+    const out = decoder.decode(body.subarray(split))
+    const last = decoder.flush()
+    const parts = [...out.parts, ...last.parts]
+    checkKept(input, out.samplesDecoded + last.samplesDecoded)
+    errors += out.errors + last.errors
+    const channels = joinParts(parts, input.keep, input.channels)
+    return {
+      value: { channels, errors },
+      transfer: channels.map((ch) => ch.buffer as ArrayBuffer),
     }
-    keep(decoder.flush())
   } finally {
     decoder.free()
   }
+}
+
+/**
+ * The peaks of the segment's samples (never `keep` past its end), read and decoded a few seconds
+ * at a time into the same buffers: the samples go to the peaks straight from the decoder's memory,
+ * so the segment's bytes and audio are never held whole and nothing is left for the collector.
+ */
+async function peaksOf(
+  input: OggSegmentInput,
+  { offset }: NonNullable<OggSegmentInput['peaks']>,
+  decoder: FfmpegOggDecoder,
+  headerErrors: number,
+): Promise<TaskAnswer<OggSegmentOutput>> {
+  const peaks = new SegmentPeaksBuilder(input.channels, offset)
+  let errors = headerErrors
+  let primed = 0
+  const preRoll = readRangePieces(
+    input.path,
+    input.primeStart,
+    input.start,
+    'Ogg',
+    PEAKS_PIECE_BYTES,
+  )
+  for await (const piece of preRoll) {
+    const out = decoder.decodeEach(piece, () => undefined)
+    primed += out.samplesDecoded
+    errors += out.errors
+  }
+  checkPrimed(input, primed)
+  let decoded = 0
+  const keep = (part: Float32Array[]) => {
+    peaks.push(part, 0, input.keep - decoded)
+    decoded += part[0]!.length
+  }
+  const body = readRangePieces(input.path, input.start, input.end, 'Ogg', PEAKS_PIECE_BYTES)
+  for await (const piece of body) errors += decoder.decodeEach(piece, keep).errors
+  errors += decoder.decodeEach(undefined, keep).errors
+  checkKept(input, decoded)
+  const value = { channels: [], errors, peaks: peaks.finish() }
+  return { value, transfer: SegmentPeaksBuilder.buffers(value.peaks) }
+}
+
+function checkPrimed(input: OggSegmentInput, primed: number): void {
+  if (input.primed >= 0 && primed !== input.primed) {
+    throw new Error(`an Ogg pre-roll decoded to ${primed} samples instead of ${input.primed}`)
+  }
+}
+
+function checkKept(input: OggSegmentInput, decoded: number): void {
   if (input.last ? decoded < input.keep : decoded !== input.keep) {
     throw new Error(`an Ogg segment decoded to ${decoded} samples instead of ${input.keep}`)
   }
-  if (peaks) {
-    const value = { channels: [], errors, peaks: peaks.finish() }
-    return { value, transfer: SegmentPeaksBuilder.buffers(value.peaks) }
-  }
-  const channels = joinParts(parts, input.keep, input.channels)
-  return { value: { channels, errors }, transfer: channels.map((ch) => ch.buffer as ArrayBuffer) }
 }
 
 /** Decodes a run of pages of an Ogg Vorbis/Opus file (for parallel.ts). */
