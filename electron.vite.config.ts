@@ -15,7 +15,7 @@ export default defineConfig({
           // Worker threads for heavy audio work (decoding, rendering), started by the core.
           worker: resolve(__dirname, 'src/main/core/worker-main.ts'),
           // The local MusicGen engine: one worker thread per take (onnxruntime-node stays external).
-          'local-engine': resolve(__dirname, 'src/main/core/providers/local/engine-worker.ts'),
+          'local-engine': resolve(__dirname, 'src/main/core/providers/local/engine-process.ts'),
         },
       },
     },
