@@ -5,11 +5,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 export default defineConfig({
   main: {
     build: {
-      // The ESM-only WebAssembly FLAC decoder is bundled into main (it inlines its WASM); native
-      // and CommonJS dependencies stay external and load from node_modules.
-      externalizeDeps: {
-        exclude: ['@wasm-audio-decoders/flac'],
-      },
+      // Dependencies stay external and load from node_modules (the WebAssembly decoders are ours,
+      // inlined as base64 in src).
       rollupOptions: {
         // `host` is browser mode: the same core served over a loopback WebSocket, run by plain Node.
         input: {
@@ -18,7 +15,7 @@ export default defineConfig({
           // Worker threads for heavy audio work (decoding, rendering), started by the core.
           worker: resolve(__dirname, 'src/main/core/worker-main.ts'),
           // The local MusicGen engine: one worker thread per take (onnxruntime-node stays external).
-          'local-engine': resolve(__dirname, 'src/main/core/providers/local/engine-worker.ts'),
+          'local-engine': resolve(__dirname, 'src/main/core/providers/local/engine-process.ts'),
         },
       },
     },

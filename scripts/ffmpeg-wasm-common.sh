@@ -1,5 +1,5 @@
 # Shared steps of the scripts that compile parts of FFmpeg to WebAssembly (build-m4a-wasm.sh,
-# build-ogg-wasm.sh, build-mp3-wasm.sh); sourced, not run. The FFmpeg source is Debian's ffmpeg 5.1.9 source
+# build-ogg-wasm.sh, build-mp3-wasm.sh, build-flac-wasm.sh); sourced, not run. The FFmpeg source is Debian's ffmpeg 5.1.9 source
 # package, the same release as the ffmpeg the tests compare against; the compiler is Debian's
 # clang 14 with wasi-libc. Each script builds in its own folder (FFmpeg configured with only
 # what it needs) so that each module is reproducible from the same toolchain.

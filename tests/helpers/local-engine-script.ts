@@ -6,7 +6,7 @@ const ROOT = join(import.meta.dirname, '..', '..')
 let built: string | undefined
 
 /**
- * The local engine's worker entry bundled for plain Node, as electron-vite builds it for the app
+ * The local engine's process entry bundled for plain Node, as electron-vite builds it for the app
  * (onnxruntime-node stays external: it loads its native binding from node_modules).
  */
 export function localEngineScript(): string {
@@ -15,7 +15,7 @@ export function localEngineScript(): string {
   mkdirSync(cache, { recursive: true })
   const outfile = join(mkdtempSync(join(cache, 'local-engine-')), 'local-engine.cjs')
   buildSync({
-    entryPoints: [join(ROOT, 'src/main/core/providers/local/engine-worker.ts')],
+    entryPoints: [join(ROOT, 'src/main/core/providers/local/engine-process.ts')],
     outfile,
     bundle: true,
     platform: 'node',

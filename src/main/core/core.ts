@@ -73,7 +73,7 @@ export interface CoreOptions {
    * threads. Without it, the same work runs in this thread.
    */
   workerScript?: string
-  /** The built local engine worker (providers/local/engine-worker.ts); without it `local` fails. */
+  /** The built local engine process entry (providers/local/engine-process.ts); without it `local` fails. */
   localEngineScript?: string
   /**
    * The URL the renderer fetches an asset's audio from (browser mode: a signed capability URL);

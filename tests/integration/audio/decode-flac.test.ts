@@ -57,7 +57,8 @@ describe('FLAC decoding', () => {
 
 describe('the end of a FLAC stream', () => {
   it('keeps the last frame whatever its last bytes', async () => {
-    // codec-parser's flush() may drop a last frame whose third-last byte is 0xFF: each file here
+    // A frame parser may drop a last frame whose third-last byte is 0xFF (codec-parser 2's flush()
+    // did, in the decoder package this app used before FFmpeg's): each file here
     // ends with such a frame. Such frames are rare (the last data byte usually ends in padding
     // bits): the smallest frames give enough of them.
     const path = join(tmp.dir, 'small-frames.flac')

@@ -67,6 +67,22 @@ describe('FLAC decoding in segments', () => {
     expect(parts).toEqual(alone)
   })
 
+  it('stops at the length STREAMINFO gives when frames follow it, in one pass as in segments', async () => {
+    const bytes = readBytes(encode('long.flac', '-sample_fmt', 's16')).slice()
+    // STREAMINFO's total samples (36 bits at byte 21): 2 of the file's 3 seconds.
+    const total = 2 * 48000
+    bytes[21] = bytes[21]! & 0xf0
+    new DataView(bytes.buffer).setUint32(22, total)
+    const path = join(fixture.dir, 'stray-frames.flac')
+    writeFileSync(path, bytes)
+    const whole = await decodeFileFully(path)
+    const parts = await decodeFileFully(path, { tasks: inlinePair(), segmentSeconds: 0.5 })
+    const ref = ffmpegDecode(path, 2).map((ch) => ch.subarray(0, total))
+    expect(whole.channels[0]!.length).toBe(total)
+    expect(maxDiff(whole.channels, ref)).toBe(0)
+    expect(maxDiff(parts.channels, ref)).toBe(0)
+  })
+
   it('reports garbage in the data as damage', async () => {
     const bytes = readBytes(encode('bad.flac', '-sample_fmt', 's16')).slice()
     const next = rng(11)

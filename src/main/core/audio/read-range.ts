@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises'
+import { open, type FileHandle } from 'node:fs/promises'
 
 /** Reads bytes [start, end) of a file (a segment task's input); `what` names the file in errors. */
 export async function readRange(
@@ -10,12 +10,7 @@ export async function readRange(
   const handle = await open(path, 'r')
   try {
     const bytes = new Uint8Array(end - start)
-    let filled = 0
-    while (filled < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, start + filled)
-      if (bytesRead === 0) throw new Error(`the ${what} file became shorter while it was decoded`)
-      filled += bytesRead
-    }
+    await fill(handle, bytes, start, what)
     return bytes
   } finally {
     await handle.close()
@@ -38,17 +33,26 @@ export async function* readRangePieces(
   try {
     const buffer = new Uint8Array(Math.max(0, Math.min(pieceBytes, end - start)))
     for (let at = start; at < end;) {
-      const size = Math.min(buffer.length, end - at)
-      let filled = 0
-      while (filled < size) {
-        const { bytesRead } = await handle.read(buffer, filled, size - filled, at + filled)
-        if (bytesRead === 0) throw new Error(`the ${what} file became shorter while it was decoded`)
-        filled += bytesRead
-      }
-      at += size
-      yield buffer.subarray(0, size)
+      const piece = buffer.subarray(0, Math.min(buffer.length, end - at))
+      await fill(handle, piece, at, what)
+      at += piece.length
+      yield piece
     }
   } finally {
     await handle.close()
+  }
+}
+
+/** Fills `bytes` from file offset `position`; a file shorter than that is an error. */
+async function fill(
+  handle: FileHandle,
+  bytes: Uint8Array,
+  position: number,
+  what: string,
+): Promise<void> {
+  for (let filled = 0; filled < bytes.length;) {
+    const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, position + filled)
+    if (bytesRead === 0) throw new Error(`the ${what} file became shorter while it was decoded`)
+    filled += bytesRead
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   LocalEngineHost,
@@ -7,6 +8,14 @@ import { TINY_MODEL, localEngineScript } from '../../../helpers/local-engine-scr
 
 // The host keeps the model loaded in its worker from one take to the next and lets it go on
 // close (as after its idle time): warm or cold, the same request gives the same audio.
+
+/** The engine processes this test process has started and that are still running. */
+function engineProcesses(): string[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], {
+    encoding: 'utf8',
+  })
+  return out.split('\n').filter((line) => line.includes('local-engine'))
+}
 
 const job = (
   seconds: number,
@@ -39,6 +48,15 @@ describe('local engine host (tiny random-weight model)', () => {
     expect([first.warm, second.warm, third.warm]).toEqual([false, true, false])
     expect(second.samples).toEqual(first.samples)
     expect(third.samples).toEqual(first.samples)
+  })
+
+  it('runs the model in a process of its own, which exits when the model is released', async () => {
+    const out = await host.run(job(1), signal)
+    expect(engineProcesses()).toHaveLength(1)
+    // The engine's memory is its process's, not this one's.
+    expect(out.rssBytes).not.toBe(process.memoryUsage().rss)
+    await host.close()
+    expect(engineProcesses()).toEqual([])
   })
 
   it('keeps the model after a canceled take, and the next take is whole', async () => {

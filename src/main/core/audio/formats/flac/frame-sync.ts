@@ -1,8 +1,8 @@
 /**
- * Finding FLAC frames in the middle of a stream, the way the frame parser of the decoder package
- * (codec-parser) tells a frame from data that looks like one: a frame header whose CRC-8 holds,
- * followed by another such header at the end of a frame whose CRC-16 holds (or by the end of the
- * file).
+ * Finding FLAC frames in the middle of a stream (where a segment of a parallel decode starts):
+ * a frame header whose CRC-8 holds, followed by another such header at the end of a frame whose
+ * CRC-16 holds (or by the end of the file), the frames the decoder keeps (ffmpeg-decoder.c drops
+ * those whose CRC-16 fails).
  */
 
 const CRC8 = new Uint8Array(256)
@@ -46,7 +46,7 @@ export function frameHeaderLength(bytes: Uint8Array, at: number): number {
 }
 
 /** FLAC's CRC-8 (polynomial 0x07), as frame headers end with. */
-export function crc8(bytes: Uint8Array): number {
+function crc8(bytes: Uint8Array): number {
   let crc = 0
   for (let i = 0; i < bytes.length; i++) crc = CRC8[crc ^ bytes[i]!]!
   return crc

@@ -84,10 +84,20 @@ export function trustFrames(
 }
 
 /**
- * Writes rate, channels and sample size into the STREAMINFO of `bytes` (the file's first bytes),
- * so that the decoder, which sizes its output by STREAMINFO, agrees with the frames.
+ * The STREAMINFO block the decoder opens on (its 34 bytes, a copy): the one of `head` (the
+ * file's first 42 bytes or more), with the rate, channels and sample size of `info` (trustFrames).
  */
-export function writeStreamInfo(bytes: Uint8Array, info: FlacStreamInfo): void {
+export function streamInfoBlock(head: Uint8Array, info: FlacStreamInfo): Uint8Array {
+  const bytes = head.slice(0, 42)
+  writeStreamInfo(bytes, info)
+  return bytes.subarray(8)
+}
+
+/**
+ * Writes rate, channels and sample size into the STREAMINFO of `bytes` (the file's first bytes),
+ * so that the decoder agrees with the frames.
+ */
+function writeStreamInfo(bytes: Uint8Array, info: FlacStreamInfo): void {
   const b = bytes.subarray(8)
   const bits = info.bitsPerSample - 1
   b[10] = (info.sampleRate >> 12) & 0xff

@@ -7,6 +7,7 @@ import {
   flacMaxFrameBytes,
   flacMinFrameBytes,
   parseFlacStreamInfo,
+  streamInfoBlock,
   trustFrames,
   type FlacStreamInfo,
 } from './header'
@@ -83,6 +84,7 @@ export async function planFlacSegments(
     count = Math.max(count, needed)
     const maxFrames = Math.ceil(bytes / count / minFrame + 2) * maxBlock
     const step = bytes / count
+    const streamInfo = streamInfoBlock(head, info)
     const segments: FlacSegmentInput[] = []
     for (let k = 0; k < count; k++) {
       segments.push({
@@ -92,7 +94,8 @@ export async function planFlacSegments(
         last: k === count - 1,
         maxFrame,
         maxFrames,
-        bitsPerSample: info.bitsPerSample,
+        streamInfo,
+        channels: info.channels,
       })
     }
     return { info, blockSize: maxBlock, segments }
@@ -136,11 +139,7 @@ export async function flacSegmentPeaks(
   tasks: TaskRunner<FlacSegmentTask>,
 ): Promise<SegmentPeaksJoiner> {
   const { segments, info } = plan
-  const peaks = {
-    totalSamples: info.totalSamples,
-    blockSize: plan.blockSize,
-    channels: info.channels,
-  }
+  const peaks = { totalSamples: info.totalSamples, blockSize: plan.blockSize }
   const joined = new SegmentPeaksJoiner(
     info.channels,
     'the FLAC stream is damaged',

@@ -1,9 +1,9 @@
-import { open } from 'node:fs/promises'
-import type { FLACDecodedAudio } from '@wasm-audio-decoders/flac'
+import { stat } from 'node:fs/promises'
 import type { TaskAnswer } from '../../../workers/types'
 import { AudioError } from '../../audio-error'
-import { endOfStream, FLAC_SLICE_SAMPLES, rescaleFlacOutput } from './decode'
-import { findFrame, flacSlices, frameFirstSample } from './frame-sync'
+import { readRange, readRangePieces } from '../../read-range'
+import { FfmpegFlacDecoder } from './ffmpeg'
+import { findFrame, frameFirstSample } from './frame-sync'
 import { SegmentPeaksBuilder, type SegmentPeaks } from '../../dsp'
 
 export interface FlacSegmentInput {
@@ -17,13 +17,15 @@ export interface FlacSegmentInput {
   maxFrame: number
   /** The most frames per channel the segment can hold by STREAMINFO (its smallest frame). */
   maxFrames: number
-  bitsPerSample: number
+  /** The STREAMINFO block the decoder opens on (header.ts streamInfoBlock). */
+  streamInfo: Uint8Array
+  channels: number
   /**
    * Only the peaks are wanted (see segment-peaks.ts): of the frames before STREAMINFO's length,
    * placed in the stream by the first frame's number (frames of `blockSize` samples when the
    * stream's block size is fixed).
    */
-  peaks?: { totalSamples: number; blockSize: number; channels: number }
+  peaks?: { totalSamples: number; blockSize: number }
 }
 
 export interface FlacSegmentOutput {
@@ -35,78 +37,49 @@ export interface FlacSegmentOutput {
   peaks?: SegmentPeaks
 }
 
+/** Input bytes read and decoded at a time: under a second of CD-quality audio. */
+const PIECE_BYTES = 1 << 16
+
 /**
  * Decodes the frames of a native FLAC file that start in a range of bytes (a worker task, for
  * parallel.ts). FLAC frames decode independently: the only concern is to cut the file
- * between the same frames as the neighbouring segments do, which frameBoundary sees to.
+ * between the same frames as the neighbouring segments do, which frameBoundary sees to. The
+ * frames are read and decoded a piece at a time into the same buffers; for the peaks, the
+ * samples go to them straight from the decoder's memory, so nothing is left for the garbage
+ * collector.
  */
 export async function decodeFlacSegment(
   input: FlacSegmentInput,
 ): Promise<TaskAnswer<FlacSegmentOutput>> {
-  const look = boundaryBytes(input.maxFrame)
-  const handle = await open(input.path, 'r')
-  let bytes: Uint8Array
-  let size: number
-  try {
-    size = (await handle.stat()).size
-    const end = input.last ? size : Math.min(size, input.to + look)
-    bytes = new Uint8Array(Math.max(0, end - input.from))
-    let filled = 0
-    while (filled < bytes.length) {
-      const { bytesRead } = await handle.read(
-        bytes,
-        filled,
-        bytes.length - filled,
-        input.from + filled,
-      )
-      if (bytesRead === 0) throw new Error('the FLAC file became shorter while it was decoded')
-      filled += bytesRead
-    }
-  } finally {
-    await handle.close()
-  }
-  const start = frameBoundary(bytes, 0, input.from, size, input.maxFrame)
-  const stop = input.last
-    ? bytes.length
-    : frameBoundary(bytes, input.to - input.from, input.to, size, input.maxFrame)
-
-  // Dynamic import: the package is ESM-only and the main process bundle is CommonJS.
-  const { FLACDecoder } = await import('@wasm-audio-decoders/flac')
-  const decoder = new FLACDecoder()
-  await decoder.ready
+  const { start, stop, head } = await segmentFrames(input)
+  const wanted = input.peaks
+  const offset =
+    wanted && stop > start ? frameFirstSample(head, start - input.from, wanted.blockSize) : 0
+  const peaks = wanted && new SegmentPeaksBuilder(input.channels, offset)
   const chunks: Float32Array[][] = []
   let decoded = 0
   let errors = 0
-  const wanted = input.peaks
-  const offset = wanted && stop > start ? frameFirstSample(bytes, start, wanted.blockSize) : 0
-  const peaks = wanted && new SegmentPeaksBuilder(wanted.channels, offset)
-  const take = (out: FLACDecodedAudio) => {
-    errors += out.errors.length
-    if (out.samplesDecoded === 0) return
-    rescaleFlacOutput(out, input.bitsPerSample)
-    if (!peaks) chunks.push(out.channelData)
-    else {
-      // Never past STREAMINFO's length (a stray frame after the end), as decodeFlacSegments.
-      const keep = Math.min(out.samplesDecoded, wanted.totalSamples - offset - decoded)
-      if (keep > 0) peaks.push(out.channelData.map((ch) => ch.subarray(0, keep)))
+  const visit = (part: Float32Array[]) => {
+    // Never past STREAMINFO's length (a stray frame after the end), as decodeFlacSegments.
+    if (peaks) peaks.push(part, 0, wanted.totalSamples - offset - decoded)
+    else chunks.push(part.map((ch) => ch.slice()))
+    decoded += part[0]!.length
+    // Frames smaller than STREAMINFO's smallest: a header that lies (a bomb's, maybe).
+    if (decoded > input.maxFrames) {
+      throw new AudioError('corrupt', 'the FLAC stream holds more audio than its header says')
     }
-    decoded += out.samplesDecoded
   }
-  try {
-    // A segment shorter than a frame may hold none. As at the end of a stream, the mark makes
-    // the parser pass on the last frame.
-    if (stop > start) {
-      for (const slice of flacSlices(bytes.subarray(start, stop), FLAC_SLICE_SAMPLES)) {
-        take(await decoder.decode(slice))
-        // Frames smaller than STREAMINFO's smallest: a header that lies (a bomb's, maybe).
-        if (decoded > input.maxFrames) {
-          throw new AudioError('corrupt', 'the FLAC stream holds more audio than its header says')
-        }
+  // A segment shorter than a frame may hold none.
+  if (stop > start) {
+    const decoder = new FfmpegFlacDecoder(input.streamInfo, input.channels)
+    try {
+      for await (const piece of readRangePieces(input.path, start, stop, 'FLAC', PIECE_BYTES)) {
+        errors += decoder.decodeEach(piece, visit).errors
       }
-      take(await decoder.decode(endOfStream()))
+      errors += decoder.endEach(visit).errors
+    } finally {
+      decoder.free()
     }
-  } finally {
-    decoder.free()
   }
   if (peaks) {
     const value = { chunks, decoded, errors, peaks: peaks.finish() }
@@ -124,23 +97,36 @@ function boundaryBytes(maxFrame: number): number {
 }
 
 /**
- * Index in `bytes` (read from file offset `offset - at`) of the first frame at or after file
- * offset `offset`. Looks only at the boundaryBytes after `offset`, so that the two segments that
- * share a boundary, reading different spans, place it alike; when no frame shows there (damaged
- * data), the boundary is the end of that span.
+ * The file offsets of the segment's first frame and of the end of its last, and the bytes read
+ * from `input.from` to find the first (a frame header's length more, to read its number).
  */
-function frameBoundary(
-  bytes: Uint8Array,
-  at: number,
-  offset: number,
-  size: number,
-  maxFrame: number,
-): number {
+async function segmentFrames(
+  input: FlacSegmentInput,
+): Promise<{ start: number; stop: number; head: Uint8Array }> {
+  const { size } = await stat(input.path)
+  const look = boundaryBytes(input.maxFrame)
+  const span = async (offset: number, extra: number) =>
+    readRange(input.path, offset, Math.max(offset, Math.min(size, offset + look + extra)), 'FLAC')
+  const head = await span(input.from, 16)
+  const start = input.from + frameBoundary(head, input.from, size, input.maxFrame)
+  const stop = input.last
+    ? size
+    : input.to + frameBoundary(await span(input.to, 0), input.to, size, input.maxFrame)
+  return { start, stop, head }
+}
+
+/**
+ * Index in `bytes` (read from file offset `offset`) of the first frame at or after `offset`.
+ * Looks only at the boundaryBytes after `offset`, so that the two segments that share a
+ * boundary, reading different spans, place it alike; when no frame shows there (damaged data),
+ * the boundary is the end of that span.
+ */
+function frameBoundary(bytes: Uint8Array, offset: number, size: number, maxFrame: number): number {
   const look = boundaryBytes(maxFrame)
-  const span = bytes.subarray(at, at + look)
+  const span = bytes.subarray(0, look)
   const endOfFile = offset + look >= size
   const found = findFrame(span, { from: 0, to: span.length, maxFrame, endOfFile })
-  return at + (found < 0 ? span.length : found)
+  return found < 0 ? span.length : found
 }
 
 /** Decodes the frames in a range of a FLAC file (for parallel.ts). */

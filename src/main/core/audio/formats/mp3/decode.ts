@@ -1,7 +1,8 @@
 import { AudioError } from '../../audio-error'
 import { fixedSlices, type ChunkDecoder } from '../../chunk-decoder'
 import { MP3_TAIL_BYTES, missingBytes } from './cut-frame'
-import { FfmpegMp3Decoder, joinMp3Parts } from './ffmpeg'
+import { FfmpegMp3Decoder } from './ffmpeg'
+import { joinPlanarParts } from '../planar-parts'
 import { DECODER_DELAY } from './frame-index'
 import {
   findFrameSync,
@@ -113,7 +114,7 @@ class Mp3Decoder implements ChunkDecoder {
     const to = Math.min(out.samplesDecoded, this.keepTo - first)
     if (to <= from) return []
     this.decoded += to - from
-    const channels = joinMp3Parts(out.parts, this.info!.channels, to)
+    const channels = joinPlanarParts(out.parts, this.info!.channels, to)
     return from === 0 ? channels : channels.map((ch) => ch.subarray(from))
   }
 

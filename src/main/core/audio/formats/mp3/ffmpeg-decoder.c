@@ -13,10 +13,8 @@
  * them by that rounding only). A float decoder's output depends only on the last frames.
  * Nothing is trimmed here: the gapless trimming is done in JavaScript.
  */
-#include <stdint.h>
-#include <string.h>
-#include <libavcodec/avcodec.h>
-#include <libavutil/mem.h>
+#define FRAME_OUT_MAX_CHANNELS 2
+#include "../ffmpeg-frame-out.h"
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
@@ -26,8 +24,6 @@ enum {
   OPEN_DECODER = -2, /* the decoder or the parser could not be opened */
 };
 
-#define MAX_CHANNELS 2
-
 static AVCodecParserContext *parser;
 /* The parser's own context, as libavformat gives it one apart from the decoder's. */
 static AVCodecContext *parsed;
@@ -36,10 +32,7 @@ static AVPacket *pkt;
 static AVFrame *frame;
 static uint8_t *input;
 static int input_capacity;
-static float *out[MAX_CHANNELS];
-static int out_capacity, out_length;
 static int channels;
-static int decode_errors;
 
 /* A buffer of `size` bytes (plus FFmpeg's padding) that JavaScript fills before a call. */
 EXPORT(mp3_input) uint8_t *mp3_input(int size) {
@@ -65,7 +58,7 @@ EXPORT(mp3_open) int mp3_open(int layer, int stream_channels) {
   parser = NULL;
   decode_errors = 0;
   out_length = 0;
-  channels = stream_channels < 1 ? 1 : stream_channels > MAX_CHANNELS ? MAX_CHANNELS : stream_channels;
+  channels = stream_channels < 1 ? 1 : stream_channels > FRAME_OUT_MAX_CHANNELS ? FRAME_OUT_MAX_CHANNELS : stream_channels;
   enum AVCodecID id = layer == 1   ? AV_CODEC_ID_MP1
                       : layer == 2 ? AV_CODEC_ID_MP2
                       : layer == 3 ? AV_CODEC_ID_MP3
@@ -83,49 +76,6 @@ EXPORT(mp3_open) int mp3_open(int layer, int stream_channels) {
   if (!frame) frame = av_frame_alloc();
   if (!pkt || !frame) return AVERROR(ENOMEM);
   return 0;
-}
-
-/* Room for `samples` per channel in the output buffers. */
-static int reserve(int samples) {
-  if (samples <= out_capacity) return 0;
-  int capacity = out_capacity ? out_capacity : 8192;
-  while (capacity < samples) capacity *= 2;
-  for (int c = 0; c < MAX_CHANNELS; c++) {
-    float *grown = av_realloc(out[c], sizeof(float) * (size_t)capacity);
-    if (!grown) return AVERROR(ENOMEM);
-    out[c] = grown;
-  }
-  out_capacity = capacity;
-  return 0;
-}
-
-/* Appends the frame to the output (planar float, the format of these decoders). */
-static int take_frame(void) {
-  int n = frame->nb_samples;
-  int frame_channels = frame->ch_layout.nb_channels;
-  if (frame_channels <= 0 || frame->format != AV_SAMPLE_FMT_FLTP) return AVERROR_PATCHWELCOME;
-  int ret = reserve(out_length + n);
-  if (ret < 0) return ret;
-  for (int c = 0; c < channels; c++) {
-    int from = c < frame_channels ? c : frame_channels - 1;
-    memcpy(out[c] + out_length, frame->extended_data[from], sizeof(float) * (size_t)n);
-  }
-  out_length += n;
-  return 0;
-}
-
-static int receive_all(void) {
-  for (;;) {
-    int ret = avcodec_receive_frame(dec, frame);
-    if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return 0;
-    if (ret < 0) {
-      decode_errors++;
-      continue;
-    }
-    ret = take_frame();
-    av_frame_unref(frame);
-    if (ret < 0) return ret;
-  }
 }
 
 /*
@@ -153,12 +103,12 @@ EXPORT(mp3_decode) int mp3_decode(int size) {
     pkt->data = data;
     pkt->size = data_size;
     if (avcodec_send_packet(dec, pkt) < 0) decode_errors++;
-    int ret = receive_all();
+    int ret = receive_all(dec, frame, channels);
     if (ret < 0) return ret;
   }
   return out_length;
 }
 
-EXPORT(mp3_channel) float *mp3_channel(int c) { return c >= 0 && c < MAX_CHANNELS ? out[c] : 0; }
+EXPORT(mp3_channel) float *mp3_channel(int c) { return c >= 0 && c < FRAME_OUT_MAX_CHANNELS ? out[c] : 0; }
 EXPORT(mp3_sample_rate) int mp3_sample_rate(void) { return dec ? dec->sample_rate : 0; }
 EXPORT(mp3_decode_errors) int mp3_decode_errors(void) { return decode_errors; }

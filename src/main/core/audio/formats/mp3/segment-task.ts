@@ -1,5 +1,6 @@
 import type { TaskAnswer } from '../../../workers/types'
-import { FfmpegMp3Decoder, joinMp3Parts } from './ffmpeg'
+import { FfmpegMp3Decoder } from './ffmpeg'
+import { joinPlanarParts } from '../planar-parts'
 import { mpegLayer } from './header'
 import { readRange, readRangePieces } from '../../read-range'
 import { SegmentPeaksBuilder, type SegmentPeaks } from '../../dsp'
@@ -54,7 +55,7 @@ export async function decodeMp3Segment(
   try {
     const out = decoder.decode(bytes)
     check(out.samplesDecoded)
-    const channels = joinMp3Parts(out.parts, input.channels).map((ch) => ch.subarray(input.skip))
+    const channels = joinPlanarParts(out.parts, input.channels).map((ch) => ch.subarray(input.skip))
     return {
       value: { channels, errors: out.errors },
       transfer: channels.map((ch) => ch.buffer as ArrayBuffer),

@@ -9,10 +9,8 @@
  * The calls are the ones the ffmpeg command line makes (send, receive), so the samples are
  * ffmpeg's; the Opus decoder drops the header's pre-skip itself, as in ffmpeg.
  */
-#include <stdint.h>
-#include <string.h>
-#include <libavcodec/avcodec.h>
-#include <libavutil/mem.h>
+#define FRAME_OUT_MAX_CHANNELS 8
+#include "../ffmpeg-frame-out.h"
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
@@ -22,18 +20,12 @@ enum {
   OPEN_DECODER = -2, /* the decoder refused the header packets */
 };
 
-#define MAX_CHANNELS 8
-
 static AVCodecContext *dec;
 static AVPacket *pkt;
 static AVFrame *frame;
 static uint8_t *input;
 static int input_capacity;
 static int32_t lengths[4096];
-static float *out[MAX_CHANNELS];
-static int out_capacity, out_allocated, out_length;
-static int out_channels;
-static int decode_errors;
 
 /* A buffer of `size` bytes (plus FFmpeg's padding) that JavaScript fills before a call. */
 EXPORT(ogg_input) uint8_t *ogg_input(int size) {
@@ -76,51 +68,6 @@ EXPORT(ogg_open) int ogg_open(int codec_kind, int size) {
   return 0;
 }
 
-/* Room for `samples` per channel in the first `channels` output buffers. */
-static int reserve(int samples, int channels) {
-  if (samples <= out_capacity && channels <= out_allocated) return 0;
-  int capacity = out_capacity ? out_capacity : 8192;
-  while (capacity < samples) capacity *= 2;
-  for (int c = 0; c < channels; c++) {
-    float *grown = av_realloc(out[c], sizeof(float) * (size_t)capacity);
-    if (!grown) return AVERROR(ENOMEM);
-    out[c] = grown;
-  }
-  out_capacity = capacity;
-  out_allocated = channels;
-  return 0;
-}
-
-/* Appends the frame to the output, as float (the formats these decoders give). */
-static int take_frame(void) {
-  int n = frame->nb_samples;
-  int channels = frame->ch_layout.nb_channels;
-  if (channels <= 0 || channels > MAX_CHANNELS) return AVERROR_PATCHWELCOME;
-  if (frame->format != AV_SAMPLE_FMT_FLTP) return AVERROR_PATCHWELCOME;
-  int ret = reserve(out_length + n, channels);
-  if (ret < 0) return ret;
-  out_channels = channels;
-  for (int c = 0; c < channels; c++) {
-    memcpy(out[c] + out_length, frame->extended_data[c], sizeof(float) * (size_t)n);
-  }
-  out_length += n;
-  return 0;
-}
-
-static int receive_all(void) {
-  for (;;) {
-    int ret = avcodec_receive_frame(dec, frame);
-    if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return 0;
-    if (ret < 0) {
-      decode_errors++;
-      continue;
-    }
-    ret = take_frame();
-    av_frame_unref(frame);
-    if (ret < 0) return ret;
-  }
-}
-
 /*
  * Decodes `count` packets laid end to end in the input buffer (lengths in ogg_lengths): the
  * samples per channel they gave (read with ogg_channel), or a negative AVERROR when memory ran
@@ -131,7 +78,7 @@ EXPORT(ogg_decode) int ogg_decode(int count) {
   out_length = 0;
   if (count == 0) {
     avcodec_send_packet(dec, NULL);
-    int ret = receive_all();
+    int ret = receive_all(dec, frame, 0);
     return ret < 0 ? ret : out_length;
   }
   uint8_t *at = input;
@@ -140,13 +87,13 @@ EXPORT(ogg_decode) int ogg_decode(int count) {
     pkt->size = lengths[i];
     at += lengths[i];
     if (avcodec_send_packet(dec, pkt) < 0) decode_errors++;
-    int ret = receive_all();
+    int ret = receive_all(dec, frame, 0);
     if (ret < 0) return ret;
   }
   return out_length;
 }
 
-EXPORT(ogg_channel) float *ogg_channel(int c) { return c >= 0 && c < MAX_CHANNELS ? out[c] : 0; }
+EXPORT(ogg_channel) float *ogg_channel(int c) { return c >= 0 && c < FRAME_OUT_MAX_CHANNELS ? out[c] : 0; }
 EXPORT(ogg_channels) int ogg_channels(void) { return out_channels ? out_channels : (dec ? dec->ch_layout.nb_channels : 0); }
 EXPORT(ogg_sample_rate) int ogg_sample_rate(void) { return dec ? dec->sample_rate : 0; }
 EXPORT(ogg_decode_errors) int ogg_decode_errors(void) { return decode_errors; }

@@ -1,18 +1,26 @@
-// Worker thread entry: runs takes on the local engine, one at a time, keeping the model loaded
+// Child process entry of the local engine: runs takes one at a time, keeping the model loaded
 // between them (loading costs about 14 CPU-seconds for musicgen-small); the host tells it to exit
-// after a short idle time, and the thread's end returns every byte of the model to the system.
+// after a short idle time. A process, not a worker thread: ONNX Runtime's allocations stay in the
+// allocator of the process that made them (about 1 GB of the int8 model after its release, in a
+// thread), and only a process's end gives them all back to the system.
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parentPort, workerData } from 'node:worker_threads'
 import { CanceledError, MusicgenEngine } from './engine'
-import type { EngineCommand, EngineJob, EngineMessage, EngineWorkerData } from './engine-protocol'
+import type { EngineCommand, EngineJob, EngineMessage } from './engine-protocol'
 import { MODEL_FILES, ModelFileError } from './model-files'
 
-const options = workerData as EngineWorkerData
 let loaded: { key: string; engine: MusicgenEngine } | null = null
+/** Set by a cancel command; the running take reads it between decoder steps. */
+let canceled = false
 
-function post(message: EngineMessage, transfer: ArrayBuffer[] = []): void {
-  parentPort?.postMessage(message, transfer)
+function post(message: EngineMessage): void {
+  process.send?.(message)
+}
+
+/** This process's CPU time so far, all its threads (ONNX Runtime's) included. */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1e6
 }
 
 /** The installed model's identity: a model installed again (one rename) is a new one. */
@@ -33,15 +41,13 @@ async function engineFor(job: EngineJob): Promise<{ engine: MusicgenEngine; warm
   await unload()
   const engine = await MusicgenEngine.load(job.modelDir, {
     quantized: job.quantized,
-    ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
+    ...(job.intraOpThreads ? { intraOpThreads: job.intraOpThreads } : {}),
   })
   if (key !== null) loaded = { key, engine }
   return { engine, warm: false }
 }
 
 async function run(job: EngineJob): Promise<void> {
-  const flag = new Int32Array(job.cancel)
-  const canceled = (): boolean => Atomics.load(flag, 0) !== 0
   let engine: MusicgenEngine | null = null
   // A canceled take leaves the model as it was; any other failure may not: the next loads afresh.
   let keep = false
@@ -50,21 +56,19 @@ async function run(job: EngineJob): Promise<void> {
     engine = got.engine
     const result = await engine.generate(
       job.request,
-      (done, total) => post({ type: 'progress', done, total }),
-      canceled,
+      (done, total) => post({ type: 'progress', done, total, cpuSeconds: cpuSeconds() }),
+      () => canceled,
     )
     keep = true
     const rssBytes = process.memoryUsage().rss
-    post(
-      {
-        type: 'done',
-        samples: result.samples,
-        sampleRate: result.sampleRate,
-        rssBytes,
-        warm: got.warm,
-      },
-      [result.samples.buffer as ArrayBuffer],
-    )
+    post({
+      type: 'done',
+      samples: result.samples,
+      sampleRate: result.sampleRate,
+      rssBytes,
+      cpuSeconds: cpuSeconds(),
+      warm: got.warm,
+    })
   } catch (error) {
     keep = error instanceof CanceledError
     if (error instanceof CanceledError)
@@ -86,8 +90,14 @@ async function run(job: EngineJob): Promise<void> {
   }
 }
 
-parentPort?.on('message', (command: EngineCommand) => {
-  if (command.type === 'run') void run(command)
-  // Exiting ends the thread at once; its memory (the model's included) goes back to the system.
+process.on('message', (command: EngineCommand) => {
+  if (command.type === 'run') {
+    // A cancel crossing the previous take's answer arrives before this run: it does not carry over.
+    canceled = false
+    void run(command)
+  } else if (command.type === 'cancel') canceled = true
+  // Exiting ends the process at once; its memory (the model's included) goes back to the system.
   else void unload().finally(() => process.exit(0))
 })
+// The app is gone (closed, crashed or killed): nothing is left to run takes for.
+process.on('disconnect', () => process.exit(0))

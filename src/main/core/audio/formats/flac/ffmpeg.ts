@@ -1,0 +1,151 @@
+import { FLAC_WASM_BROTLI_BASE64 } from './ffmpeg-wasm'
+import { compileBrotliWasm, instantiateReactor, type ReactorExports } from '../wasi-reactor'
+
+/** The exports of ffmpeg-decoder.c. */
+interface FlacFfmpegExports extends ReactorExports {
+  flac_input(size: number): number
+  flac_open(channels: number, streamInfoSize: number): number
+  flac_decode(size: number): number
+  flac_more(): number
+  flac_end(): number
+  flac_channel(c: number): number
+  flac_decode_errors(): number
+}
+
+/**
+ * Bytes parsed and decoded per call into the module: under a second of CD-quality FLAC. A call
+ * also stops at a bounded number of samples (ffmpeg-decoder.c), so the module's memory stays
+ * small however far the frames compress.
+ */
+const BATCH_BYTES = 64 * 1024
+
+let compiled: object | undefined
+/**
+ * An instance no decoder uses, kept for the next (one per thread): a fresh instance per segment
+ * would cost its set-up and the first touch of its memory every time. It holds a few megabytes
+ * until the thread ends (workers end when idle).
+ */
+let spare: FlacFfmpegExports | undefined
+
+/** The module, decompressed and compiled once per thread on first use. */
+function wasmModule(): object {
+  compiled ??= compileBrotliWasm(FLAC_WASM_BROTLI_BASE64)
+  return compiled
+}
+
+/** What a call decoded: planar parts in order, as the module gave them (not joined: no copy). */
+export interface FlacDecodedAudio {
+  parts: Float32Array[][]
+  samplesDecoded: number
+  /** Frames the decoder refused (frames whose CRC fails are dropped, not counted). */
+  errors: number
+}
+
+/** What decodeEach and endEach report; the parts went to the visitor. */
+export interface FlacDecodeCount {
+  samplesDecoded: number
+  errors: number
+}
+
+/**
+ * A native FLAC stream decoded by FFmpeg's own parser and decoder (WebAssembly, see
+ * ffmpeg-decoder.c): opened on the stream's STREAMINFO block (34 bytes), then fed the bytes from
+ * a frame header on, in file order and pieces of any size. Samples come out scaled int /
+ * 2^(bits-1), as ffmpeg's; every part has `channels` channels.
+ */
+export class FfmpegFlacDecoder {
+  private exports: FlacFfmpegExports | undefined
+  private errorsSeen = 0
+
+  constructor(
+    streamInfo: Uint8Array,
+    readonly channels: number,
+  ) {
+    const exports = spare ?? instantiateReactor<FlacFfmpegExports>(wasmModule(), 'FLAC decoder')
+    spare = undefined
+    const at = exports.flac_input(streamInfo.length)
+    if (at === 0) throw new Error('the FLAC decoder ran out of memory')
+    new Uint8Array(exports.memory.buffer, at, streamInfo.length).set(streamInfo)
+    const opened = exports.flac_open(channels, streamInfo.length)
+    if (opened < 0) {
+      spare = exports
+      throw new Error(`the FLAC decoder could not be opened (${opened})`)
+    }
+    this.exports = exports
+  }
+
+  /** Decodes the frames completed by `bytes`; an incomplete one waits for the next call. */
+  decode(bytes: Uint8Array): FlacDecodedAudio {
+    return copied((visit) => this.decodeEach(bytes, visit))
+  }
+
+  /** Ends the stream: its last frames, which the parser held until now. */
+  end(): FlacDecodedAudio {
+    return copied((visit) => this.endEach(visit))
+  }
+
+  /**
+   * Decodes as decode() does, but hands each part to `visit` as views of the module's memory,
+   * valid only during the call: nothing is copied out (a worker computing peaks would otherwise
+   * leave tens of megabytes of garbage between its collections).
+   */
+  decodeEach(bytes: Uint8Array, visit: (part: Float32Array[]) => void): FlacDecodeCount {
+    const exports = this.live()
+    let samplesDecoded = 0
+    for (let at = 0; at < bytes.length; at += BATCH_BYTES) {
+      const piece = bytes.subarray(at, at + BATCH_BYTES)
+      const input = exports.flac_input(piece.length)
+      if (input === 0) throw new Error('the FLAC decoder ran out of memory')
+      new Uint8Array(exports.memory.buffer, input, piece.length).set(piece)
+      samplesDecoded += this.drain(exports.flac_decode(piece.length), visit)
+    }
+    return { samplesDecoded, errors: this.newErrors() }
+  }
+
+  /** Ends the stream as end() does, handing the parts to `visit` as decodeEach does. */
+  endEach(visit: (part: Float32Array[]) => void): FlacDecodeCount {
+    const samplesDecoded = this.drain(this.live().flac_end(), visit)
+    return { samplesDecoded, errors: this.newErrors() }
+  }
+
+  /** Ends the decode; the module instance is kept for the next decoder on this thread. */
+  free(): void {
+    if (this.exports) spare ??= this.exports
+    this.exports = undefined
+  }
+
+  private live(): FlacFfmpegExports {
+    if (!this.exports) throw new Error('the FLAC decoder was freed')
+    return this.exports
+  }
+
+  /** Visits what a call gave (`n` samples) and what the calls after it give, until none. */
+  private drain(n: number, visit: (part: Float32Array[]) => void): number {
+    const exports = this.live()
+    let samples = 0
+    for (; n !== 0; n = exports.flac_more()) {
+      if (n < 0) throw new Error(`FFmpeg error ${n}`)
+      const part: Float32Array[] = []
+      for (let c = 0; c < this.channels; c++) {
+        part.push(new Float32Array(exports.memory.buffer, exports.flac_channel(c), n))
+      }
+      visit(part)
+      samples += n
+    }
+    return samples
+  }
+
+  private newErrors(): number {
+    const errors = this.live().flac_decode_errors()
+    const fresh = errors - this.errorsSeen
+    this.errorsSeen = errors
+    return fresh
+  }
+}
+
+/** A visiting decode's parts, copied out of the module's memory. */
+function copied(run: (visit: (part: Float32Array[]) => void) => FlacDecodeCount): FlacDecodedAudio {
+  const parts: Float32Array[][] = []
+  const { samplesDecoded, errors } = run((part) => parts.push(part.map((ch) => ch.slice())))
+  return { parts, samplesDecoded, errors }
+}
