@@ -56,13 +56,32 @@ describe('TruePeakDetector', () => {
     expect(20 * Math.log10(peak)).toBeLessThan(0.2)
   })
 
-  it('agrees with the integrated meter on noise, chunk by chunk', () => {
-    const x = noise(48000, 3, 0.9)
-    const detector = new TruePeakDetector(48000)
-    let peak = 0
-    for (const v of x) peak = Math.max(peak, detector.push(v))
+  it('gives over a block, in pieces of any size, the largest of its per-sample answers', () => {
+    for (const rate of [48000, 96000]) {
+      const x = noise(48000, 3, 0.9)
+      const each = new TruePeakDetector(rate)
+      let peak = 0
+      for (const v of x) peak = Math.max(peak, each.push(v))
+      const blocks = new TruePeakDetector(rate)
+      let blockPeak = 0
+      const random = rng(11)
+      for (let at = 0; at < x.length;) {
+        const n = Math.min(x.length - at, 1 + Math.floor(random() * 5000))
+        blockPeak = Math.max(blockPeak, blocks.peakOf(x, at, n))
+        at += n
+      }
+      expect(blockPeak).toBe(peak)
+    }
+  })
+
+  it('is what the integrated meter reports as the true peak', () => {
+    // The 45° tone: its samples are at 0.707, its true peak at 1.0 (the meter oversamples too).
+    const x = Float32Array.from({ length: 4800 }, (_, n) =>
+      Math.sin((Math.PI * n) / 2 + Math.PI / 4),
+    )
     const meter = measureLoudness({ sampleRate: 48000, channels: [x] })
-    expect(peak).toBeCloseTo(meter.truePeak, 12)
+    expect(meter.samplePeak).toBeCloseTo(Math.SQRT1_2, 6)
+    expect(20 * Math.log10(meter.truePeak)).toBeGreaterThan(-0.3)
   })
 
   it('answers the sample magnitude alone at 192 kHz (no oversampling there)', () => {

@@ -62,7 +62,8 @@ export function renderMix(input: MixInput): Promise<TaskAnswer<MixMeasure>> {
     const sink = output === null || fd === null ? null : openSink(output, plan.sampleRate, fd)
     const limiter =
       protection === 'limiter' ? new TruePeakLimiter(plan.sampleRate, { ceiling }) : null
-    const meter = new LoudnessMeter(plan.sampleRate, 2)
+    // The overs finder measures the true peak of every sample: the meter need not again.
+    const meter = new LoudnessMeter(plan.sampleRate, 2, false)
     const overs = new OversFinder(plan.sampleRate, ceiling)
     const buffer: [Float32Array, Float32Array] = [
       new Float32Array(MIX_CHUNK_FRAMES),
@@ -122,13 +123,13 @@ export function renderMix(input: MixInput): Promise<TaskAnswer<MixMeasure>> {
       }
     }
     sink?.finish()
-    const loudness = meter.result()
+    const found = overs.result()
     return Promise.resolve({
       value: {
-        truePeak: loudness.truePeak,
-        integratedLufs: loudness.integratedLufs,
+        truePeak: found.truePeak,
+        integratedLufs: meter.integrated(),
         lowestGain: limiter?.lowestGain ?? 1,
-        overs: overs.result(),
+        overs: found,
       },
     })
   } finally {

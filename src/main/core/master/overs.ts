@@ -8,6 +8,8 @@ const LISTED = 50
 const DETECTOR_DELAY = 6
 
 export interface OversFound {
+  /** The true peak of everything pushed (linear), over the threshold or not. */
+  truePeak: number
   count: number
   /** The loudest true peak over the ceiling (linear), or 0. */
   loudest: number
@@ -26,6 +28,7 @@ export class OversFinder {
   #lastOver = -Infinity
   #count = 0
   #loudest = 0
+  #truePeak = 0
   readonly #first: { frame: number; end: number; peak: number }[] = []
 
   constructor(
@@ -39,10 +42,13 @@ export class OversFinder {
   push(left: Float32Array, right: Float32Array, n: number): void {
     const [dl, dr] = this.#detectors
     const threshold = this.threshold
+    let top = this.#truePeak
     for (let i = 0; i < n; i++) {
       const peak = Math.max(dl.push(left[i]!), dr.push(right[i]!))
+      if (peak > top) top = peak
       if (peak > threshold) this.#over(this.#frame + i, peak)
     }
+    this.#truePeak = top
     this.#frame += n
   }
 
@@ -61,6 +67,11 @@ export class OversFinder {
   }
 
   result(): OversFound {
-    return { count: this.#count, loudest: this.#loudest, first: this.#first.map((o) => ({ ...o })) }
+    return {
+      truePeak: this.#truePeak,
+      count: this.#count,
+      loudest: this.#loudest,
+      first: this.#first.map((o) => ({ ...o })),
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { PcmAudio } from './pcm'
 import { kWeightedEnergy, kWeightingFilters } from '../../../../shared/k-weighting'
-import { TP_TAPS, TRUE_PEAK_PHASES } from './true-peak'
+import { TruePeakDetector } from './true-peak'
 
 /**
  * ITU-R BS.1770-4 integrated loudness and true peak, computed incrementally.
@@ -50,25 +50,28 @@ export class LoudnessMeter {
   private segments = 0
   private blocks = new Float64Array(1024)
   private blockCount = 0
-  private readonly tpFactor: number
-  private readonly tpHistory: Float64Array[]
+  /** One per channel; none when the caller measures the true peak itself. */
+  private readonly detectors: TruePeakDetector[]
   private tpMax = 0
   private sampleMax = 0
 
   constructor(
     readonly sampleRate: number,
     readonly channelCount: number,
+    /**
+     * False when the caller measures the true peak itself (the export's mix, whose overs finder
+     * does): the meter then gives integrated() only, and result() refuses.
+     */
+    private readonly truePeak = true,
   ) {
     this.weights = channelWeights(channelCount)
     this.filters = kWeightingFilters(sampleRate)
     this.state = []
-    this.tpHistory = []
-    for (let c = 0; c < channelCount; c++) {
-      this.state.push(new Float64Array(8))
-      this.tpHistory.push(new Float64Array(TP_TAPS))
-    }
+    for (let c = 0; c < channelCount; c++) this.state.push(new Float64Array(8))
+    this.detectors = truePeak
+      ? Array.from({ length: channelCount }, () => new TruePeakDetector(sampleRate))
+      : []
     this.segmentFrames = Math.round(sampleRate / 10)
-    this.tpFactor = sampleRate < 96000 ? 4 : sampleRate < 192000 ? 2 : 1
   }
 
   push(channels: Float32Array[]): void {
@@ -102,26 +105,8 @@ export class LoudnessMeter {
       if (a > sp) sp = a
     }
     this.sampleMax = sp
-    if (this.tpFactor === 1) {
-      this.tpMax = Math.max(this.tpMax, sp)
-      return
-    }
-    // hist[k] = x[n - k] for k = 0…11 after inserting x[n] (shifted in place: 12 values).
-    const hist = this.tpHistory[c]!
-    const step = 4 / this.tpFactor
-    let tp = this.tpMax
-    for (let i = pos, end = pos + n; i < end; i++) {
-      for (let k = TP_TAPS - 1; k > 0; k--) hist[k] = hist[k - 1]!
-      hist[0] = x[i]!
-      for (let p = 0; p < 4; p += step) {
-        const h = TRUE_PEAK_PHASES[p]!
-        let acc = 0
-        for (let k = 0; k < TP_TAPS; k++) acc += h[k]! * hist[k]!
-        const a = Math.abs(acc)
-        if (a > tp) tp = a
-      }
-    }
-    this.tpMax = tp
+    const detector = this.detectors[c]
+    if (detector) this.tpMax = Math.max(this.tpMax, detector.peakOf(x, pos, n))
   }
 
   private endSegment(): void {
@@ -170,7 +155,9 @@ export class LoudnessMeter {
   }
 
   result(): LoudnessResult {
-    const truePeak = Math.max(this.tpMax, this.sampleMax)
+    if (!this.truePeak) throw new Error('this meter measures no true peak: read integrated()')
+    // The detectors' answers cover the samples themselves.
+    const truePeak = this.tpMax
     return {
       integratedLufs: this.integrated(),
       truePeak,

@@ -68,6 +68,32 @@ export class TruePeakDetector {
     return peak
   }
 
+  /** The largest of push()'s answers for samples [from, from + n) of `x`, in one loop. */
+  peakOf(x: Float32Array, from: number, n: number): number {
+    const history = this.#history
+    const step = this.#phaseStep
+    let at = this.#at
+    let peak = 0
+    for (let i = from, end = from + n; i < end; i++) {
+      const sample = x[i]!
+      at = at === 0 ? TP_TAPS - 1 : at - 1
+      history[at] = sample
+      history[at + TP_TAPS] = sample
+      const a = Math.abs(sample)
+      if (a > peak) peak = a
+      if (step === 4) continue
+      for (let p = 0; p < 4; p += step) {
+        const offset = p * TP_TAPS
+        let acc = 0
+        for (let k = 0; k < TP_TAPS; k++) acc += FLAT_PHASES[offset + k]! * history[at + k]!
+        const b = Math.abs(acc)
+        if (b > peak) peak = b
+      }
+    }
+    this.#at = at
+    return peak
+  }
+
   reset(): void {
     this.#history.fill(0)
     this.#at = 0
