@@ -72,3 +72,34 @@ export function instantiateReactor<E extends ReactorExports>(
   exports._initialize()
   return exports
 }
+
+/**
+ * One thread's instances of an FFmpeg decoder module: the module decompressed and compiled on
+ * first use, and one instance no decoder uses kept for the next (a fresh instance per segment
+ * would cost its set-up and the first touch of its memory every time; the spare holds a few
+ * megabytes until the thread ends, and workers end when idle).
+ */
+export class ReactorInstances<E extends ReactorExports> {
+  #compiled: object | undefined
+  #spare: E | undefined
+
+  constructor(
+    private readonly base64: string,
+    /** Words the error when the module exits (instantiateReactor). */
+    private readonly name: string,
+  ) {}
+
+  /** The spare instance, or a new one. */
+  take(): E {
+    const spare = this.#spare
+    this.#spare = undefined
+    if (spare) return spare
+    this.#compiled ??= compileBrotliWasm(this.base64)
+    return instantiateReactor<E>(this.#compiled, this.name)
+  }
+
+  /** Gives an instance back once its decoder is done: kept when there is no spare yet. */
+  give(exports: E): void {
+    this.#spare ??= exports
+  }
+}

@@ -1,5 +1,5 @@
 import { FLAC_WASM_BROTLI_BASE64 } from './ffmpeg-wasm'
-import { compileBrotliWasm, instantiateReactor, type ReactorExports } from '../wasi-reactor'
+import { ReactorInstances, type ReactorExports } from '../wasi-reactor'
 
 /** The exports of ffmpeg-decoder.c. */
 interface FlacFfmpegExports extends ReactorExports {
@@ -19,19 +19,8 @@ interface FlacFfmpegExports extends ReactorExports {
  */
 const BATCH_BYTES = 64 * 1024
 
-let compiled: object | undefined
-/**
- * An instance no decoder uses, kept for the next (one per thread): a fresh instance per segment
- * would cost its set-up and the first touch of its memory every time. It holds a few megabytes
- * until the thread ends (workers end when idle).
- */
-let spare: FlacFfmpegExports | undefined
-
-/** The module, decompressed and compiled once per thread on first use. */
-function wasmModule(): object {
-  compiled ??= compileBrotliWasm(FLAC_WASM_BROTLI_BASE64)
-  return compiled
-}
+/** This thread's instances of the module (one kept spare between decoders). */
+const instances = new ReactorInstances<FlacFfmpegExports>(FLAC_WASM_BROTLI_BASE64, 'FLAC decoder')
 
 /** What a call decoded: planar parts in order, as the module gave them (not joined: no copy). */
 export interface FlacDecodedAudio {
@@ -61,14 +50,13 @@ export class FfmpegFlacDecoder {
     streamInfo: Uint8Array,
     readonly channels: number,
   ) {
-    const exports = spare ?? instantiateReactor<FlacFfmpegExports>(wasmModule(), 'FLAC decoder')
-    spare = undefined
+    const exports = instances.take()
     const at = exports.flac_input(streamInfo.length)
     if (at === 0) throw new Error('the FLAC decoder ran out of memory')
     new Uint8Array(exports.memory.buffer, at, streamInfo.length).set(streamInfo)
     const opened = exports.flac_open(channels, streamInfo.length)
     if (opened < 0) {
-      spare = exports
+      instances.give(exports)
       throw new Error(`the FLAC decoder could not be opened (${opened})`)
     }
     this.exports = exports
@@ -110,7 +98,7 @@ export class FfmpegFlacDecoder {
 
   /** Ends the decode; the module instance is kept for the next decoder on this thread. */
   free(): void {
-    if (this.exports) spare ??= this.exports
+    if (this.exports) instances.give(this.exports)
     this.exports = undefined
   }
 

@@ -1,5 +1,5 @@
 import { MP3_WASM_BROTLI_BASE64 } from './ffmpeg-wasm'
-import { compileBrotliWasm, instantiateReactor, type ReactorExports } from '../wasi-reactor'
+import { ReactorInstances, type ReactorExports } from '../wasi-reactor'
 
 /** The exports of ffmpeg-decoder.c. */
 interface Mp3FfmpegExports extends ReactorExports {
@@ -18,19 +18,8 @@ interface Mp3FfmpegExports extends ReactorExports {
  */
 const BATCH_BYTES = 16 * 1024
 
-let compiled: object | undefined
-/**
- * An instance no decoder uses, kept for the next (one per thread): a fresh instance per segment
- * would cost its set-up and the first touch of its memory every time. It holds a few megabytes
- * until the thread ends (workers end when idle).
- */
-let spare: Mp3FfmpegExports | undefined
-
-/** The module, decompressed and compiled once per thread on first use. */
-function wasmModule(): object {
-  compiled ??= compileBrotliWasm(MP3_WASM_BROTLI_BASE64)
-  return compiled
-}
+/** This thread's instances of the module (one kept spare between decoders). */
+const instances = new ReactorInstances<Mp3FfmpegExports>(MP3_WASM_BROTLI_BASE64, 'MP3 decoder')
 
 /** What a call decoded: planar parts in order, as the module gave them (not joined: no copy). */
 export interface Mp3DecodedAudio {
@@ -54,11 +43,10 @@ export class FfmpegMp3Decoder {
     layer: number,
     readonly channels: number,
   ) {
-    const exports = spare ?? instantiateReactor<Mp3FfmpegExports>(wasmModule(), 'MP3 decoder')
-    spare = undefined
+    const exports = instances.take()
     const opened = exports.mp3_open(layer, channels)
     if (opened < 0) {
-      spare = exports
+      instances.give(exports)
       throw new Error(`the MP3 decoder refused MPEG audio layer ${layer} (${opened})`)
     }
     this.exports = exports
@@ -113,7 +101,7 @@ export class FfmpegMp3Decoder {
 
   /** Ends the decode; the module instance is kept for the next decoder on this thread. */
   free(): void {
-    if (this.exports) spare ??= this.exports
+    if (this.exports) instances.give(this.exports)
     this.exports = undefined
   }
 }

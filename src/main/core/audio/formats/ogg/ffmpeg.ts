@@ -1,6 +1,6 @@
 import { OGG_WASM_BROTLI_BASE64 } from './ffmpeg-wasm'
 import { OggPacketReader, type OggPacketPage } from './packets'
-import { compileBrotliWasm, instantiateReactor, type ReactorExports } from '../wasi-reactor'
+import { ReactorInstances, type ReactorExports } from '../wasi-reactor'
 
 /** The codecs of Ogg files decoded here. */
 export type OggCodec = 'vorbis' | 'opus'
@@ -27,19 +27,8 @@ const HEADER_PACKETS: Record<OggCodec, number> = { vorbis: 3, opus: 2 }
  */
 const BATCH_BYTES = 32 * 1024
 
-let compiled: object | undefined
-/**
- * An instance no decoder uses, kept for the next (one per thread): a fresh instance per 20-second
- * segment cost its set-up and the first touch of its memory every time. It holds a few megabytes
- * until the thread ends (workers end when idle).
- */
-let spare: OggFfmpegExports | undefined
-
-/** The module, decompressed and compiled once per thread on first use. */
-function wasmModule(): object {
-  compiled ??= compileBrotliWasm(OGG_WASM_BROTLI_BASE64)
-  return compiled
-}
+/** This thread's instances of the module (one kept spare between decoders). */
+const instances = new ReactorInstances<OggFfmpegExports>(OGG_WASM_BROTLI_BASE64, 'Ogg decoder')
 
 /** What a call decoded: planar parts in order, as the module gave them (not joined: no copy). */
 export interface OggDecodedAudio {
@@ -142,7 +131,7 @@ export class FfmpegOggDecoder {
   }
 
   private release(): void {
-    if (this.stream?.exports) spare ??= this.stream.exports
+    if (this.stream?.exports) instances.give(this.stream.exports)
     if (this.stream) this.stream.exports = undefined
   }
 
@@ -189,13 +178,12 @@ export class FfmpegOggDecoder {
 
   private open(stream: StreamState): void {
     const setup = this.codec === 'vorbis' ? xiphLaced(stream.headers) : stream.headers[0]!
-    const exports = spare ?? instantiateReactor<OggFfmpegExports>(wasmModule(), 'Ogg decoder')
-    spare = undefined
+    const exports = instances.take()
     const at = exports.ogg_input(setup.length)
     if (at === 0) throw new Error('the Ogg decoder ran out of memory')
     new Uint8Array(exports.memory.buffer, at, setup.length).set(setup)
     if (exports.ogg_open(this.codec === 'vorbis' ? 0 : 1, setup.length) < 0) {
-      spare ??= exports
+      instances.give(exports)
       stream.refused = true
       this.errors++
       return
