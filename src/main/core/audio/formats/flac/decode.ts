@@ -1,7 +1,7 @@
 import { AudioError } from '../../audio-error'
 import { joinPlanar, type ChunkDecoder } from '../../chunk-decoder'
-import { joinPlanarParts } from '../planar-parts'
-import { FfmpegFlacDecoder, type FlacDecodedAudio } from './ffmpeg'
+import { joinPlanarParts, type DecodedParts } from '../planar-parts'
+import { FfmpegFlacDecoder } from './ffmpeg'
 import { flacSlices } from './frame-sync'
 import {
   flacAudioStart,
@@ -103,7 +103,7 @@ class FlacDecoder implements ChunkDecoder {
   }
 
   /** The samples of a decode call, never past STREAMINFO's length (stray frames after the end). */
-  private take(out: FlacDecodedAudio): Float32Array[] {
+  private take(out: DecodedParts): Float32Array[] {
     this.errors += out.errors
     const { totalSamples } = this.info!
     const keep = totalSamples > 0 ? totalSamples - this.decoded : out.samplesDecoded

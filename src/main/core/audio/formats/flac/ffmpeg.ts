@@ -1,4 +1,5 @@
 import { FLAC_WASM_BROTLI_BASE64 } from './ffmpeg-wasm'
+import { copiedParts, type DecodeCount, type DecodedParts, type PartVisitor } from '../planar-parts'
 import { ReactorInstances, type ReactorExports } from '../wasi-reactor'
 
 /** The exports of ffmpeg-decoder.c. */
@@ -21,20 +22,6 @@ const BATCH_BYTES = 64 * 1024
 
 /** This thread's instances of the module (one kept spare between decoders). */
 const instances = new ReactorInstances<FlacFfmpegExports>(FLAC_WASM_BROTLI_BASE64, 'FLAC decoder')
-
-/** What a call decoded: planar parts in order, as the module gave them (not joined: no copy). */
-export interface FlacDecodedAudio {
-  parts: Float32Array[][]
-  samplesDecoded: number
-  /** Frames the decoder refused (frames whose CRC fails are dropped, not counted). */
-  errors: number
-}
-
-/** What decodeEach and endEach report; the parts went to the visitor. */
-export interface FlacDecodeCount {
-  samplesDecoded: number
-  errors: number
-}
 
 /**
  * A native FLAC stream decoded by FFmpeg's own parser and decoder (WebAssembly, see
@@ -63,13 +50,13 @@ export class FfmpegFlacDecoder {
   }
 
   /** Decodes the frames completed by `bytes`; an incomplete one waits for the next call. */
-  decode(bytes: Uint8Array): FlacDecodedAudio {
-    return copied((visit) => this.decodeEach(bytes, visit))
+  decode(bytes: Uint8Array): DecodedParts {
+    return copiedParts((visit) => this.decodeEach(bytes, visit))
   }
 
   /** Ends the stream: its last frames, which the parser held until now. */
-  end(): FlacDecodedAudio {
-    return copied((visit) => this.endEach(visit))
+  end(): DecodedParts {
+    return copiedParts((visit) => this.endEach(visit))
   }
 
   /**
@@ -77,7 +64,7 @@ export class FfmpegFlacDecoder {
    * valid only during the call: nothing is copied out (a worker computing peaks would otherwise
    * leave tens of megabytes of garbage between its collections).
    */
-  decodeEach(bytes: Uint8Array, visit: (part: Float32Array[]) => void): FlacDecodeCount {
+  decodeEach(bytes: Uint8Array, visit: PartVisitor): DecodeCount {
     const exports = this.live()
     let samplesDecoded = 0
     for (let at = 0; at < bytes.length; at += BATCH_BYTES) {
@@ -91,7 +78,7 @@ export class FfmpegFlacDecoder {
   }
 
   /** Ends the stream as end() does, handing the parts to `visit` as decodeEach does. */
-  endEach(visit: (part: Float32Array[]) => void): FlacDecodeCount {
+  endEach(visit: PartVisitor): DecodeCount {
     const samplesDecoded = this.drain(this.live().flac_end(), visit)
     return { samplesDecoded, errors: this.newErrors() }
   }
@@ -108,7 +95,7 @@ export class FfmpegFlacDecoder {
   }
 
   /** Visits what a call gave (`n` samples) and what the calls after it give, until none. */
-  private drain(n: number, visit: (part: Float32Array[]) => void): number {
+  private drain(n: number, visit: PartVisitor): number {
     const exports = this.live()
     let samples = 0
     for (; n !== 0; n = exports.flac_more()) {
@@ -129,11 +116,4 @@ export class FfmpegFlacDecoder {
     this.errorsSeen = errors
     return fresh
   }
-}
-
-/** A visiting decode's parts, copied out of the module's memory. */
-function copied(run: (visit: (part: Float32Array[]) => void) => FlacDecodeCount): FlacDecodedAudio {
-  const parts: Float32Array[][] = []
-  const { samplesDecoded, errors } = run((part) => parts.push(part.map((ch) => ch.slice())))
-  return { parts, samplesDecoded, errors }
 }

@@ -1,4 +1,5 @@
 import { MP3_WASM_BROTLI_BASE64 } from './ffmpeg-wasm'
+import { copiedParts, type DecodeCount, type DecodedParts, type PartVisitor } from '../planar-parts'
 import { ReactorInstances, type ReactorExports } from '../wasi-reactor'
 
 /** The exports of ffmpeg-decoder.c. */
@@ -20,14 +21,6 @@ const BATCH_BYTES = 16 * 1024
 
 /** This thread's instances of the module (one kept spare between decoders). */
 const instances = new ReactorInstances<Mp3FfmpegExports>(MP3_WASM_BROTLI_BASE64, 'MP3 decoder')
-
-/** What a call decoded: planar parts in order, as the module gave them (not joined: no copy). */
-export interface Mp3DecodedAudio {
-  parts: Float32Array[][]
-  samplesDecoded: number
-  /** Frames the decoder refused (damaged, or junk before them). */
-  errors: number
-}
 
 /**
  * An MPEG audio stream decoded by FFmpeg's own parser and decoders (WebAssembly, see
@@ -58,12 +51,8 @@ export class FfmpegMp3Decoder {
   }
 
   /** Decodes the frames completed by `bytes`; an incomplete one waits for the next call. */
-  decode(bytes: Uint8Array): Mp3DecodedAudio {
-    const parts: Float32Array[][] = []
-    const { samplesDecoded, errors } = this.decodeEach(bytes, (part) =>
-      parts.push(part.map((ch) => ch.slice())),
-    )
-    return { parts, samplesDecoded, errors }
+  decode(bytes: Uint8Array): DecodedParts {
+    return copiedParts((visit) => this.decodeEach(bytes, visit))
   }
 
   /**
@@ -71,10 +60,7 @@ export class FfmpegMp3Decoder {
    * valid only during the call: nothing is copied out (a worker computing peaks would otherwise
    * leave tens of megabytes of garbage between its collections).
    */
-  decodeEach(
-    bytes: Uint8Array,
-    visit: (part: Float32Array[]) => void,
-  ): { samplesDecoded: number; errors: number } {
+  decodeEach(bytes: Uint8Array, visit: PartVisitor): DecodeCount {
     const exports = this.exports
     if (!exports) throw new Error('the MP3 decoder was freed')
     let samplesDecoded = 0

@@ -1,6 +1,7 @@
 import { AudioError } from '../../audio-error'
 import type { ChunkDecoder } from '../../chunk-decoder'
-import { joinParts, type FfmpegOggDecoder, type OggDecodedAudio } from './ffmpeg'
+import { joinPlanarParts, type DecodedParts } from '../planar-parts'
+import type { FfmpegOggDecoder } from './ffmpeg'
 import { OggPageWalker } from './pages'
 
 /** Channels and output rate, read from the identification header of the first Ogg packet. */
@@ -89,12 +90,12 @@ export class OggChunkDecoder implements ChunkDecoder {
     this.decoder.free()
   }
 
-  private take(out: OggDecodedAudio): Float32Array[] {
+  private take(out: DecodedParts): Float32Array[] {
     this.errors += out.errors
     if (out.samplesDecoded === 0) return []
     this.decoded += out.samplesDecoded
     const channels = this.format?.channels ?? out.parts[0]!.length
-    return joinParts(out.parts, out.samplesDecoded, channels)
+    return joinPlanarParts(out.parts, channels, out.samplesDecoded)
   }
 }
 

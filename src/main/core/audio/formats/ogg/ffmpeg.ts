@@ -1,5 +1,6 @@
 import { OGG_WASM_BROTLI_BASE64 } from './ffmpeg-wasm'
 import { OggPacketReader, type OggPacketPage } from './packets'
+import type { DecodeCount, DecodedParts, PartVisitor } from '../planar-parts'
 import { ReactorInstances, type ReactorExports } from '../wasi-reactor'
 
 /** The codecs of Ogg files decoded here. */
@@ -29,14 +30,6 @@ const BATCH_BYTES = 32 * 1024
 
 /** This thread's instances of the module (one kept spare between decoders). */
 const instances = new ReactorInstances<OggFfmpegExports>(OGG_WASM_BROTLI_BASE64, 'Ogg decoder')
-
-/** What a call decoded: planar parts in order, as the module gave them (not joined: no copy). */
-export interface OggDecodedAudio {
-  parts: Float32Array[][]
-  samplesDecoded: number
-  /** Packets the decoder refused, or a refused header. */
-  errors: number
-}
 
 /** One logical stream: its decoder instance (fresh per stream, its memory goes with it). */
 interface StreamState {
@@ -70,7 +63,7 @@ export class FfmpegOggDecoder {
   private errors = 0
 
   /** Where decoded parts go: copied into `out` (decode, flush), or handed to decodeEach's visitor. */
-  private sink: (part: Float32Array[]) => void = (part) => {
+  private sink: PartVisitor = (part) => {
     this.out.push(part.map((ch) => ch.slice()))
     this.outLength += part[0]!.length
   }
@@ -78,13 +71,13 @@ export class FfmpegOggDecoder {
   constructor(private readonly codec: OggCodec) {}
 
   /** Decodes the pages completed by `data` (bytes of any size, in file order). */
-  decode(data: Uint8Array): OggDecodedAudio {
+  decode(data: Uint8Array): DecodedParts {
     this.feed(data)
     return this.take()
   }
 
   /** Decodes what is left at the end of the input. */
-  flush(): OggDecodedAudio {
+  flush(): DecodedParts {
     this.finish()
     return this.take()
   }
@@ -94,10 +87,7 @@ export class FfmpegOggDecoder {
    * as views of the module's memory, valid only during the call: nothing is copied out (a worker
    * computing peaks would otherwise leave tens of megabytes of garbage between its collections).
    */
-  decodeEach(
-    data: Uint8Array | undefined,
-    visit: (part: Float32Array[]) => void,
-  ): { samplesDecoded: number; errors: number } {
+  decodeEach(data: Uint8Array | undefined, visit: PartVisitor): DecodeCount {
     const copy = this.sink
     let samplesDecoded = 0
     this.sink = (part) => {
@@ -228,7 +218,7 @@ export class FfmpegOggDecoder {
     this.sink(channels)
   }
 
-  private take(): OggDecodedAudio {
+  private take(): DecodedParts {
     const out = { parts: this.out, samplesDecoded: this.outLength, errors: this.errors }
     this.out = []
     this.outLength = 0
@@ -260,28 +250,4 @@ function xiphLaced(packets: Uint8Array[]): Uint8Array {
 /** OpusHead: 'OpusHead', version (u8), channels (u8), pre-skip (u16 LE). */
 function opusPreSkip(head: Uint8Array): number {
   return head.length >= 12 ? head[10]! | (head[11]! << 8) : 0
-}
-
-/**
- * The first `length` samples of the first `channels` channels of decoded parts, as one block
- * (views of the part when there is one).
- */
-export function joinParts(
-  parts: Float32Array[][],
-  length: number,
-  channels: number,
-): Float32Array[] {
-  if (parts.length === 1) return parts[0]!.slice(0, channels).map((ch) => ch.subarray(0, length))
-  return Array.from({ length: channels }, (_, c) => {
-    const out = new Float32Array(length)
-    let at = 0
-    for (const part of parts) {
-      const ch = part[c]
-      if (!ch) continue
-      out.set(ch.subarray(0, Math.min(ch.length, length - at)), at)
-      at += ch.length
-      if (at >= length) break
-    }
-    return out
-  })
 }

@@ -1,7 +1,8 @@
 import type { TaskAnswer } from '../../../workers/types'
 import { SegmentPeaksBuilder, type SegmentPeaks } from '../../dsp'
 import { readRange, readRangePieces } from '../../read-range'
-import { FfmpegOggDecoder, joinParts, type OggCodec } from './ffmpeg'
+import { joinPlanarParts } from '../planar-parts'
+import { FfmpegOggDecoder, type OggCodec } from './ffmpeg'
 
 export interface OggSegmentInput {
   codec: OggCodec
@@ -56,7 +57,7 @@ export async function decodeOggSegment(
     const parts = [...out.parts, ...last.parts]
     checkKept(input, out.samplesDecoded + last.samplesDecoded)
     errors += out.errors + last.errors
-    const channels = joinParts(parts, input.keep, input.channels)
+    const channels = joinPlanarParts(parts, input.channels, input.keep)
     return {
       value: { channels, errors },
       transfer: channels.map((ch) => ch.buffer as ArrayBuffer),
