@@ -99,14 +99,16 @@ export class LoudnessMeter {
   }
 
   private peaks(c: number, x: Float32Array, pos: number, n: number): void {
+    const detector = this.detectors[c]
+    // Without its true peak, the meter gives integrated() only: no peak is read.
+    if (!detector) return
     let sp = this.sampleMax
     for (let i = pos, end = pos + n; i < end; i++) {
       const a = Math.abs(x[i]!)
       if (a > sp) sp = a
     }
     this.sampleMax = sp
-    const detector = this.detectors[c]
-    if (detector) this.tpMax = Math.max(this.tpMax, detector.peakOf(x, pos, n))
+    this.tpMax = Math.max(this.tpMax, detector.peakOf(x, pos, n))
   }
 
   private endSegment(): void {

@@ -68,7 +68,10 @@ export class TruePeakDetector {
     return peak
   }
 
-  /** The largest of push()'s answers for samples [from, from + n) of `x`, in one loop. */
+  /**
+   * The largest of push()'s answers for samples [from, from + n) of `x`, in one loop: push's body
+   * inlined, as a call per sample cost ~20 % more (3 min of stereo: 1.66 s against 1.36 s).
+   */
   peakOf(x: Float32Array, from: number, n: number): number {
     const history = this.#history
     const step = this.#phaseStep
