@@ -10,6 +10,7 @@ import { dragPreview, type DragInput } from '../../../src/renderer/src/timeline/
 import { fadeCurve, fadeGain } from '../../../src/renderer/src/lib/playback/scheduler'
 import { drawLane, type LaneClip } from '../../../src/renderer/src/timeline/waveform'
 import { nameParts } from '../../../src/renderer/src/components/name-parts'
+import { squarePeaks, TEST_LANE_COLORS } from '../../helpers/lanes'
 
 function clip(fields: Partial<Clip> = {}): Clip {
   return {
@@ -110,13 +111,7 @@ describe('fade curves', () => {
 
 describe('drawn waveform', () => {
   const RATE = 48000
-  // A full-scale square: every peak is −1..1.
-  const peaks = {
-    framesPerPeak: 256,
-    count: 2000,
-    channels: 1,
-    pairs: [Float32Array.from({ length: 4000 }, (_, i) => (i % 2 === 0 ? -0.25 : 0.25))],
-  }
+  const peaks = squarePeaks(2000, -0.25, 0.25)
   const base: LaneClip = {
     start: 0,
     offset: 0,
@@ -128,15 +123,7 @@ describe('drawn waveform', () => {
     fadeOut: 0,
     selected: false,
   }
-  const colors = {
-    wave: 0xff0000ff,
-    grid: 1,
-    gridMajor: 2,
-    clip: 0x2400ff00,
-    clipBorder: 0x7300ff00,
-    selected: 0x4200ff00,
-    selectedBorder: 0xff00ff00,
-  }
+  const colors = { ...TEST_LANE_COLORS, grid: 1, gridMajor: 2 }
   const view = {
     scrollSeconds: 0,
     pixelsPerSecond: 25,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Clip } from '../../../src/shared/domain'
 import { LaneImage, clearRows, placeRows } from '../../../src/renderer/src/timeline/lane-image'
 import { visibleLanes } from '../../../src/renderer/src/timeline/lanes'
+import { squarePeaks, TEST_LANE_COLORS } from '../../helpers/lanes'
 import {
   deviceScroll,
   drawLane,
@@ -83,15 +84,7 @@ describe('drawLane strips', () => {
     },
   ]
   const grid = [0, 1, 2, 3, 4, 5, 6, 7].map((s) => ({ samples: s * RATE, major: s % 2 === 0 }))
-  const colors = {
-    wave: 0xff0000ff,
-    grid: 0x11000000,
-    gridMajor: 0x22000000,
-    clip: 0x2400ff00,
-    clipBorder: 0x7300ff00,
-    selected: 0x4200ff00,
-    selectedBorder: 0xff00ff00,
-  }
+  const colors = TEST_LANE_COLORS
   const view = (scrollSeconds: number) => ({
     scrollSeconds,
     pixelsPerSecond: 40,
@@ -177,12 +170,7 @@ describe('placeRows and clearRows (the lanes canvas)', () => {
 
 describe('LaneImage', () => {
   const RATE = 48000
-  const peaks = {
-    framesPerPeak: 256,
-    count: 4000,
-    channels: 1,
-    pairs: [Float32Array.from({ length: 8000 }, (_, i) => (i % 2 === 0 ? -0.5 : 0.7))],
-  }
+  const peaks = squarePeaks(4000, -0.5, 0.7)
   const clip = {
     id: 'c1',
     trackId: 't1',
@@ -211,15 +199,7 @@ describe('LaneImage', () => {
       { samples: RATE * 2, major: true },
     ],
     gridKey: '',
-    colors: {
-      wave: 0xff0000ff,
-      grid: 0x11000000,
-      gridMajor: 0x22000000,
-      clip: 0x2400ff00,
-      clipBorder: 0x7300ff00,
-      selected: 0x4200ff00,
-      selectedBorder: 0xff00ff00,
-    },
+    colors: TEST_LANE_COLORS,
     selected: '',
     peaksVersion: 0,
     width: 120,
@@ -263,15 +243,7 @@ describe('LaneImage', () => {
 
 describe('clip boxes on the lanes canvas', () => {
   const RATE = 48000
-  const colors = {
-    wave: 0xff0000ff,
-    grid: 0x11000000,
-    gridMajor: 0x22000000,
-    clip: 0x2400ff00,
-    clipBorder: 0x7300ff00,
-    selected: 0x4200ff00,
-    selectedBorder: 0xff00ff00,
-  }
+  const colors = TEST_LANE_COLORS
   const view = {
     scrollSeconds: 0,
     pixelsPerSecond: 10,
