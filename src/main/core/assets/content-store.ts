@@ -18,6 +18,8 @@ const EXT = /^[a-z0-9]{1,8}$/
 
 /** Bytes handed to a BlobWriter at a time when copying a file or a buffer. */
 export const STORE_CHUNK_BYTES = 1 << 20
+/** Read buffers of a file being copied: those being written, the one in hand, the one read ahead. */
+export const STORE_READ_BUFFERS = 6
 
 /**
  * Audio files by content: `assets/<first two hex>/<sha256>.<ext>`. Writes go to a temporary file
@@ -110,7 +112,11 @@ export class ContentStore {
     return this.#put(ext, async (writer) => {
       const source = await open(sourcePath, 'r')
       try {
-        const pool = bufferPoolFor((await source.stat()).size, STORE_CHUNK_BYTES, 6)
+        const pool = bufferPoolFor(
+          (await source.stat()).size,
+          STORE_CHUNK_BYTES,
+          STORE_READ_BUFFERS,
+        )
         for await (const chunk of readChunks(source, 0, pool)) {
           await writer.write(chunk, (written) => pool.release(written))
         }

@@ -9,7 +9,12 @@ import { serializePeaks } from '../audio/dsp'
 import { SNIFF_BYTES, sniffFormat } from '../audio/sniff'
 import type { DecodeTasks } from '../audio/segmented-decode'
 import type { TaskRunner } from '../workers/types'
-import { STORE_CHUNK_BYTES, type ContentStore, type StoredBlob } from './content-store'
+import {
+  STORE_CHUNK_BYTES,
+  STORE_READ_BUFFERS,
+  type ContentStore,
+  type StoredBlob,
+} from './content-store'
 import { checkDecodedStream, checkSegmented, type CheckAudioFileTask } from './check-audio-task'
 import { bufferPoolFor, readChunks } from './file-chunks'
 import { importError, notOrdinaryFile, sourceStep } from './import-errors'
@@ -46,8 +51,6 @@ const EXTENSIONS: Record<AudioFormat, string> = {
 
 /** Bytes the PCM scan takes at a time: it then works on bytes still in the CPU cache. */
 const SCAN_BYTES = 1 << 20
-/** Read buffers of a file import: those being written, the one in hand and the one read ahead. */
-const READ_BUFFERS = 6
 
 /** What checking the audio gives, besides the stored bytes. */
 interface Checked {
@@ -178,7 +181,7 @@ function bytesChunks(bytes: Uint8Array): Chunks {
 
 async function fileChunks(name: string, file: FileHandle): Promise<Chunks> {
   const { size } = await sourceStep(name, () => file.stat())
-  const pool = bufferPoolFor(size, STORE_CHUNK_BYTES, READ_BUFFERS)
+  const pool = bufferPoolFor(size, STORE_CHUNK_BYTES, STORE_READ_BUFFERS)
   return {
     size,
     chunks: readChunks(file, 0, pool),
